@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# WebGAN build script. Usage: ./build.sh [setup|build|serve|test]; no argument = setup, build, serve.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Builds land outside the clone so a fresh checkout (CI) reuses the compiled dependencies.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/webgan/target}"
+# The browser tests include WebGPU on SwiftShader, whose first step compiles shaders for a while.
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-900}"
+PORT="${PORT:-8080}"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# The wasm-bindgen version the lock file pins; the CLI must match it exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+setup() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  local want have
+  want="$(wasm_bindgen_version)"
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+  if [[ "$have" != "$want" ]]; then
+    log "installing wasm-bindgen-cli $want (found: ${have:-none})"
+    # No --locked: its lock file pins a crate version the registry no longer has.
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+  if ! command -v wasm-pack >/dev/null; then
+    log "installing wasm-pack"
+    cargo install wasm-pack
+  fi
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+      log "installing chromium and chromium-driver"
+      apt-get update -q
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+    else
+      echo "Missing chromium and/or chromedriver. Install them, e.g.:" >&2
+      echo "  sudo apt-get install chromium chromium-driver" >&2
+      exit 1
+    fi
+  fi
+}
+
+build() {
+  log "building the release wasm into www/pkg"
+  wasm-pack build --release --target web --out-dir www/pkg --no-pack
+  local wasm=www/pkg/webgan_bg.wasm
+  printf 'wasm size: %s bytes raw, %s bytes gzipped\n' \
+    "$(stat -c %s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)"
+}
+
+serve() {
+  build
+  log "serving www/ on http://localhost:$PORT"
+  python3 -m http.server "$PORT" --bind 127.0.0.1 --directory www
+}
+
+run_tests() {
+  setup
+  log "native tests"
+  cargo test
+  log "browser tests (headless Chromium, WebGPU through webdriver.json)"
+  wasm-pack test --headless --chrome
+}
+
+case "${1:-all}" in
+  setup) setup ;;
+  build) setup; build ;;
+  serve) setup; serve ;;
+  test) run_tests ;;
+  all) setup; serve ;;
+  *) echo "usage: $0 [setup|build|serve|test]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,163 @@
+//! MNIST in IDX format, and the conversion between raw pixels and the [-1, 1] range the
+//! networks work in.
+
+use std::fmt;
+
+use burn::prelude::*;
+
+const IMAGES_MAGIC: u32 = 0x0000_0803;
+const LABELS_MAGIC: u32 = 0x0000_0801;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DataError {
+    BadMagic { found: u32, expected: u32 },
+    Truncated { needed: usize, found: usize },
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BadMagic { found, expected } => write!(
+                f,
+                "not an IDX file of the expected kind: magic number {found:#010x}, expected {expected:#010x}"
+            ),
+            Self::Truncated { needed, found } => write!(
+                f,
+                "IDX file is truncated: its header promises {needed} bytes, found {found}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DataError {}
+
+/// Images from an IDX3 file: `count` images of `rows × cols` bytes, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdxImages {
+    pub count: usize,
+    pub rows: usize,
+    pub cols: usize,
+    pub pixels: Vec<u8>,
+}
+
+pub fn parse_idx_images(bytes: &[u8]) -> Result<IdxImages, DataError> {
+    let header = read_header(bytes, IMAGES_MAGIC, 16)?;
+    let (count, rows, cols) = (header[0], header[1], header[2]);
+    let body = body(bytes, 16, count * rows * cols)?;
+    Ok(IdxImages {
+        count,
+        rows,
+        cols,
+        pixels: body.to_vec(),
+    })
+}
+
+pub fn parse_idx_labels(bytes: &[u8]) -> Result<Vec<u8>, DataError> {
+    let header = read_header(bytes, LABELS_MAGIC, 8)?;
+    Ok(body(bytes, 8, header[0])?.to_vec())
+}
+
+/// Checks the magic number and returns the dimension fields that follow it.
+fn read_header(bytes: &[u8], magic: u32, header_len: usize) -> Result<Vec<usize>, DataError> {
+    let word = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    if bytes.len() < 4 {
+        return Err(DataError::Truncated {
+            needed: header_len,
+            found: bytes.len(),
+        });
+    }
+    if word(0) != magic {
+        return Err(DataError::BadMagic {
+            found: word(0),
+            expected: magic,
+        });
+    }
+    if bytes.len() < header_len {
+        return Err(DataError::Truncated {
+            needed: header_len,
+            found: bytes.len(),
+        });
+    }
+    Ok((4..header_len).step_by(4).map(|i| word(i) as usize).collect())
+}
+
+fn body(bytes: &[u8], header_len: usize, len: usize) -> Result<&[u8], DataError> {
+    bytes
+        .get(header_len..header_len + len)
+        .ok_or(DataError::Truncated {
+            needed: header_len + len,
+            found: bytes.len(),
+        })
+}
+
+/// Raw pixels (0..255) as a `[batch, pixels_per_image]` tensor in [-1, 1].
+pub fn pixels_to_tensor(pixels: &[u8], pixels_per_image: usize, device: &Device) -> Tensor<2> {
+    let values: Vec<f32> = pixels.iter().map(|&p| p as f32 / 127.5 - 1.0).collect();
+    let batch = pixels.len() / pixels_per_image;
+    Tensor::from_data(TensorData::new(values, [batch, pixels_per_image]), device)
+}
+
+/// Generator output in [-1, 1] back to grey bytes.
+pub fn unit_to_pixels(values: &[f32]) -> Vec<u8> {
+    values
+        .iter()
+        .map(|&v| ((v + 1.0) * 127.5).round().clamp(0.0, 255.0) as u8)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn idx_images(count: u32, rows: u32, cols: u32, body: &[u8]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for word in [IMAGES_MAGIC, count, rows, cols] {
+            bytes.extend(word.to_be_bytes());
+        }
+        bytes.extend(body);
+        bytes
+    }
+
+    #[test]
+    fn parses_images_and_labels() {
+        let images = parse_idx_images(&idx_images(2, 1, 3, &[0, 1, 2, 3, 4, 255])).unwrap();
+        assert_eq!((images.count, images.rows, images.cols), (2, 1, 3));
+        assert_eq!(images.pixels, vec![0, 1, 2, 3, 4, 255]);
+
+        let mut labels = LABELS_MAGIC.to_be_bytes().to_vec();
+        labels.extend(3u32.to_be_bytes());
+        labels.extend([7, 1, 9]);
+        assert_eq!(parse_idx_labels(&labels).unwrap(), vec![7, 1, 9]);
+    }
+
+    #[test]
+    fn rejects_bad_files() {
+        assert!(matches!(
+            parse_idx_images(&idx_images(2, 1, 3, &[0; 5])),
+            Err(DataError::Truncated { needed: 22, found: 21 })
+        ));
+        let mut wrong = idx_images(1, 1, 1, &[0]);
+        wrong[3] = 0x01;
+        assert!(matches!(
+            parse_idx_images(&wrong),
+            Err(DataError::BadMagic { found: 0x801, .. })
+        ));
+        assert!(matches!(
+            parse_idx_images(&[0, 0]),
+            Err(DataError::Truncated { .. })
+        ));
+        assert!(matches!(
+            parse_idx_images(&IMAGES_MAGIC.to_be_bytes()),
+            Err(DataError::Truncated { needed: 16, found: 4 })
+        ));
+    }
+
+    #[test]
+    fn pixel_round_trip() {
+        let pixels: Vec<u8> = (0..=255).collect();
+        let values: Vec<f32> = pixels.iter().map(|&p| p as f32 / 127.5 - 1.0).collect();
+        assert_eq!(values[0], -1.0);
+        assert_eq!(values[255], 1.0);
+        assert_eq!(unit_to_pixels(&values), pixels);
+    }
+}

@@ -1,0 +1,15 @@
+//! WebGAN: a GAN that trains on WebGPU inside the browser.
+//!
+//! The model, training, data and weights modules are plain burn code that also runs natively;
+//! `web` holds every `#[wasm_bindgen]` export.
+
+pub mod data;
+pub mod model;
+pub mod rng;
+pub mod training;
+pub mod weights;
+
+#[cfg(target_arch = "wasm32")]
+pub mod device;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

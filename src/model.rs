@@ -1,0 +1,122 @@
+//! The classic MLP GAN: a generator that maps noise to digits and a discriminator that scores
+//! them. Plain burn code with no knowledge of wasm, so it runs the same natively and in the page.
+
+use burn::module::Param;
+use burn::nn::{LeakyRelu, LeakyReluConfig, Linear};
+use burn::prelude::*;
+use burn::tensor::activation::{relu, tanh};
+
+use crate::rng::HostRng;
+
+/// Sizes and training hyperparameters of the GAN.
+#[derive(Config, Debug)]
+pub struct GanConfig {
+    /// Length of the latent noise vector fed to the generator.
+    #[config(default = 100)]
+    pub latent_dim: usize,
+    /// Width of the hidden layer in both networks.
+    #[config(default = 256)]
+    pub hidden_dim: usize,
+    /// Pixels per image (28 × 28 for MNIST).
+    #[config(default = 784)]
+    pub image_dim: usize,
+    /// Negative slope of the discriminator's LeakyReLU.
+    #[config(default = 0.2)]
+    pub leaky_slope: f64,
+    /// Adam learning rate for both networks.
+    #[config(default = 2e-4)]
+    pub learning_rate: f64,
+    /// Adam β1. 0.5 rather than the textbook 0.9: GANs chase a moving target, and a long
+    /// momentum memory makes them overshoot and collapse.
+    #[config(default = 0.5)]
+    pub beta1: f32,
+    /// Adam β2.
+    #[config(default = 0.999)]
+    pub beta2: f32,
+    /// Adam ε.
+    #[config(default = 1e-8)]
+    pub epsilon: f32,
+    /// Images per training step.
+    #[config(default = 64)]
+    pub batch_size: usize,
+    /// Seed for the initial weights and the latent noise.
+    #[config(default = 42)]
+    pub seed: u64,
+}
+
+/// Maps latent noise to images in [-1, 1].
+#[derive(Module, Debug)]
+pub struct Generator {
+    pub hidden: Linear,
+    pub output: Linear,
+}
+
+impl Generator {
+    pub fn forward(&self, noise: Tensor<2>) -> Tensor<2> {
+        let x = relu(self.hidden.forward(noise)); // [batch, hidden]
+        tanh(self.output.forward(x)) // [batch, 784]
+    }
+
+    /// Latent size, read from the weights so a loaded generator describes itself.
+    pub fn latent_dim(&self) -> usize {
+        self.hidden.weight.dims()[0]
+    }
+}
+
+/// Runs `generator` on host noise (`n × latent` values). Callers validate the length.
+pub fn generate(generator: &Generator, noise: Vec<f32>, device: &Device) -> Tensor<2> {
+    let n = noise.len() / generator.latent_dim();
+    let noise = Tensor::<2>::from_data(TensorData::new(noise, [n, generator.latent_dim()]), device);
+    generator.forward(noise) // [n, 784]
+}
+
+/// Scores images: a logit, positive for "real".
+#[derive(Module, Debug)]
+pub struct Discriminator {
+    pub hidden: Linear,
+    pub activation: LeakyRelu,
+    pub output: Linear,
+}
+
+impl Discriminator {
+    pub fn forward(&self, images: Tensor<2>) -> Tensor<2> {
+        let x = self.activation.forward(self.hidden.forward(images)); // [batch, hidden]
+        self.output.forward(x) // [batch, 1]
+    }
+}
+
+impl GanConfig {
+    /// Builds both networks with PyTorch's default initialisation, drawn from `rng` on the
+    /// host so every backend starts from identical weights.
+    pub fn init(&self, rng: &mut HostRng, device: &Device) -> (Generator, Discriminator) {
+        let generator = self.init_generator(rng, device);
+        let discriminator = Discriminator {
+            hidden: linear(rng, self.image_dim, self.hidden_dim, device),
+            activation: LeakyReluConfig::new()
+                .with_negative_slope(self.leaky_slope)
+                .init(),
+            output: linear(rng, self.hidden_dim, 1, device),
+        };
+        (generator, discriminator)
+    }
+
+    /// The generator alone, for the inference path.
+    pub fn init_generator(&self, rng: &mut HostRng, device: &Device) -> Generator {
+        Generator {
+            hidden: linear(rng, self.latent_dim, self.hidden_dim, device),
+            output: linear(rng, self.hidden_dim, self.image_dim, device),
+        }
+    }
+}
+
+/// A linear layer with weight and bias drawn from U(-1/√fan_in, 1/√fan_in).
+fn linear(rng: &mut HostRng, d_input: usize, d_output: usize, device: &Device) -> Linear {
+    let bound = 1.0 / (d_input as f32).sqrt();
+    let mut draw = |n: usize| (0..n).map(|_| rng.symmetric(bound)).collect::<Vec<f32>>();
+    let weight = TensorData::new(draw(d_input * d_output), [d_input, d_output]);
+    let bias = TensorData::new(draw(d_output), [d_output]);
+    Linear {
+        weight: Param::from_data(weight, device),
+        bias: Some(Param::from_data(bias, device)),
+    }
+}

@@ -1,0 +1,221 @@
+//! One GAN training step: a discriminator update on a real batch and a detached fake batch,
+//! then a generator update through the freshly updated discriminator.
+
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+use burn::tensor::activation::{relu, sigmoid};
+
+use crate::model::{Discriminator, GanConfig, Generator, generate};
+use crate::rng::HostRng;
+use crate::weights::{WeightsError, WeightsFile, param_shapes};
+
+/// Losses and discriminator outputs of one step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepStats {
+    /// Steps completed so far, this one included.
+    pub step: u64,
+    pub d_loss: f32,
+    pub g_loss: f32,
+    /// Mean D(x) on the real batch, as a probability.
+    pub d_real: f32,
+    /// Mean D(G(z)) on the fake batch, as a probability.
+    pub d_fake: f32,
+}
+
+/// The statistics of a step, still on the device: `[d_loss, g_loss, d_real, d_fake]`.
+/// Reading them is a GPU round trip, so callers decide when it is worth it.
+pub struct PendingStats {
+    pub step: u64,
+    pub values: Tensor<1>,
+}
+
+/// Owns both networks and both Adam optimizers, whose moments persist across steps.
+pub struct Trainer {
+    config: GanConfig,
+    device: Device,
+    generator: Generator,
+    discriminator: Discriminator,
+    optimizer_g: ModuleOptimizer,
+    optimizer_d: ModuleOptimizer,
+    noise_rng: HostRng,
+    step: u64,
+}
+
+impl Trainer {
+    /// A trainer with freshly initialised weights. `device` is a plain device; autodiff is
+    /// enabled here.
+    pub fn new(config: GanConfig, device: &Device) -> Self {
+        let device = device.clone().autodiff();
+        let mut rng = HostRng::new(config.seed);
+        let (generator, discriminator) = config.init(&mut rng, &device);
+
+        let adam = AdamConfig::new()
+            .with_beta_1(config.beta1)
+            .with_beta_2(config.beta2)
+            .with_epsilon(config.epsilon);
+        Self {
+            optimizer_g: adam.init(),
+            optimizer_d: adam.init(),
+            config,
+            device,
+            generator,
+            discriminator,
+            noise_rng: rng,
+            step: 0,
+        }
+    }
+
+    pub fn config(&self) -> &GanConfig {
+        &self.config
+    }
+
+    pub fn steps_done(&self) -> u64 {
+        self.step
+    }
+
+    pub fn generator(&self) -> &Generator {
+        &self.generator
+    }
+
+    pub fn discriminator(&self) -> &Discriminator {
+        &self.discriminator
+    }
+
+    /// Replaces the weights of both networks, e.g. to resume from an export. The file is fully
+    /// validated first, so on error the trainer is unchanged.
+    pub fn load_weights(&mut self, bytes: &[u8]) -> Result<(), WeightsError> {
+        let file = WeightsFile::parse(bytes)?;
+        let mut expected = param_shapes("generator", &self.generator);
+        expected.extend(param_shapes("discriminator", &self.discriminator));
+        file.check(&expected, &[])?;
+        self.generator = file.apply("generator", self.generator.clone());
+        self.discriminator = file.apply("discriminator", self.discriminator.clone());
+        Ok(())
+    }
+
+    /// Runs one step on `real`, a batch of images scaled to [-1, 1]. Nothing is read back.
+    pub fn step(&mut self, real: Tensor<2>) -> PendingStats {
+        let batch = real.dims()[0];
+        let lr = self.config.learning_rate;
+        let noise = Tensor::<2>::from_data(
+            TensorData::new(
+                self.noise_rng.normal(batch * self.config.latent_dim),
+                [batch, self.config.latent_dim],
+            ),
+            &self.device,
+        ); // [batch, latent]
+        let real = real.to_device(&self.device); // [batch, 784]
+
+        // The fake batch keeps its graph for the generator update below.
+        let fake = self.generator.forward(noise); // [batch, 784]
+
+        let real_logits = self.discriminator.forward(real); // [batch, 1]
+        let fake_logits = self.discriminator.forward(fake.clone().detach()); // [batch, 1]
+        let d_loss = bce_with_logits(real_logits.clone(), 1.0)
+            + bce_with_logits(fake_logits.clone(), 0.0); // [1]
+        let grads = GradientsParams::from_grads(d_loss.backward(), &self.discriminator);
+        self.discriminator = self
+            .optimizer_d
+            .step(lr, self.discriminator.clone(), grads);
+
+        // Non-saturating generator loss: make the updated D call the fakes real.
+        let g_loss = bce_with_logits(self.discriminator.forward(fake), 1.0); // [1]
+        let grads = GradientsParams::from_grads(g_loss.backward(), &self.generator);
+        self.generator = self.optimizer_g.step(lr, self.generator.clone(), grads);
+
+        self.step += 1;
+        let values = Tensor::cat(
+            vec![
+                d_loss.detach(),
+                g_loss.detach(),
+                sigmoid(real_logits.detach()).mean(),
+                sigmoid(fake_logits.detach()).mean(),
+            ],
+            0,
+        ); // [4]
+        PendingStats {
+            step: self.step,
+            values,
+        }
+    }
+
+    /// Images for `noise` (`n × latent` values), in [-1, 1], without a gradient graph.
+    pub fn generate(&self, noise: Vec<f32>) -> Tensor<2> {
+        generate(&self.generator.valid(), noise, &self.device.clone().without_autodiff())
+    }
+}
+
+impl PendingStats {
+    pub async fn read(self) -> Result<StepStats, burn::tensor::ExecutionError> {
+        let data = self.values.into_data_async().await?;
+        let v = data.try_to_vec::<f32>().unwrap_or_default();
+        let at = |i: usize| v.get(i).copied().unwrap_or(f32::NAN);
+        Ok(StepStats {
+            step: self.step,
+            d_loss: at(0),
+            g_loss: at(1),
+            d_real: at(2),
+            d_fake: at(3),
+        })
+    }
+}
+
+/// Mean binary cross-entropy of `logits` against a constant `target`, computed as
+/// softplus(±x) = max(±x, 0) + ln(1 + e^(−|x|)) so large logits neither overflow nor lose
+/// precision the way ln(sigmoid(x)) does.
+pub fn bce_with_logits(logits: Tensor<2>, target: f32) -> Tensor<1> {
+    let softplus = |x: Tensor<2>| relu(x.clone()) + x.abs().neg().exp().log1p();
+    let loss = softplus(logits.clone().neg()) * target + softplus(logits) * (1.0 - target); // [batch, 1]
+    loss.mean() // [1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::pixels_to_tensor;
+
+    fn batch(config: &GanConfig, salt: usize) -> Vec<u8> {
+        (0..config.batch_size * config.image_dim)
+            .map(|i| ((i * 31 + salt * 7) % 256) as u8)
+            .collect()
+    }
+
+    fn run(seed: u64, steps: usize) -> Vec<StepStats> {
+        let config = GanConfig::new().with_batch_size(16).with_seed(seed);
+        let device = Device::flex();
+        let mut trainer = Trainer::new(config.clone(), &device);
+        (0..steps)
+            .map(|n| {
+                let real = pixels_to_tensor(&batch(&config, n), config.image_dim, &device);
+                pollster::block_on(trainer.step(real).read()).unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn steps_are_finite_and_counted() {
+        let stats = run(1, 3);
+        assert_eq!(stats.iter().map(|s| s.step).collect::<Vec<_>>(), [1, 2, 3]);
+        for s in &stats {
+            assert!(s.d_loss.is_finite() && s.g_loss.is_finite(), "{s:?}");
+            assert!((0.0..=1.0).contains(&s.d_real) && (0.0..=1.0).contains(&s.d_fake));
+        }
+    }
+
+    #[test]
+    fn same_seed_same_losses() {
+        assert_eq!(run(7, 3), run(7, 3));
+        assert_ne!(run(7, 1), run(8, 1));
+    }
+
+    #[test]
+    fn bce_is_stable_for_large_logits() {
+        let device = Device::flex();
+        let logits = Tensor::<2>::from_floats([[100.0], [-100.0], [0.0]], &device);
+        let read = |t: Tensor<1>| t.into_data().try_to_vec::<f32>().unwrap()[0];
+        // Target 1: losses 0, 100 and ln 2, averaged.
+        let expected = (100.0 + std::f32::consts::LN_2) / 3.0;
+        assert!((read(bce_with_logits(logits.clone(), 1.0)) - expected).abs() < 1e-4);
+        assert!((read(bce_with_logits(logits, 0.0)) - expected).abs() < 1e-4);
+    }
+}

@@ -1,0 +1,575 @@
+//! The JavaScript API. Everything `#[wasm_bindgen]` lives here; the rest of the crate is plain
+//! burn code.
+//!
+//! Exported methods validate their input and report problems as JS `Error`s: a Rust panic would
+//! kill the wasm instance and every trainer in it. Methods that touch a model return a Promise
+//! and queue behind an async lock, so overlapping calls run one after another instead of
+//! tripping wasm-bindgen's borrow checks.
+
+use std::rc::Rc;
+
+use burn::prelude::*;
+use futures_util::lock::Mutex;
+use js_sys::{Float32Array, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::data::{pixels_to_tensor, unit_to_pixels};
+use crate::device::{self, Backend};
+use crate::model::{self, GanConfig};
+use crate::training::{StepStats, Trainer};
+use crate::weights::{self, Export};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Losses and discriminator outputs of one training step. */
+export interface StepStats {
+  /** Steps completed so far, this one included. */
+  step: number;
+  d_loss: number;
+  g_loss: number;
+  /** Mean D(x) on the real batch, as a probability. */
+  d_real: number;
+  /** Mean D(G(z)) on the fake batch, as a probability. */
+  d_fake: number;
+}
+
+/** Options of GanTrainer.create; every one is optional. */
+export interface GanTrainerOptions {
+  backend?: "auto" | "webgpu" | "cpu";
+  seed?: number;
+  learningRate?: number;
+  beta1?: number;
+  batchSize?: number;
+  /** safetensors bytes from export_weights(), to resume from. */
+  weights?: Uint8Array;
+}
+
+/** Options of Generator.load. */
+export interface GeneratorOptions {
+  backend?: "auto" | "webgpu" | "cpu";
+}
+"#;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Trains the GAN. Create it with `await GanTrainer.create(options)`.
+#[wasm_bindgen]
+pub struct GanTrainer {
+    trainer: Rc<Mutex<Trainer>>,
+    device: Device,
+    backend: Backend,
+    adapter: Option<String>,
+    batch_size: usize,
+    latent_dim: usize,
+    image_dim: usize,
+}
+
+#[wasm_bindgen]
+impl GanTrainer {
+    /// Builds a trainer. See `GanTrainerOptions` for the options.
+    pub async fn create(
+        #[wasm_bindgen(unchecked_param_type = "GanTrainerOptions | undefined")] options: JsValue,
+    ) -> Result<GanTrainer, JsError> {
+        let options = Options::read(
+            &options,
+            "GanTrainer.create",
+            &["backend", "seed", "learningRate", "beta1", "batchSize", "weights"],
+        )?;
+        let mut config = GanConfig::new();
+        if let Some(seed) = options.integer("seed", 0.0, 9_007_199_254_740_991.0)? {
+            config.seed = seed as u64;
+        }
+        if let Some(lr) = options.number("learningRate", |v| v > 0.0 && v <= 1.0, "in (0, 1]")? {
+            config.learning_rate = lr;
+        }
+        if let Some(beta1) = options.number("beta1", |v| (0.0..1.0).contains(&v), "in [0, 1)")? {
+            config.beta1 = beta1 as f32;
+        }
+        if let Some(batch) = options.integer("batchSize", 1.0, 1024.0)? {
+            config.batch_size = batch as usize;
+        }
+        let weights = options.bytes("weights")?;
+        let requested = options.backend()?;
+
+        let (backend, device, adapter) = pick_backend(requested, Some(&config)).await?;
+
+        let mut trainer = Trainer::new(config.clone(), &device);
+        if let Some(bytes) = weights {
+            trainer
+                .load_weights(&bytes)
+                .map_err(|e| JsError::new(&format!("GanTrainer.create: {e}")))?;
+        }
+        Ok(GanTrainer {
+            trainer: Rc::new(Mutex::new(trainer)),
+            device,
+            backend,
+            adapter,
+            batch_size: config.batch_size,
+            latent_dim: config.latent_dim,
+            image_dim: config.image_dim,
+        })
+    }
+
+    /// `"webgpu"` or `"cpu"`.
+    #[wasm_bindgen(getter)]
+    pub fn backend(&self) -> String {
+        self.backend.name().into()
+    }
+
+    /// The WebGPU adapter's name, or undefined on the CPU backend.
+    #[wasm_bindgen(getter)]
+    pub fn adapter(&self) -> Option<String> {
+        self.adapter.clone()
+    }
+
+    #[wasm_bindgen(getter, js_name = batchSize)]
+    pub fn batch_size(&self) -> usize {
+        self.batch_size
+    }
+
+    #[wasm_bindgen(getter, js_name = latentDim)]
+    pub fn latent_dim(&self) -> usize {
+        self.latent_dim
+    }
+
+    /// One step on `images`, a Uint8Array of batchSize × 784 raw pixels. Resolves to StepStats
+    /// once the statistics are read back.
+    #[wasm_bindgen(unchecked_return_type = "Promise<StepStats>")]
+    pub fn train_step(&self, images: JsValue) -> Promise {
+        self.train(images, 1, "train_step")
+    }
+
+    /// `n` steps on `images`, which holds n × batchSize × 784 pixels, batch after batch. Only
+    /// the last step's statistics are read back, so the GPU is not stalled in between.
+    #[wasm_bindgen(unchecked_return_type = "Promise<StepStats>")]
+    pub fn train_steps(&self, images: JsValue, n: u32) -> Promise {
+        self.train(images, n as usize, "train_steps")
+    }
+
+    /// Images for `noise`, a Float32Array of n × 100 values. Resolves to n × 784 grey bytes.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn generate(&self, noise: JsValue) -> Promise {
+        let noise = match read_noise(&noise, self.latent_dim, "generate") {
+            Ok(noise) => noise,
+            Err(e) => return Promise::reject(&e.into()),
+        };
+        let trainer = self.trainer.clone();
+        future_to_promise(async move {
+            let images = trainer.lock().await.generate(noise);
+            read_pixels(images).await
+        })
+    }
+
+    /// The weights of both networks as safetensors bytes.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn export_weights(&self) -> Promise {
+        let trainer = self.trainer.clone();
+        future_to_promise(async move {
+            let export = {
+                let trainer = trainer.lock().await;
+                Export::default()
+                    .add("generator", trainer.generator())
+                    .add("discriminator", trainer.discriminator())
+            };
+            let bytes = export
+                .to_bytes()
+                .await
+                .map_err(|e| error(&format!("export_weights: {e}")))?;
+            Ok(Uint8Array::from(&bytes[..]).into())
+        })
+    }
+}
+
+impl GanTrainer {
+    fn train(&self, images: JsValue, n: usize, name: &str) -> Promise {
+        let per_step = self.batch_size * self.image_dim;
+        let pixels = match read_images(&images, n, per_step, self.batch_size, name) {
+            Ok(pixels) => pixels,
+            Err(e) => return Promise::reject(&e.into()),
+        };
+        let trainer = self.trainer.clone();
+        let (device, image_dim) = (self.device.clone(), self.image_dim);
+        future_to_promise(async move {
+            let mut trainer = trainer.lock().await;
+            let mut last = None;
+            for batch in pixels.chunks(per_step) {
+                last = Some(trainer.step(pixels_to_tensor(batch, image_dim, &device)));
+            }
+            let stats = last
+                .expect("n ≥ 1 is checked by read_images")
+                .read()
+                .await
+                .map_err(|e| error(&format!("reading step statistics failed: {e:?}")))?;
+            Ok(stats_object(&stats))
+        })
+    }
+}
+
+/// An inference-only generator: no discriminator, no autodiff. Load it with
+/// `await Generator.load(bytes, options)`.
+#[wasm_bindgen(js_name = Generator)]
+pub struct PretrainedGenerator {
+    generator: Rc<model::Generator>,
+    device: Device,
+    backend: Backend,
+    adapter: Option<String>,
+}
+
+#[wasm_bindgen(js_class = Generator)]
+impl PretrainedGenerator {
+    /// Loads a generator from safetensors bytes, such as `generator.safetensors` or the output
+    /// of `export_weights()`.
+    pub async fn load(
+        bytes: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "GeneratorOptions | undefined")] options: JsValue,
+    ) -> Result<PretrainedGenerator, JsError> {
+        let options = Options::read(&options, "Generator.load", &["backend"])?;
+        let requested = options.backend()?;
+        let bytes = bytes
+            .dyn_ref::<Uint8Array>()
+            .map(Uint8Array::to_vec)
+            .ok_or_else(|| {
+                JsError::new(&format!(
+                    "Generator.load: bytes must be a Uint8Array of safetensors, got {}",
+                    type_name(&bytes)
+                ))
+            })?;
+        let (backend, device, adapter) = pick_backend(requested, None).await?;
+        let generator = weights::load_generator(&bytes, &device)
+            .map_err(|e| JsError::new(&format!("Generator.load: {e}")))?;
+        Ok(PretrainedGenerator {
+            generator: Rc::new(generator),
+            device,
+            backend,
+            adapter,
+        })
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn backend(&self) -> String {
+        self.backend.name().into()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn adapter(&self) -> Option<String> {
+        self.adapter.clone()
+    }
+
+    #[wasm_bindgen(getter, js_name = latentDim)]
+    pub fn latent_dim(&self) -> usize {
+        self.generator.latent_dim()
+    }
+
+    /// Images for `noise`, a Float32Array of n × latentDim values. Resolves to n × 784 bytes.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn generate(&self, noise: JsValue) -> Promise {
+        let noise = match read_noise(&noise, self.generator.latent_dim(), "generate") {
+            Ok(noise) => noise,
+            Err(e) => return Promise::reject(&e.into()),
+        };
+        let images = model::generate(&self.generator, noise, &self.device);
+        future_to_promise(read_pixels(images))
+    }
+}
+
+enum Requested {
+    Auto,
+    WebGpu,
+    Cpu,
+}
+
+type Choice = (Backend, Device, Option<String>);
+
+/// Resolves the `backend` option. With `timing` (a trainer's config), `"auto"` times a
+/// hardware adapter against the CPU; without it (inference) a hardware adapter wins outright.
+async fn pick_backend(requested: Requested, timing: Option<&GanConfig>) -> Result<Choice, JsError> {
+    match requested {
+        Requested::Cpu => Ok((Backend::Cpu, device::cpu(), None)),
+        Requested::WebGpu => {
+            let gpu = device::webgpu().await.map_err(|why| {
+                JsError::new(&format!(
+                    "backend \"webgpu\" was requested but WebGPU is unavailable: {why}. \
+                     Use backend \"cpu\" or \"auto\"."
+                ))
+            })?;
+            Ok((Backend::WebGpu, gpu.device, Some(gpu.adapter)))
+        }
+        Requested::Auto => Ok(auto_backend(timing).await),
+    }
+}
+
+/// `"auto"`: a hardware WebGPU adapter if it is faster than the CPU, else the CPU.
+///
+/// A software adapter (SwiftShader) is not even timed: it is 25–50× slower than the CPU
+/// backend and its first step compiles shaders for seconds.
+async fn auto_backend(timing: Option<&GanConfig>) -> Choice {
+    let cpu = (Backend::Cpu, device::cpu(), None);
+    let gpu = match device::webgpu().await {
+        Ok(gpu) if !gpu.software => gpu,
+        Ok(gpu) => {
+            log(&format!(
+                "WebGAN: using the CPU backend; WebGPU adapter '{}' is a software rasteriser",
+                gpu.adapter
+            ));
+            return cpu;
+        }
+        Err(why) => {
+            log(&format!("WebGAN: using the CPU backend; {why}"));
+            return cpu;
+        }
+    };
+    let Some(config) = timing else {
+        return (Backend::WebGpu, gpu.device, Some(gpu.adapter));
+    };
+    let gpu_rate = steps_per_second(config, &gpu.device).await;
+    let cpu_rate = steps_per_second(config, &cpu.1).await;
+    log(&format!(
+        "WebGAN: '{}' trains at {gpu_rate:.1} steps/s, the CPU at {cpu_rate:.1} steps/s",
+        gpu.adapter
+    ));
+    if gpu_rate >= cpu_rate {
+        (Backend::WebGpu, gpu.device, Some(gpu.adapter))
+    } else {
+        cpu
+    }
+}
+
+/// Steady-state training speed on `device`: one warm-up step, then three timed ones.
+async fn steps_per_second(config: &GanConfig, device: &Device) -> f64 {
+    let mut trainer = Trainer::new(config.clone(), device);
+    let pixels = vec![0u8; config.batch_size * config.image_dim];
+    let mut run = |trainer: &mut Trainer| {
+        trainer.step(pixels_to_tensor(&pixels, config.image_dim, device))
+    };
+    if run(&mut trainer).read().await.is_err() {
+        return 0.0;
+    }
+    let start = js_sys::Date::now();
+    let mut last = None;
+    for _ in 0..3 {
+        last = Some(run(&mut trainer));
+    }
+    match last.expect("three steps").read().await {
+        Ok(_) => 3.0 / ((js_sys::Date::now() - start).max(1.0) / 1000.0),
+        Err(_) => 0.0,
+    }
+}
+
+/// A plain object rather than a class instance, so it survives `postMessage`.
+fn stats_object(stats: &StepStats) -> JsValue {
+    let object = Object::new();
+    for (key, value) in [
+        ("step", stats.step as f64),
+        ("d_loss", stats.d_loss as f64),
+        ("g_loss", stats.g_loss as f64),
+        ("d_real", stats.d_real as f64),
+        ("d_fake", stats.d_fake as f64),
+    ] {
+        let _ = Reflect::set(&object, &key.into(), &value.into());
+    }
+    object.into()
+}
+
+async fn read_pixels(images: Tensor<2>) -> Result<JsValue, JsValue> {
+    let data = images
+        .into_data_async()
+        .await
+        .map_err(|e| error(&format!("generate: reading images failed: {e:?}")))?;
+    let values = data
+        .try_to_vec::<f32>()
+        .map_err(|e| error(&format!("generate: unexpected image data: {e:?}")))?;
+    Ok(Uint8Array::from(&unit_to_pixels(&values)[..]).into())
+}
+
+fn read_images(
+    images: &JsValue,
+    n: usize,
+    per_step: usize,
+    batch_size: usize,
+    name: &str,
+) -> Result<Vec<u8>, JsError> {
+    let shape = if n == 1 {
+        format!("batchSize × 784 = {batch_size} × 784 = {per_step}")
+    } else {
+        format!("n × batchSize × 784 = {n} × {batch_size} × 784 = {}", n * per_step)
+    };
+    if n == 0 {
+        return Err(JsError::new(&format!("{name}: n must be at least 1")));
+    }
+    let array = images.dyn_ref::<Uint8Array>().ok_or_else(|| {
+        JsError::new(&format!(
+            "{name}: images must be a Uint8Array of {shape} raw pixels (0..255), got {}",
+            type_name(images)
+        ))
+    })?;
+    if array.length() as usize != n * per_step {
+        return Err(JsError::new(&format!(
+            "{name}: images holds {} bytes, expected {shape}",
+            array.length()
+        )));
+    }
+    Ok(array.to_vec())
+}
+
+fn read_noise(noise: &JsValue, latent_dim: usize, name: &str) -> Result<Vec<f32>, JsError> {
+    let array = noise.dyn_ref::<Float32Array>().ok_or_else(|| {
+        JsError::new(&format!(
+            "{name}: noise must be a Float32Array of n × {latent_dim} values, got {}",
+            type_name(noise)
+        ))
+    })?;
+    let len = array.length() as usize;
+    if len == 0 || len % latent_dim != 0 {
+        return Err(JsError::new(&format!(
+            "{name}: noise holds {len} values, expected a positive multiple of {latent_dim} (n × {latent_dim})"
+        )));
+    }
+    let values = array.to_vec();
+    if let Some(at) = values.iter().position(|v| !v.is_finite()) {
+        return Err(JsError::new(&format!(
+            "{name}: noise[{at}] is {}, expected finite values",
+            values[at]
+        )));
+    }
+    Ok(values)
+}
+
+/// Reads and checks an options object.
+struct Options<'a> {
+    object: &'a JsValue,
+    context: &'static str,
+}
+
+impl<'a> Options<'a> {
+    fn read(
+        object: &'a JsValue,
+        context: &'static str,
+        known: &[&str],
+    ) -> Result<Self, JsError> {
+        if object.is_undefined() || object.is_null() {
+            return Ok(Self { object, context });
+        }
+        if !object.is_object() || object.is_function() || js_sys::Array::is_array(object) {
+            return Err(JsError::new(&format!(
+                "{context}: options must be an object, got {}",
+                type_name(object)
+            )));
+        }
+        for key in Object::keys(object.unchecked_ref()).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !known.contains(&key.as_str()) {
+                return Err(JsError::new(&format!(
+                    "{context}: unknown option '{key}'; expected one of {}",
+                    known.join(", ")
+                )));
+            }
+        }
+        Ok(Self { object, context })
+    }
+
+    /// The option's value, or None when absent or undefined.
+    fn get(&self, key: &str) -> Option<JsValue> {
+        if self.object.is_undefined() || self.object.is_null() {
+            return None;
+        }
+        Reflect::get(self.object, &key.into())
+            .ok()
+            .filter(|v| !v.is_undefined())
+    }
+
+    fn number(
+        &self,
+        key: &str,
+        valid: impl Fn(f64) -> bool,
+        expected: &str,
+    ) -> Result<Option<f64>, JsError> {
+        let Some(value) = self.get(key) else {
+            return Ok(None);
+        };
+        match value.as_f64() {
+            Some(v) if v.is_finite() && valid(v) => Ok(Some(v)),
+            _ => Err(JsError::new(&format!(
+                "{}: option {key} is {}, expected a number {expected}",
+                self.context,
+                show(&value)
+            ))),
+        }
+    }
+
+    fn integer(&self, key: &str, min: f64, max: f64) -> Result<Option<f64>, JsError> {
+        self.number(
+            key,
+            |v| v.fract() == 0.0 && (min..=max).contains(&v),
+            &format!("that is an integer from {min} to {max}"),
+        )
+    }
+
+    fn bytes(&self, key: &str) -> Result<Option<Vec<u8>>, JsError> {
+        let Some(value) = self.get(key) else {
+            return Ok(None);
+        };
+        value
+            .dyn_ref::<Uint8Array>()
+            .map(|array| Some(array.to_vec()))
+            .ok_or_else(|| {
+                JsError::new(&format!(
+                    "{}: option {key} must be a Uint8Array, got {}",
+                    self.context,
+                    type_name(&value)
+                ))
+            })
+    }
+
+    fn backend(&self) -> Result<Requested, JsError> {
+        let Some(value) = self.get("backend") else {
+            return Ok(Requested::Auto);
+        };
+        match value.as_string().as_deref() {
+            Some("auto") => Ok(Requested::Auto),
+            Some("webgpu") => Ok(Requested::WebGpu),
+            Some("cpu") => Ok(Requested::Cpu),
+            _ => Err(JsError::new(&format!(
+                "{}: option backend is {}, expected \"auto\", \"webgpu\" or \"cpu\"",
+                self.context,
+                show(&value)
+            ))),
+        }
+    }
+}
+
+/// The constructor name of a JS value, for error messages.
+fn type_name(value: &JsValue) -> String {
+    if value.is_undefined() {
+        return "undefined".into();
+    }
+    if value.is_null() {
+        return "null".into();
+    }
+    if let Some(object) = value.dyn_ref::<Object>() {
+        return String::from(object.constructor().name());
+    }
+    value.js_typeof().as_string().unwrap_or_default()
+}
+
+/// A short rendering of a JS value, for error messages.
+fn show(value: &JsValue) -> String {
+    match value.as_string() {
+        Some(s) => format!("\"{s}\""),
+        None => match value.as_f64() {
+            Some(n) => n.to_string(),
+            None => type_name(value),
+        },
+    }
+}
+
+fn error(message: &str) -> JsValue {
+    JsError::new(message).into()
+}
+
+fn log(message: &str) {
+    web_sys::console::info_1(&message.into());
+}

@@ -1,0 +1,342 @@
+//! Browser tests: `wasm-pack test --headless --chrome`, with WebGPU enabled by webdriver.json.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use js_sys::{Float32Array, Uint8Array};
+use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+use webgan::web::{GanTrainer, PretrainedGenerator};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+async fn trains_on_webgpu() {
+    // No skip: a missing adapter fails here with the reason.
+    let gpu = webgan::device::webgpu()
+        .await
+        .unwrap_or_else(|why| panic!("no WebGPU adapter: {why}"));
+    web_sys::console::log_1(&format!("WebGPU adapter: {}", gpu.adapter).into());
+    let trainer = create(&[("backend", "webgpu".into()), ("batchSize", 16.into())]).await;
+    assert_eq!(trainer.backend(), "webgpu");
+    assert!(trainer.adapter().is_some());
+    for n in 1..=2 {
+        let stats = step(&trainer, batches(1, 16, n)).await;
+        assert_sane(&stats, n as f64);
+    }
+    let images = generate(&trainer, noise(3, 0.0)).await;
+    assert_eq!(images.len(), 3 * PIXELS);
+}
+
+#[wasm_bindgen_test]
+async fn trains_on_cpu_and_learns() {
+    let trainer = create(&[("backend", "cpu".into()), ("seed", 3.into())]).await;
+    assert_eq!(trainer.backend(), "cpu");
+    assert_eq!(trainer.adapter(), None);
+    let before = generate(&trainer, noise(4, 1.0)).await;
+    let first = step(&trainer, batches(1, 64, 0)).await;
+    assert_sane(&first, 1.0);
+    let mut last = first.clone();
+    for n in 2..=30 {
+        last = step(&trainer, batches(1, 64, n)).await;
+        assert_sane(&last, n as f64);
+    }
+    // D quickly learns to separate the fixed patterns from noise-like fakes.
+    assert!(
+        field(&last, "d_real") > field(&first, "d_real"),
+        "D(x) did not rise: {first:?} → {last:?}"
+    );
+    let after = generate(&trainer, noise(4, 1.0)).await;
+    assert_eq!(after.len(), 4 * PIXELS);
+    assert_ne!(before, after, "training did not change the generator");
+}
+
+#[wasm_bindgen_test]
+async fn train_steps_reads_only_the_last_step() {
+    let trainer = create(&[("backend", "cpu".into()), ("batchSize", 8.into())]).await;
+    let stats = resolve(trainer.train_steps(batches(5, 8, 0).into(), 5)).await;
+    assert_sane(&stats, 5.0);
+    let message = reject(trainer.train_steps(batches(5, 8, 0).into(), 4)).await;
+    assert!(message.contains("expected n × batchSize × 784 = 4 × 8 × 784"), "{message}");
+    let message = reject(trainer.train_steps(batches(1, 8, 0).into(), 0)).await;
+    assert!(message.contains("n must be at least 1"), "{message}");
+    assert_sane(&step(&trainer, batches(1, 8, 0)).await, 6.0);
+}
+
+#[wasm_bindgen_test]
+async fn auto_prefers_cpu_over_a_software_adapter() {
+    let trainer = create(&[]).await;
+    match webgan::device::webgpu().await {
+        Ok(gpu) if gpu.software => assert_eq!(trainer.backend(), "cpu"),
+        Ok(_) => assert!(["cpu", "webgpu"].contains(&trainer.backend().as_str())),
+        Err(why) => panic!("no WebGPU adapter: {why}"),
+    }
+    assert_sane(&step(&trainer, batches(1, 64, 0)).await, 1.0);
+}
+
+#[wasm_bindgen_test]
+async fn overlapping_steps_queue_in_order() {
+    let trainer = create(&[("backend", "cpu".into()), ("batchSize", 4.into())]).await;
+    let first = trainer.train_step(batches(1, 4, 0).into());
+    let second = trainer.train_step(batches(1, 4, 1).into());
+    let third = trainer.generate(noise(1, 0.0).into());
+    assert_eq!(field(&resolve(first).await, "step"), 1.0);
+    assert_eq!(field(&resolve(second).await, "step"), 2.0);
+    assert_eq!(Uint8Array::new(&resolve(third).await).length() as usize, PIXELS);
+}
+
+#[wasm_bindgen_test]
+async fn wrong_image_length_is_an_error_and_the_trainer_still_works() {
+    let trainer = create(&[("backend", "cpu".into()), ("batchSize", 4.into())]).await;
+    let message = reject(trainer.train_step(batches(1, 3, 0).into())).await;
+    assert!(message.contains("holds 2352 bytes"), "{message}");
+    assert!(message.contains("batchSize × 784 = 4 × 784 = 3136"), "{message}");
+    assert_sane(&step(&trainer, batches(1, 4, 0)).await, 1.0);
+}
+
+#[wasm_bindgen_test]
+async fn images_that_are_not_a_uint8array_are_an_error() {
+    let trainer = create(&[("backend", "cpu".into()), ("batchSize", 4.into())]).await;
+    let floats = Float32Array::new_with_length(4 * 784);
+    let message = reject(trainer.train_step(floats.into())).await;
+    assert!(message.contains("must be a Uint8Array"), "{message}");
+    assert!(message.contains("got Float32Array"), "{message}");
+    let array = js_sys::Array::new_with_length(4 * 784);
+    let message = reject(trainer.train_step(array.into())).await;
+    assert!(message.contains("got Array"), "{message}");
+    assert_sane(&step(&trainer, batches(1, 4, 0)).await, 1.0);
+}
+
+#[wasm_bindgen_test]
+async fn noise_of_the_wrong_length_is_an_error() {
+    let trainer = create(&[("backend", "cpu".into())]).await;
+    let short = Float32Array::from(&[0.5f32; 150][..]);
+    let message = reject(trainer.generate(short.into())).await;
+    assert!(message.contains("holds 150 values"), "{message}");
+    assert!(message.contains("multiple of 100"), "{message}");
+    let message = reject(trainer.generate(Float32Array::new_with_length(0).into())).await;
+    assert!(message.contains("holds 0 values"), "{message}");
+    let message = reject(trainer.generate(Uint8Array::new_with_length(100).into())).await;
+    assert!(message.contains("must be a Float32Array"), "{message}");
+    assert_eq!(generate(&trainer, noise(2, 0.0)).await.len(), 2 * PIXELS);
+}
+
+#[wasm_bindgen_test]
+async fn non_finite_noise_is_an_error() {
+    let trainer = create(&[("backend", "cpu".into())]).await;
+    for bad in [f32::NAN, f32::INFINITY] {
+        let values = noise(2, 0.0);
+        values.set_index(130, bad);
+        let message = reject(trainer.generate(values.into())).await;
+        assert!(message.contains("noise[130]"), "{message}");
+        assert!(message.contains("expected finite values"), "{message}");
+    }
+    assert_eq!(generate(&trainer, noise(1, 0.0)).await.len(), PIXELS);
+    assert_sane(&step(&trainer, batches(1, 64, 0)).await, 1.0);
+}
+
+#[wasm_bindgen_test]
+async fn bad_options_are_errors() {
+    let cases: Vec<(Vec<(&str, JsValue)>, &str)> = vec![
+        (vec![("backend", "tpu".into())], "option backend is \"tpu\", expected \"auto\", \"webgpu\" or \"cpu\""),
+        (vec![("backend", 1.into())], "option backend is 1"),
+        (vec![("batchsize", 8.into())], "unknown option 'batchsize'; expected one of"),
+        (vec![("batchSize", 0.into())], "option batchSize is 0, expected a number that is an integer from 1 to 1024"),
+        (vec![("batchSize", 2.5.into())], "option batchSize is 2.5"),
+        (vec![("batchSize", "64".into())], "option batchSize is \"64\""),
+        (vec![("learningRate", (-1.0).into())], "option learningRate is -1, expected a number in (0, 1]"),
+        (vec![("learningRate", f64::NAN.into())], "option learningRate is NaN"),
+        (vec![("beta1", 1.into())], "option beta1 is 1, expected a number in [0, 1)"),
+        (vec![("seed", (-3).into())], "option seed is -3"),
+        (vec![("weights", "abc".into())], "option weights must be a Uint8Array, got string"),
+    ];
+    for (pairs, expected) in cases {
+        let error = GanTrainer::create(options(&pairs)).await.err();
+        let message = message(error.expect("bad options were accepted").into());
+        assert!(message.contains(expected), "{message} does not contain {expected}");
+    }
+    let error = GanTrainer::create("cpu".into()).await.err().expect("a string was accepted");
+    assert!(message(error.into()).contains("options must be an object, got string"));
+    let error = PretrainedGenerator::load(Uint8Array::new_with_length(8).into(), options(&[("seed", 1.into())]))
+        .await
+        .err()
+        .expect("unknown option accepted");
+    assert!(message(error.into()).contains("unknown option 'seed'"));
+    // The module is unharmed: a valid create still trains.
+    let trainer = create(&[("backend", "cpu".into()), ("learningRate", 1e-3.into())]).await;
+    assert_sane(&step(&trainer, batches(1, 64, 0)).await, 1.0);
+}
+
+/// Re-encodes `bytes` with `edit` applied to every tensor (None drops it).
+fn rewrite(
+    bytes: &[u8],
+    edit: impl Fn(&str, Vec<usize>, Vec<u8>) -> Option<(String, Dtype, Vec<usize>, Vec<u8>)>,
+) -> Vec<u8> {
+    let file = SafeTensors::deserialize(bytes).unwrap();
+    let edited: Vec<_> = file
+        .tensors()
+        .into_iter()
+        .filter_map(|(name, view)| edit(&name, view.shape().to_vec(), view.data().to_vec()))
+        .collect();
+    let views: Vec<_> = edited
+        .iter()
+        .map(|(name, dtype, shape, data)| {
+            (name.clone(), TensorView::new(*dtype, shape.clone(), data).unwrap())
+        })
+        .collect();
+    safetensors::tensor::serialize(views, None).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn bad_weights_are_errors_and_leave_everything_usable() {
+    let trainer = create(&[("backend", "cpu".into())]).await;
+    let good = export(&trainer).await;
+    let renamed = rewrite(&good, |name, shape, data| {
+        let name = name.replace("generator.output.bias", "generator.output.b");
+        Some((name, Dtype::F32, shape, data))
+    });
+    let extra = rewrite(&good, |name, shape, data| {
+        let name = name.replace("discriminator.output.bias", "discriminator.extra.bias");
+        Some((name, Dtype::F32, shape, data))
+    });
+    let reshaped = rewrite(&good, |name, shape, data| {
+        let shape = if name == "generator.hidden.weight" { vec![50, 512] } else { shape };
+        Some((name.into(), Dtype::F32, shape, data))
+    });
+    let doubled = rewrite(&good, |name, shape, data| {
+        let (dtype, data) = if name == "discriminator.hidden.bias" {
+            let wide = data.chunks(4).flat_map(|b| {
+                (f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64).to_le_bytes()
+            });
+            (Dtype::F64, wide.collect())
+        } else {
+            (Dtype::F32, data)
+        };
+        Some((name.into(), dtype, shape, data))
+    });
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (b"definitely not safetensors".to_vec(), "not a valid safetensors file"),
+        (good[..good.len() / 2].to_vec(), "not a valid safetensors file"),
+        (Vec::new(), "not a valid safetensors file"),
+        (renamed, "weights lack tensor 'generator.output.bias'"),
+        (extra, "weights lack tensor 'discriminator.output.bias'"),
+        (reshaped, "tensor 'generator.hidden.weight' has shape [50, 512], expected [100, 256]"),
+        (doubled, "tensor 'discriminator.hidden.bias' is F64, expected F32"),
+    ];
+    for (bytes, expected) in &cases {
+        let weights = Uint8Array::from(&bytes[..]);
+        let error = GanTrainer::create(options(&[("backend", "cpu".into()), ("weights", weights.into())]))
+            .await
+            .err()
+            .expect("bad weights were accepted");
+        let message = message(error.into());
+        assert!(message.contains(expected), "{message} does not contain {expected}");
+    }
+    // A file with one tensor too many names it.
+    let surplus = rewrite(&good, |name, shape, data| Some((name.into(), Dtype::F32, shape, data)));
+    let surplus = {
+        let file = SafeTensors::deserialize(&surplus).unwrap();
+        let mut views: Vec<_> = file.tensors();
+        let bias = file.tensor("generator.output.bias").unwrap();
+        views.push(("generator.stray".into(), bias));
+        safetensors::tensor::serialize(views, None).unwrap()
+    };
+    let error = GanTrainer::create(options(&[("weights", Uint8Array::from(&surplus[..]).into()), ("backend", "cpu".into())]))
+        .await
+        .err()
+        .expect("surplus tensor accepted");
+    assert!(message(error.into()).contains("weights hold tensor 'generator.stray'"));
+    // The inference path reports the same problems.
+    for (bytes, expected) in &cases[..4] {
+        let error = PretrainedGenerator::load(Uint8Array::from(&bytes[..]).into(), options(&[("backend", "cpu".into())]))
+            .await
+            .err()
+            .expect("bad weights were accepted");
+        let message = message(error.into());
+        assert!(message.contains(expected), "{message} does not contain {expected}");
+    }
+    // Nothing was harmed: the trainer still trains, and good weights still load.
+    assert_sane(&step(&trainer, batches(1, 64, 0)).await, 1.0);
+    let weights = Uint8Array::from(&good[..]);
+    create(&[("backend", "cpu".into()), ("weights", weights.into())]).await;
+}
+
+#[wasm_bindgen_test]
+async fn save_then_load_round_trips() {
+    let trainer = create(&[("backend", "cpu".into()), ("seed", 11.into())]).await;
+    for n in 0..3 {
+        step(&trainer, batches(1, 64, n)).await;
+    }
+    let saved = export(&trainer).await;
+    let weights = Uint8Array::from(&saved[..]);
+    let resumed = create(&[("backend", "cpu".into()), ("weights", weights.clone().into())]).await;
+    assert_eq!(export(&resumed).await, saved, "re-exported weights differ");
+
+    let expected = generate(&trainer, noise(8, 5.0)).await;
+    assert_eq!(generate(&resumed, noise(8, 5.0)).await, expected);
+    let generator = PretrainedGenerator::load(weights.into(), options(&[("backend", "cpu".into())]))
+        .await
+        .map_err(|e| message(e.into()))
+        .unwrap();
+    assert_eq!(generator.backend(), "cpu");
+    assert_eq!(generator.latent_dim(), 100);
+    let images = Uint8Array::new(&resolve(generator.generate(noise(8, 5.0).into())).await).to_vec();
+    assert_eq!(images, expected);
+}
+
+#[wasm_bindgen_test]
+async fn cpu_training_is_deterministic() {
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let trainer = create(&[("backend", "cpu".into()), ("seed", 5.into())]).await;
+        let mut losses = Vec::new();
+        for n in 0..4 {
+            let stats = step(&trainer, batches(1, 64, n)).await;
+            losses.push((field(&stats, "d_loss"), field(&stats, "g_loss")));
+        }
+        runs.push((losses, export(&trainer).await));
+    }
+    assert_eq!(runs[0], runs[1]);
+    let other = create(&[("backend", "cpu".into()), ("seed", 6.into())]).await;
+    let stats = step(&other, batches(1, 64, 0)).await;
+    assert_ne!(field(&stats, "d_loss"), runs[0].0[0].0, "the seed has no effect");
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-3 * a.abs().max(b.abs()) + 1e-6
+}
+
+#[wasm_bindgen_test]
+async fn webgpu_and_cpu_agree() {
+    let mut results = Vec::new();
+    for backend in ["cpu", "webgpu"] {
+        let trainer = create(&[("backend", backend.into()), ("seed", 9.into()), ("batchSize", 32.into())]).await;
+        assert_eq!(trainer.backend(), backend);
+        let mut stats = Vec::new();
+        for n in 0..2 {
+            stats.push(step(&trainer, batches(1, 32, n)).await);
+        }
+        results.push((stats, export(&trainer).await));
+    }
+    let (cpu, gpu) = (&results[0], &results[1]);
+    for (c, g) in cpu.0.iter().zip(&gpu.0) {
+        for key in ["d_loss", "g_loss", "d_real", "d_fake"] {
+            assert!(close(field(c, key), field(g, key)), "{key}: cpu {c:?} vs webgpu {g:?}");
+        }
+    }
+    let (cpu_file, gpu_file) = (SafeTensors::deserialize(&cpu.1).unwrap(), SafeTensors::deserialize(&gpu.1).unwrap());
+    let mut compared = 0;
+    for (name, c) in cpu_file.tensors() {
+        let g = gpu_file.tensor(&name).unwrap();
+        let floats = |d: &[u8]| d.chunks(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64).collect::<Vec<_>>();
+        for (i, (a, b)) in floats(c.data()).into_iter().zip(floats(g.data())).enumerate() {
+            assert!(close(a, b), "{name}[{i}]: cpu {a} vs webgpu {b}");
+            compared += 1;
+        }
+    }
+    let generator_params = 100 * 256 + 256 + 256 * 784 + 784;
+    let discriminator_params = 784 * 256 + 256 + 256 + 1;
+    assert_eq!(compared, generator_params + discriminator_params);
+}
