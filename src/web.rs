@@ -342,7 +342,7 @@ async fn auto_backend(timing: Option<&GanConfig>) -> Choice {
 async fn steps_per_second(config: &GanConfig, device: &Device) -> f64 {
     let mut trainer = Trainer::new(config.clone(), device);
     let pixels = vec![0u8; config.batch_size * config.image_dim];
-    let mut run = |trainer: &mut Trainer| {
+    let run = |trainer: &mut Trainer| {
         trainer.step(pixels_to_tensor(&pixels, config.image_dim, device))
     };
     if run(&mut trainer).read().await.is_err() {
@@ -459,7 +459,7 @@ impl<'a> Options<'a> {
                 type_name(object)
             )));
         }
-        for key in Object::keys(object.unchecked_ref()).iter() {
+        for key in Object::keys(object.unchecked_ref::<Object>()).iter() {
             let key = key.as_string().unwrap_or_default();
             if !known.contains(&key.as_str()) {
                 return Err(JsError::new(&format!(
