@@ -1,0 +1,136 @@
+// The demo page in headless Chromium: training in the worker on both backends, the controls,
+// the inference-only mode, and how bad input is reported. Screenshots go to tests/e2e/output/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { serve, launch, open, OUTPUT } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); server?.close(); });
+
+const page = (query = '') => open(browser, `${server.url}/www/index.html${query}`);
+const shot = (p, name) => p.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
+const state = (p) => p.evaluate(() => ({ ...window.webgan }));
+const canvasPixels = (p, id) => p.evaluate((id) => {
+  const c = document.getElementById(id);
+  return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0));
+}, id);
+
+test('the page loads with no console errors', async () => {
+  const { page: p, errors } = await page('?backend=cpu');
+  await p.waitForFunction(() => window.webgan.backend && window.webgan.grids >= 1);
+  await p.waitForFunction(() => document.getElementById('data-status').textContent === '10,000 images');
+  await shot(p, 'train-loaded');
+  assert.deepEqual(errors, []);
+  assert.equal(await p.locator('#backend').textContent(), 'CPU (WebAssembly)');
+  await p.close();
+});
+
+for (const [backend, steps, label] of [['cpu', 100, 'CPU (WebAssembly)'], ['webgpu', 6, 'WebGPU — ']]) {
+  test(`training runs ${steps} steps on ${backend} and the grid changes`, { timeout: 600_000 }, async () => {
+    const { page: p, errors } = await page(`?backend=${backend}&steps=${backend === 'cpu' ? 5 : 2}`);
+    await p.waitForFunction(() => window.webgan.backend && window.webgan.grids >= 1, null, { timeout: 300_000 });
+    const before = await canvasPixels(p, 'grid');
+    await p.click('#start');
+    await p.waitForFunction((n) => window.webgan.step >= n && window.webgan.grids >= 2, steps, { timeout: 500_000 });
+    const after = await canvasPixels(p, 'grid');
+    const s = await state(p);
+    console.log(`${backend}: first trained step ${Math.round(s.firstStepMs)} ms after page load; ` +
+      `step ${s.step}; rate ${await p.locator('#rate').textContent()} steps/s; long tasks ${JSON.stringify(s.longTasks)}`);
+    assert.equal(s.backend, backend);
+    assert.ok((await p.locator('#backend').textContent()).startsWith(label));
+    assert.notDeepEqual(after, before, 'the grid did not change');
+    assert.ok(s.longTasks.every((ms) => ms < 200), `main-thread long tasks: ${s.longTasks}`);
+    await shot(p, `train-${backend}`);
+    assert.deepEqual(errors, []);
+    await p.close();
+  });
+}
+
+test('pause stops the steps, and step once takes exactly one', async () => {
+  const { page: p, errors } = await page('?backend=cpu&autoplay&steps=2');
+  await p.waitForFunction(() => window.webgan.step >= 10);
+  await p.click('#pause');
+  await p.waitForTimeout(500); // lets the request in flight land
+  const paused = (await state(p)).step;
+  await p.waitForTimeout(1500);
+  assert.equal((await state(p)).step, paused, 'steps continued after pause');
+  assert.equal(await p.locator('#start').isDisabled(), false);
+  await p.click('#step-once');
+  await p.waitForFunction((n) => window.webgan.step === n + 1, paused);
+  await p.waitForTimeout(500);
+  assert.equal((await state(p)).step, paused + 1);
+  await shot(p, 'train-paused');
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
+/** Share of pixels in tone bands: MNIST-like digits are mostly black with white strokes. */
+function tones(pixels) {
+  const share = (f) => pixels.filter(f).length / pixels.length;
+  return { dark: share((v) => v < 40), bright: share((v) => v > 160), mid: share((v) => v >= 80 && v <= 160) };
+}
+
+test('generate mode draws digits from the pretrained weights', async () => {
+  const { page: p, errors } = await page('?mode=generate&backend=cpu');
+  await p.waitForFunction(() => window.webgan.grids >= 1);
+  const first = await canvasPixels(p, 'samples');
+  const t = tones(first);
+  console.log(`generate: first grid ${Math.round((await state(p)).firstGridMs)} ms after load; tones ${JSON.stringify(t)}`);
+  // Blank would be all dark; noise would be spread over mid-greys.
+  assert.ok(t.dark > 0.6 && t.dark < 0.95, `dark share ${t.dark}`);
+  assert.ok(t.bright > 0.04 && t.bright < 0.35, `bright share ${t.bright}`);
+  assert.ok(t.mid < 0.12, `mid-grey share ${t.mid}: looks like noise`);
+  assert.equal(await p.locator('#train-view').isHidden(), true);
+  await shot(p, 'generate');
+  await p.click('#new-samples');
+  await p.waitForFunction(() => window.webgan.grids >= 2);
+  assert.notDeepEqual(await canvasPixels(p, 'samples'), first, 'new samples are the same');
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
+test('corrupted weights show an error and the page stays usable', async () => {
+  const p = await browser.newPage();
+  await p.route('**/weights/generator.safetensors', (route) =>
+    route.fulfill({ body: Buffer.from('this is not a safetensors file at all') }));
+  await p.goto(`${server.url}/www/index.html?mode=generate&backend=cpu`);
+  await p.locator('#error').waitFor({ state: 'visible' });
+  const text = await p.locator('#error-text').textContent();
+  assert.match(text, /Could not load the generator: Generator.load: weights are not a valid safetensors file/);
+  await shot(p, 'generate-corrupt-weights');
+  await p.click('#error-close');
+  assert.equal(await p.locator('#error').isHidden(), true);
+  await p.click('#link-train');
+  await p.waitForFunction(() => window.webgan.mode === 'train' && window.webgan.grids >= 1);
+  await p.close();
+});
+
+test('bad datasets show an error and the page stays usable', async () => {
+  const { page: p } = await page('?backend=cpu&data=data/missing.gz');
+  await p.locator('#error').waitFor({ state: 'visible' });
+  assert.match(await p.locator('#error-text').textContent(), /could not download data\/missing.gz: HTTP 404/);
+  await shot(p, 'train-bad-dataset');
+
+  const tryData = async (url, pattern) => {
+    await p.fill('#data-url', url);
+    await p.click('#data-form button[type=submit]');
+    await p.waitForFunction((re) => new RegExp(re).test(document.getElementById('error-text').textContent), pattern.source);
+  };
+  await tryData('data/mnist-10k-labels-idx1-ubyte.gz', /magic number 0x00000801, expected 0x00000803/);
+  await p.route('**/truncated.gz', async (route) => {
+    const full = await (await fetch(`${server.url}/www/data/mnist-10k-images-idx3-ubyte.gz`)).arrayBuffer();
+    route.fulfill({ body: Buffer.from(full.slice(0, 200_000)) });
+  });
+  await tryData('truncated.gz', /not valid gzip or IDX data|truncated/);
+  await p.route('**/notgzip.gz', (route) => route.fulfill({ body: Buffer.from('plain text, neither gzip nor IDX') }));
+  await tryData('notgzip.gz', /not an IDX images file/);
+
+  // A good URL brings training back.
+  await p.fill('#data-url', 'data/mnist-10k-images-idx3-ubyte.gz');
+  await p.click('#data-form button[type=submit]');
+  await p.click('#start');
+  await p.waitForFunction(() => window.webgan.step >= 5);
+  await p.close();
+});

@@ -1,0 +1,228 @@
+// The page's main thread: it renders and handles input, and nothing else. Training and
+// generation run in worker.js; the two talk in small typed messages.
+import { drawDigits } from './digits_canvas.js';
+import { PRESETS } from './presets.js';
+
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const DEFAULT_DATA = 'data/mnist-10k-images-idx3-ubyte.gz';
+const DEFAULT_WEIGHTS = 'weights/generator.safetensors';
+const GRID_EVERY = 20;
+
+/** State the end-to-end tests read. */
+const state = (window.webgan = {
+  mode: params.get('mode') === 'generate' ? 'generate' : 'train',
+  loadedAt: performance.now(),
+  backend: null,
+  adapter: null,
+  step: 0,
+  playing: false,
+  grids: 0,
+  firstStepMs: null,
+  firstGridMs: null,
+  longTasks: [],
+  errors: [],
+});
+
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) state.longTasks.push(Math.round(entry.duration));
+}).observe({ type: 'longtask', buffered: true });
+
+function showError(message) {
+  state.errors.push(message);
+  $('error-text').textContent = message;
+  $('error').hidden = false;
+}
+$('error-close').addEventListener('click', () => { $('error').hidden = true; });
+
+const describeBackend = (backend, adapter) =>
+  backend === 'webgpu' ? `WebGPU — ${adapter}` : 'CPU (WebAssembly)';
+
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+worker.addEventListener('error', (event) => showError(`The worker failed: ${event.message}`));
+
+if (state.mode === 'generate') startGenerateMode(); else startTrainMode();
+
+function startGenerateMode() {
+  $('generate-view').hidden = false;
+  $('link-generate').setAttribute('aria-current', 'page');
+  const weights = params.get('weights') ?? DEFAULT_WEIGHTS;
+  $('gen-weights').textContent = weights;
+  const button = $('new-samples');
+  const request = () => {
+    button.disabled = true;
+    worker.postMessage({ type: 'samples', n: 64, seed: Math.floor(Math.random() * 2 ** 31) });
+  };
+  worker.onmessage = ({ data: message }) => {
+    switch (message.type) {
+      case 'generator-ready':
+        state.backend = message.backend;
+        state.adapter = message.adapter;
+        $('gen-backend').textContent = describeBackend(message.backend, message.adapter);
+        request();
+        break;
+      case 'samples':
+        drawDigits($('samples'), message.pixels);
+        state.grids += 1;
+        state.firstGridMs ??= performance.now() - state.loadedAt;
+        button.disabled = false;
+        break;
+      case 'error':
+        $('gen-backend').textContent = 'unavailable';
+        showError(`Could not load the generator: ${message.message}`);
+        break;
+    }
+  };
+  button.addEventListener('click', request);
+  worker.postMessage({ type: 'generator-init', url: weights, backend: params.get('backend') ?? 'auto' });
+}
+
+async function startTrainMode() {
+  $('train-view').hidden = false;
+  $('link-train').setAttribute('aria-current', 'page');
+  $('grid-every').textContent = GRID_EVERY;
+  const { LiveCharts } = await import('./charts.js');
+  const charts = new LiveCharts($('chart-loss'), $('chart-prob'));
+
+  // Settings: presets fill the fields; the fields are what a reset uses.
+  const preset = $('preset');
+  for (const p of PRESETS) preset.add(new Option(p.name, p.id));
+  const applyPreset = (id) => {
+    const p = PRESETS.find((x) => x.id === id) ?? PRESETS[0];
+    preset.value = p.id;
+    $('preset-note').textContent = p.note;
+    $('lr').value = p.settings.learningRate;
+    $('batch').value = p.settings.batchSize;
+    $('beta1').value = p.settings.beta1;
+  };
+  applyPreset(params.get('preset'));
+  preset.addEventListener('change', () => applyPreset(preset.value));
+  $('backend-choice').value = params.get('backend') ?? 'auto';
+  $('steps-per-frame').value = params.get('steps') ?? 5;
+  $('data-url').value = params.get('data') ?? DEFAULT_DATA;
+
+  const options = () => ({
+    backend: $('backend-choice').value,
+    learningRate: Number($('lr').value),
+    batchSize: Number($('batch').value),
+    beta1: Number($('beta1').value),
+    seed: Number(params.get('seed') ?? 42),
+  });
+  const stepsPerFrame = () => Math.max(1, Math.min(200, Math.floor(Number($('steps-per-frame').value)) || 1));
+
+  let ready = false;
+  let inFlight = false;
+  let lastGridStep = 0;
+  const rate = { steps: 0, since: performance.now(), value: 0 };
+
+  const setPlaying = (playing) => {
+    state.playing = playing;
+    $('start').disabled = playing;
+    $('pause').disabled = !playing;
+  };
+  setPlaying(params.has('autoplay'));
+
+  const request = (steps) => {
+    inFlight = true;
+    const grid = state.step + steps - lastGridStep >= GRID_EVERY;
+    worker.postMessage({ type: 'train', steps, grid });
+  };
+
+  // One request per animation frame at most, and never while the previous one is running.
+  const frame = () => {
+    requestAnimationFrame(frame);
+    if (state.playing && ready && !inFlight) request(stepsPerFrame());
+  };
+  requestAnimationFrame(frame);
+
+  const reset = () => {
+    ready = false;
+    state.step = 0;
+    lastGridStep = 0;
+    charts.clear();
+    $('step-count').textContent = '0';
+    $('backend').textContent = 'starting…';
+    worker.postMessage({ type: 'reset', options: options() });
+  };
+
+  const loadData = (source) => {
+    $('data-status').textContent = 'downloading…';
+    $('data-progress').value = 0;
+    worker.postMessage({ type: 'load-data', source });
+  };
+
+  worker.onmessage = ({ data: message }) => {
+    switch (message.type) {
+      case 'ready':
+        ready = true;
+        state.backend = message.backend;
+        state.adapter = message.adapter;
+        $('backend').textContent = describeBackend(message.backend, message.adapter);
+        break;
+      case 'progress': {
+        const { bytes, size, count, total } = message;
+        $('data-progress').value = size ? Math.min(1, bytes / size) : count / total;
+        $('data-status').textContent = count < total
+          ? `${count.toLocaleString()} of ${total.toLocaleString()} images`
+          : `${total.toLocaleString()} images`;
+        break;
+      }
+      case 'data-error':
+        $('data-status').textContent = 'failed';
+        showError(`The dataset could not be loaded: ${message.message}`);
+        $('data-details').open = true; // so the reader can pick another source
+        $('data-url').focus();
+        break;
+      case 'trained':
+        inFlight = false;
+        if (!message.stats) {
+          $('rate').textContent = message.reason;
+          break;
+        }
+        state.step = message.stats.step;
+        state.firstStepMs ??= performance.now() - state.loadedAt;
+        $('step-count').textContent = state.step.toLocaleString();
+        $('epoch').textContent = message.complete ? message.epoch : `${message.epoch} (data still arriving)`;
+        charts.push(message.stats);
+        rate.steps += message.steps;
+        if (performance.now() - rate.since > 1000) {
+          rate.value = (rate.steps * 1000) / (performance.now() - rate.since);
+          rate.steps = 0;
+          rate.since = performance.now();
+          $('rate').textContent = rate.value.toFixed(1);
+        }
+        break;
+      case 'grid':
+        lastGridStep = state.step;
+        state.grids += 1;
+        drawDigits($('grid'), message.pixels);
+        break;
+      case 'error':
+        if (message.about === 'train') inFlight = false;
+        if (message.about === 'train-init' || message.about === 'reset') {
+          $('backend').textContent = 'unavailable';
+          setPlaying(false);
+        }
+        showError(message.message);
+        break;
+    }
+  };
+
+  $('start').addEventListener('click', () => setPlaying(true));
+  $('pause').addEventListener('click', () => setPlaying(false));
+  $('step-once').addEventListener('click', () => {
+    setPlaying(false);
+    if (ready && !inFlight) request(1);
+  });
+  $('reset').addEventListener('click', reset);
+  $('data-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    loadData($('data-url').value.trim());
+  });
+  $('data-file').addEventListener('change', () => {
+    const file = $('data-file').files[0];
+    if (file) loadData(file);
+  });
+
+  worker.postMessage({ type: 'train-init', options: options(), source: $('data-url').value });
+}

@@ -1,0 +1,55 @@
+// Live loss and D-output charts, drawn by uPlot (copied from its npm package by build.sh).
+import uPlot from './vendor/uPlot.esm.js';
+
+const MAX_POINTS = 2000;
+
+function chart(element, title, series, range) {
+  const width = Math.max(280, element.clientWidth || 480);
+  return new uPlot({
+    title,
+    width,
+    height: 200,
+    scales: { x: { time: false }, ...(range ? { y: { range } } : {}) },
+    axes: [{ label: 'step' }, {}],
+    series: [{ label: 'step' }, ...series],
+  }, [[], ...series.map(() => [])], element);
+}
+
+export class LiveCharts {
+  constructor(lossElement, probElement) {
+    this.loss = chart(lossElement, 'Losses', [
+      { label: 'D loss', stroke: '#d9480f', width: 1.5, points: { show: false } },
+      { label: 'G loss', stroke: '#1971c2', width: 1.5, points: { show: false } },
+    ]);
+    this.prob = chart(probElement, 'Discriminator outputs', [
+      { label: 'D(x)', stroke: '#2f9e44', width: 1.5, points: { show: false } },
+      { label: 'D(G(z))', stroke: '#9c36b5', width: 1.5, points: { show: false } },
+    ], [0, 1]);
+    this.clear();
+    new ResizeObserver(() => {
+      for (const [plot, element] of [[this.loss, lossElement], [this.prob, probElement]]) {
+        plot.setSize({ width: Math.max(280, element.clientWidth), height: 200 });
+      }
+    }).observe(lossElement);
+  }
+
+  clear() {
+    this.data = { step: [], d_loss: [], g_loss: [], d_real: [], d_fake: [] };
+    this.#draw();
+  }
+
+  push(stats) {
+    for (const key of Object.keys(this.data)) this.data[key].push(stats[key]);
+    // Keep the charts cheap to redraw: halve the history when it grows long.
+    if (this.data.step.length > MAX_POINTS) {
+      for (const key of Object.keys(this.data)) this.data[key] = this.data[key].filter((_, i) => i % 2 === 1);
+    }
+    this.#draw();
+  }
+
+  #draw() {
+    const d = this.data;
+    this.loss.setData([d.step, d.d_loss, d.g_loss]);
+    this.prob.setData([d.step, d.d_real, d.d_fake]);
+  }
+}

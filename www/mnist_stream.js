@@ -1,0 +1,149 @@
+// Streams an IDX images file (gzipped or not) from a URL or a local File into a growing set
+// of 28×28 digits, and deals shuffled batches from whatever has arrived so far.
+
+const IMAGES_MAGIC = 0x00000803;
+const SIDE = 28;
+export const PIXELS = SIDE * SIDE;
+
+/** A problem with the dataset, worded for the page. */
+export class DatasetError extends Error {}
+
+/** Opens `source` (a URL or a File/Blob) as a byte stream and its size in bytes, if known. */
+async function open(source) {
+  if (typeof source !== 'string') return { body: source.stream(), size: source.size };
+  let response;
+  try {
+    response = await fetch(source);
+  } catch (error) {
+    throw new DatasetError(`could not download ${source}: ${error.message}`);
+  }
+  if (!response.ok) throw new DatasetError(`could not download ${source}: HTTP ${response.status} ${response.statusText}`);
+  const size = Number(response.headers.get('content-length')) || undefined;
+  return { body: response.body, size };
+}
+
+/**
+ * Peeks at the first chunk: gzip (1f 8b) is decompressed on the fly, anything else is read as
+ * raw IDX. `onBytes` counts bytes as they come off the network, before decompression.
+ */
+async function decode(body, onBytes) {
+  const reader = body.getReader();
+  const head = await reader.read();
+  const stream = new ReadableStream({
+    start(controller) {
+      if (head.done) return;
+      onBytes(head.value.length);
+      controller.enqueue(head.value);
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) return controller.close();
+      onBytes(value.length);
+      controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  const gzip = !head.done && head.value[0] === 0x1f && head.value[1] === 0x8b;
+  return gzip ? stream.pipeThrough(new DecompressionStream('gzip')) : stream;
+}
+
+export class MnistStream {
+  /** Digits received so far, as raw bytes. */
+  pixels = new Uint8Array(0);
+  count = 0;
+  /** Images the file's header promises. */
+  total = 0;
+  done = false;
+  /** Completed passes over the whole set. */
+  epoch = 0;
+  #order = [];
+  #cursor = 0;
+
+  /**
+   * Downloads and parses `source`, growing `pixels` as images arrive. `onProgress` gets
+   * `{ bytes, size, count, total }`. Rejects with a DatasetError on a bad file.
+   */
+  async load(source, onProgress = () => {}) {
+    let bytes = 0;
+    const { body, size } = await open(source);
+    const report = () => onProgress({ bytes, size, count: this.count, total: this.total });
+    const stream = await decode(body, (n) => { bytes += n; });
+    const reader = stream.getReader();
+    const header = new Uint8Array(16);
+    let headerFilled = 0;
+    let filled = 0; // bytes of pixels stored
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        let chunk = value;
+        if (headerFilled < 16) {
+          const take = Math.min(16 - headerFilled, chunk.length);
+          header.set(chunk.subarray(0, take), headerFilled);
+          headerFilled += take;
+          chunk = chunk.subarray(take);
+          if (headerFilled === 16) this.#start(header);
+        }
+        if (chunk.length === 0) continue;
+        const room = this.pixels.length - filled;
+        if (chunk.length > room) throw new DatasetError(`the file is longer than its header says (${this.total} images)`);
+        this.pixels.set(chunk, filled);
+        filled += chunk.length;
+        this.count = Math.floor(filled / PIXELS);
+        report();
+      }
+    } catch (error) {
+      reader.cancel().catch(() => {});
+      if (error instanceof DatasetError) throw error;
+      throw new DatasetError(`the file is not valid gzip or IDX data (${error.message})`);
+    }
+    if (headerFilled < 16) throw new DatasetError(`the file is truncated: ${headerFilled} bytes, not even an IDX header`);
+    if (filled < this.pixels.length) {
+      throw new DatasetError(`the file is truncated: its header promises ${this.total} images, it holds ${this.count}`);
+    }
+    this.done = true;
+    report();
+  }
+
+  #start(header) {
+    const view = new DataView(header.buffer);
+    const magic = view.getUint32(0);
+    if (magic !== IMAGES_MAGIC) {
+      const hex = `0x${magic.toString(16).padStart(8, '0')}`;
+      throw new DatasetError(`not an IDX images file: magic number ${hex}, expected 0x00000803`);
+    }
+    const [total, rows, cols] = [view.getUint32(4), view.getUint32(8), view.getUint32(12)];
+    if (rows !== SIDE || cols !== SIDE) throw new DatasetError(`the images are ${rows}×${cols}, expected 28×28`);
+    if (total === 0) throw new DatasetError('the file holds no images');
+    this.total = total;
+    this.pixels = new Uint8Array(total * PIXELS);
+  }
+
+  /**
+   * `n` batches of `size` images, concatenated. While the file is still arriving, images are
+   * drawn at random from those present; once it is complete, epochs run over a fresh
+   * permutation of the whole set. `random` returns floats in [0, 1).
+   */
+  batches(n, size, random) {
+    const out = new Uint8Array(n * size * PIXELS);
+    for (let i = 0; i < n * size; i++) {
+      const index = this.#next(random);
+      out.set(this.pixels.subarray(index * PIXELS, (index + 1) * PIXELS), i * PIXELS);
+    }
+    return out;
+  }
+
+  #next(random) {
+    if (!this.done) return Math.floor(random() * this.count);
+    if (this.#cursor >= this.#order.length) {
+      if (this.#order.length) this.epoch += 1;
+      this.#order = Array.from({ length: this.count }, (_, i) => i);
+      for (let i = this.#order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [this.#order[i], this.#order[j]] = [this.#order[j], this.#order[i]];
+      }
+      this.#cursor = 0;
+    }
+    return this.#order[this.#cursor++];
+  }
+}
