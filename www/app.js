@@ -120,7 +120,9 @@ async function startTrainMode() {
     $('start').disabled = playing;
     $('pause').disabled = !playing;
   };
-  setPlaying(params.has('autoplay'));
+  // Training starts by itself, unless the reader asked for less motion or the URL says no.
+  const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
+  setPlaying(params.get('autoplay') !== '0' && !reducedMotion);
 
   const request = (steps) => {
     inFlight = true;

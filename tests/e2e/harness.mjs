@@ -16,7 +16,8 @@ const TYPES = {
 /** Serves the repository root on a free loopback port, like any plain static server. */
 export async function serve() {
   const server = createServer(async (request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
+    let path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
+    if (path.endsWith('/')) path += 'index.html';
     try {
       const body = await readFile(join(ROOT, path));
       response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
