@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# WebGAN build script. Usage: ./build.sh [setup|build|serve|test]; no argument = setup, build, serve.
+# WebGAN build script. Usage: ./build.sh [setup|build|serve|test|bench]; no argument = setup,
+# build, serve.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -79,11 +80,18 @@ run_tests() {
   node --test --test-concurrency=1 tests/e2e/
 }
 
+bench() {
+  build
+  log "benchmark in headless Chromium (CPU and WebGPU)"
+  node bench/run.mjs
+}
+
 case "${1:-all}" in
   setup) setup ;;
   build) setup; build ;;
   serve) setup; serve ;;
   test) run_tests ;;
+  bench) setup; bench ;;
   all) setup; serve ;;
-  *) echo "usage: $0 [setup|build|serve|test]" >&2; exit 2 ;;
+  *) echo "usage: $0 [setup|build|serve|test|bench]" >&2; exit 2 ;;
 esac

@@ -392,21 +392,26 @@ fn read_images(
     batch_size: usize,
     name: &str,
 ) -> Result<Vec<u8>, JsError> {
-    let shape = if n == 1 {
-        format!("batchSize × 784 = {batch_size} × 784 = {per_step}")
-    } else {
-        format!("n × batchSize × 784 = {n} × {batch_size} × 784 = {}", n * per_step)
-    };
     if n == 0 {
         return Err(JsError::new(&format!("{name}: n must be at least 1")));
     }
+    // n comes from JS as any u32; the product must not wrap on 32-bit wasm.
+    let total = n
+        .checked_mul(per_step)
+        .filter(|&total| total <= u32::MAX as usize)
+        .ok_or_else(|| JsError::new(&format!("{name}: n = {n} steps is too many for one call")))?;
+    let shape = if n == 1 {
+        format!("batchSize × 784 = {batch_size} × 784 = {per_step}")
+    } else {
+        format!("n × batchSize × 784 = {n} × {batch_size} × 784 = {total}")
+    };
     let array = images.dyn_ref::<Uint8Array>().ok_or_else(|| {
         JsError::new(&format!(
             "{name}: images must be a Uint8Array of {shape} raw pixels (0..255), got {}",
             type_name(images)
         ))
     })?;
-    if array.length() as usize != n * per_step {
+    if array.length() as usize != total {
         return Err(JsError::new(&format!(
             "{name}: images holds {} bytes, expected {shape}",
             array.length()

@@ -62,6 +62,8 @@ async fn train_steps_reads_only_the_last_step() {
     assert!(message.contains("expected n × batchSize × 784 = 4 × 8 × 784"), "{message}");
     let message = reject(trainer.train_steps(batches(1, 8, 0).into(), 0)).await;
     assert!(message.contains("n must be at least 1"), "{message}");
+    let message = reject(trainer.train_steps(batches(1, 8, 0).into(), u32::MAX)).await;
+    assert!(message.contains("too many for one call"), "{message}");
     assert_sane(&step(&trainer, batches(1, 8, 0)).await, 6.0);
 }
 

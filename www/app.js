@@ -177,6 +177,7 @@ async function startTrainMode() {
         break;
       case 'trained':
         inFlight = false;
+        if (!ready) break; // a reply from the trainer a reset replaced
         if (!message.stats) {
           $('rate').textContent = message.reason;
           break;

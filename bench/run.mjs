@@ -1,0 +1,58 @@
+// `./build.sh bench`: measures training speed, WebGPU calls per step, start-up times, wasm
+// size and memory in headless Chromium, prints a table and writes bench/results/<time>.json.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { serve, launch, open, ROOT } from '../tests/e2e/harness.mjs';
+
+const server = await serve();
+const browser = await launch();
+const results = { date: new Date().toISOString(), model: 'classic MLP, batch 64' };
+
+try {
+  const wasm = readFileSync(join(ROOT, 'www/pkg/webgan_bg.wasm'));
+  results.wasm = { rawBytes: wasm.length, gzipBytes: gzipSync(wasm, { level: 9 }).length };
+
+  const { page } = await open(browser, `${server.url}/bench/bench.html`);
+  await page.waitForFunction(() => window.ready, null, { timeout: 120_000 });
+  page.setDefaultTimeout(0);
+  results.cpu = await page.evaluate(() => window.runBackend('cpu', { everyStepSteps: 100, everyFiftySteps: 200, memory: true }));
+  results.webgpu = await page.evaluate(() => window.runBackend('webgpu', { everyStepSteps: 5, everyFiftySteps: 50, memory: false }));
+  await page.close();
+
+  const generate = await open(browser, `${server.url}/www/index.html?mode=generate`);
+  await generate.page.waitForFunction(() => window.webgan.firstGridMs !== null, null, { timeout: 120_000 });
+  results.generateFirstGridMs = await generate.page.evaluate(() => window.webgan.firstGridMs);
+} finally {
+  await browser.close();
+  server.close();
+}
+
+const f = (x, d = 1) => (x === undefined || x === null ? '–' : Number(x).toFixed(d));
+const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+const rows = [
+  ['wasm size', `${mb(results.wasm.rawBytes)} raw, ${mb(results.wasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
+  ['CPU steps/s, stats every step', f(results.cpu.everyStep.stepsPerSecond), ''],
+  ['CPU steps/s, stats every 50', f(results.cpu.everyFifty.stepsPerSecond), '≥ 100'],
+  ['WebGPU steps/s, stats every step', f(results.webgpu.everyStep.stepsPerSecond, 2), ''],
+  ['WebGPU steps/s, stats every 50', f(results.webgpu.everyFifty.stepsPerSecond, 2), ''],
+  ['WebGPU dispatches per step', f(results.webgpu.everyFifty.dispatches), '≤ 40'],
+  ['WebGPU submits per step', f(results.webgpu.everyFifty.submits, 2), ''],
+  ['WebGPU readbacks per step, stats every 50', f(results.webgpu.everyFifty.readbacks, 3), '≤ 0.05'],
+  ['WebGPU readbacks per step, stats every step', f(results.webgpu.everyStep.readbacks, 2), ''],
+  ['create → first step, CPU', `${f(results.cpu.firstStepMs, 0)} ms`, ''],
+  ['create → first step, WebGPU', `${f(results.webgpu.firstStepMs, 0)} ms`, '≤ 5000 ms'],
+  ['generate mode: load → first grid', `${f(results.generateFirstGridMs, 0)} ms`, '≤ 1000 ms'],
+  ['wasm memory after 200 steps (CPU)', mb(results.cpu.wasmMemoryBytes[200]), ''],
+  ['wasm memory after 2,000 steps (CPU)', mb(results.cpu.wasmMemoryBytes[2000]),
+    `≤ 1.1× (${f(results.cpu.wasmMemoryBytes[2000] / results.cpu.wasmMemoryBytes[200], 2)}×)`],
+];
+console.log(`WebGPU adapter: ${results.webgpu.adapter}`);
+const width = Math.max(...rows.map((r) => r[0].length));
+for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(28)} ${target}`);
+
+const dir = join(ROOT, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `${results.date.replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify(results, null, 2));
+console.log(`wrote ${file}`);
