@@ -304,7 +304,7 @@ async fn pick_backend(requested: Requested, timing: Option<&GanConfig>) -> Resul
 
 /// `"auto"`: a hardware WebGPU adapter if it is faster than the CPU, else the CPU.
 ///
-/// A software adapter (SwiftShader) is not even timed: it is 25–50× slower than the CPU
+/// A software adapter (SwiftShader) is not even timed: it is ~100× slower than the CPU
 /// backend and its first step compiles shaders for seconds.
 async fn auto_backend(timing: Option<&GanConfig>) -> Choice {
     let cpu = (Backend::Cpu, device::cpu(), None);
