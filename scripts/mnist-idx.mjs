@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { seeded } from '../www/random.js';
 
 const require = createRequire(import.meta.url);
 const packageDir = dirname(require.resolve('mnist/package.json'));
@@ -24,14 +25,8 @@ for (let label = 0; label < 10; label++) {
   }
 }
 
-// Mulberry32: a small seeded generator, so the output is byte-for-byte reproducible.
-let state = 20171;
-const random = () => {
-  state = (state + 0x6d2b79f5) | 0;
-  let t = Math.imul(state ^ (state >>> 15), 1 | state);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// Seeded, so the output is byte-for-byte reproducible.
+const random = seeded(20171);
 for (let i = digits.length - 1; i > 0; i--) {
   const j = Math.floor(random() * (i + 1));
   [digits[i], digits[j]] = [digits[j], digits[i]];

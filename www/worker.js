@@ -2,6 +2,7 @@
 // The page sends small typed messages; pixels travel back as transferred buffers.
 import init, { GanTrainer, Generator } from './pkg/webgan.js';
 import { MnistStream } from './mnist_stream.js';
+import { normalNoise, seeded } from './random.js';
 
 const GRID = 64;
 const LATENT = 100;
@@ -9,33 +10,11 @@ const LATENT = 100;
 let trainer = null;
 let generator = null;
 let data = null;
-let fixedNoise = null;
 let random = Math.random;
 
 const ready = init();
-
-/** Mulberry32: seeded floats in [0, 1). */
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** `n` × 100 standard normal values (Box–Muller). */
-function normalNoise(n, rand) {
-  const out = new Float32Array(n * LATENT);
-  for (let i = 0; i < out.length; i += 2) {
-    const radius = Math.sqrt(-2 * Math.log(1 - rand()));
-    const angle = 2 * Math.PI * rand();
-    out[i] = radius * Math.cos(angle);
-    if (i + 1 < out.length) out[i + 1] = radius * Math.sin(angle);
-  }
-  return out;
-}
+// The grid's noise never changes, so the same samples can be watched improving.
+const fixedNoise = normalNoise(GRID * LATENT, seeded(2024));
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
 
@@ -45,7 +24,6 @@ async function createTrainer(options) {
   trainer = null;
   trainer = await GanTrainer.create(options);
   random = seeded(options.seed ?? 42);
-  fixedNoise = normalNoise(GRID, seeded(2024));
   post({ type: 'ready', backend: trainer.backend, adapter: trainer.adapter ?? null, ms: performance.now() - created });
   await sendGrid();
 }
@@ -64,7 +42,7 @@ async function loadData(source) {
 }
 
 async function sendGrid() {
-  const pixels = await (trainer ?? generator).generate(fixedNoise);
+  const pixels = await trainer.generate(fixedNoise);
   post({ type: 'grid', pixels }, [pixels.buffer]);
 }
 
@@ -91,7 +69,7 @@ async function loadGenerator(url, backend) {
 }
 
 async function samples(n, seed) {
-  const noise = normalNoise(n, seeded(seed));
+  const noise = normalNoise(n * LATENT, seeded(seed));
   const pixels = await generator.generate(noise);
   post({ type: 'samples', pixels }, [pixels.buffer]);
 }
