@@ -39,6 +39,15 @@ pub struct Trainer {
     optimizer_d: ModuleOptimizer,
     noise_rng: HostRng,
     step: u64,
+    latest: Option<LatestStep>,
+}
+
+/// What the latest step leaves behind for its statistics, detached from the graph.
+struct LatestStep {
+    d_loss: Tensor<1>,
+    g_loss: Tensor<1>,
+    /// D's logits on the real half, then the fake half. // [2·batch, 1]
+    logits: Tensor<2>,
 }
 
 impl Trainer {
@@ -62,6 +71,7 @@ impl Trainer {
             discriminator,
             noise_rng: rng,
             step: 0,
+            latest: None,
         }
     }
 
@@ -93,8 +103,9 @@ impl Trainer {
         Ok(())
     }
 
-    /// Runs one step on `real`, a batch of images scaled to [-1, 1]. Nothing is read back.
-    pub fn step(&mut self, real: Tensor<2>) -> PendingStats {
+    /// Runs one step on `real`, a batch of images scaled to [-1, 1]. Nothing is read back;
+    /// [`Trainer::stats`] describes the latest step on demand.
+    pub fn step(&mut self, real: Tensor<2>) {
         let batch = real.dims()[0];
         let lr = self.config.learning_rate;
         let noise = Tensor::<2>::from_data(
@@ -109,34 +120,59 @@ impl Trainer {
         // The fake batch keeps its graph for the generator update below.
         let fake = self.generator.forward(noise); // [batch, 784]
 
-        let real_logits = self.discriminator.forward(real); // [batch, 1]
-        let fake_logits = self.discriminator.forward(fake.clone().detach()); // [batch, 1]
-        let d_loss = bce_with_logits(real_logits.clone(), 1.0)
-            + bce_with_logits(fake_logits.clone(), 0.0); // [1]
+        // Real and fake go through D as one batch: half the kernel launches of two passes.
+        let images = Tensor::cat(vec![real, fake.clone().detach()], 0); // [2·batch, 784]
+        let targets = Tensor::<2>::from_data(
+            TensorData::new(
+                (0..2 * batch)
+                    .map(|i| if i < batch { 1.0f32 } else { 0.0 })
+                    .collect(),
+                [2 * batch, 1],
+            ),
+            &self.device,
+        ); // [2·batch, 1]
+        let logits = self.discriminator.forward(images); // [2·batch, 1]
+        // Twice the mean over both halves = mean loss on the reals + mean loss on the fakes.
+        let d_loss = bce_with_logits(logits.clone(), targets) * 2.0; // [1]
         let grads = GradientsParams::from_grads(d_loss.backward(), &self.discriminator);
         self.discriminator = self
             .optimizer_d
             .step(lr, self.discriminator.clone(), grads);
 
-        // Non-saturating generator loss: make the updated D call the fakes real.
-        let g_loss = bce_with_logits(self.discriminator.forward(fake), 1.0); // [1]
+        // Non-saturating generator loss: make the updated D call the fakes real. D is frozen
+        // so the backward pass skips its weight gradients, which nothing would use.
+        let frozen = self.discriminator.clone().no_grad();
+        let g_loss = softplus(frozen.forward(fake).neg()).mean(); // [1], BCE against 1
         let grads = GradientsParams::from_grads(g_loss.backward(), &self.generator);
         self.generator = self.optimizer_g.step(lr, self.generator.clone(), grads);
 
         self.step += 1;
+        self.latest = Some(LatestStep {
+            d_loss: d_loss.detach(),
+            g_loss: g_loss.detach(),
+            logits: logits.detach(),
+        });
+    }
+
+    /// The statistics of the latest step, still on the device; `None` before the first step.
+    /// Their few extra kernels run only when asked for.
+    pub fn stats(&self) -> Option<PendingStats> {
+        let latest = self.latest.as_ref()?;
+        let batch = latest.logits.dims()[0] / 2;
+        let probabilities = sigmoid(latest.logits.clone()); // [2·batch, 1]
         let values = Tensor::cat(
             vec![
-                d_loss.detach(),
-                g_loss.detach(),
-                sigmoid(real_logits.detach()).mean(),
-                sigmoid(fake_logits.detach()).mean(),
+                latest.d_loss.clone(),
+                latest.g_loss.clone(),
+                probabilities.clone().slice(0..batch).mean(),
+                probabilities.slice(batch..2 * batch).mean(),
             ],
             0,
         ); // [4]
-        PendingStats {
+        Some(PendingStats {
             step: self.step,
             values,
-        }
+        })
     }
 
     /// Images for `noise` (`n × latent` values), in [-1, 1], without a gradient graph.
@@ -160,13 +196,16 @@ impl PendingStats {
     }
 }
 
-/// Mean binary cross-entropy of `logits` against a constant `target`, computed as
-/// softplus(±x) = max(±x, 0) + ln(1 + e^(−|x|)) so large logits neither overflow nor lose
-/// precision the way ln(sigmoid(x)) does.
-pub fn bce_with_logits(logits: Tensor<2>, target: f32) -> Tensor<1> {
-    let softplus = |x: Tensor<2>| relu(x.clone()) + x.abs().neg().exp().log1p();
-    let loss = softplus(logits.clone().neg()) * target + softplus(logits) * (1.0 - target); // [batch, 1]
-    loss.mean() // [1]
+/// Mean binary cross-entropy between `logits` and `targets` (probabilities of "real", same
+/// shape): −t·ln σ(x) − (1−t)·ln(1−σ(x)), which simplifies to softplus(x) − t·x.
+pub fn bce_with_logits(logits: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
+    (softplus(logits.clone()) - logits * targets).mean() // [1]
+}
+
+/// ln(1 + eˣ), computed as max(x, 0) + ln(1 + e^(−|x|)) so large |x| neither overflows nor
+/// loses precision the way ln(sigmoid(x)) does.
+pub fn softplus(x: Tensor<2>) -> Tensor<2> {
+    relu(x.clone()) + x.abs().neg().exp().log1p()
 }
 
 // Native only: the tests block on futures with pollster.
@@ -188,7 +227,8 @@ mod tests {
         (0..steps)
             .map(|n| {
                 let real = pixels_to_tensor(&batch(&config, n), config.image_dim, &device);
-                pollster::block_on(trainer.step(real).read()).unwrap()
+                trainer.step(real);
+                pollster::block_on(trainer.stats().unwrap().read()).unwrap()
             })
             .collect()
     }
@@ -214,9 +254,24 @@ mod tests {
         let device = Device::flex();
         let logits = Tensor::<2>::from_floats([[100.0], [-100.0], [0.0]], &device);
         let read = |t: Tensor<1>| t.into_data().try_to_vec::<f32>().unwrap()[0];
-        // Target 1: losses 0, 100 and ln 2, averaged.
+        let bce = |target: f32| {
+            read(bce_with_logits(logits.clone(), logits.ones_like() * target))
+        };
+        // Target 1: losses 0, 100 and ln 2; target 0: 100, 0 and ln 2. Averaged.
         let expected = (100.0 + std::f32::consts::LN_2) / 3.0;
-        assert!((read(bce_with_logits(logits.clone(), 1.0)) - expected).abs() < 1e-4);
-        assert!((read(bce_with_logits(logits, 0.0)) - expected).abs() < 1e-4);
+        assert!((bce(1.0) - expected).abs() < 1e-4);
+        assert!((bce(0.0) - expected).abs() < 1e-4);
+        // A soft target 0.9 on logit 0 still costs ln 2; on logit 100 it costs 0.1 · 100.
+        let soft = read(bce_with_logits(
+            Tensor::<2>::from_floats([[0.0], [100.0]], &device),
+            Tensor::<2>::from_floats([[0.9], [0.9]], &device),
+        ));
+        assert!((soft - (std::f32::consts::LN_2 + 10.0) / 2.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn no_stats_before_the_first_step() {
+        let trainer = Trainer::new(GanConfig::new(), &Device::flex());
+        assert!(trainer.stats().is_none());
     }
 }

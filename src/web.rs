@@ -195,11 +195,11 @@ impl GanTrainer {
         let (device, image_dim) = (self.device.clone(), self.image_dim);
         future_to_promise(async move {
             let mut trainer = trainer.lock().await;
-            let mut last = None;
             for batch in pixels.chunks(per_step) {
-                last = Some(trainer.step(pixels_to_tensor(batch, image_dim, &device)));
+                trainer.step(pixels_to_tensor(batch, image_dim, &device));
             }
-            let stats = last
+            let stats = trainer
+                .stats()
                 .expect("n ≥ 1 is checked by read_images")
                 .read()
                 .await
@@ -342,18 +342,17 @@ async fn auto_backend(timing: Option<&GanConfig>) -> Choice {
 async fn steps_per_second(config: &GanConfig, device: &Device) -> f64 {
     let mut trainer = Trainer::new(config.clone(), device);
     let pixels = vec![0u8; config.batch_size * config.image_dim];
-    let run = |trainer: &mut Trainer| {
-        trainer.step(pixels_to_tensor(&pixels, config.image_dim, device))
+    let mut run = async |steps: usize| {
+        for _ in 0..steps {
+            trainer.step(pixels_to_tensor(&pixels, config.image_dim, device));
+        }
+        trainer.stats().expect("at least one step").read().await
     };
-    if run(&mut trainer).read().await.is_err() {
+    if run(1).await.is_err() {
         return 0.0;
     }
     let start = js_sys::Date::now();
-    let mut last = None;
-    for _ in 0..3 {
-        last = Some(run(&mut trainer));
-    }
-    match last.expect("three steps").read().await {
+    match run(3).await {
         Ok(_) => 3.0 / ((js_sys::Date::now() - start).max(1.0) / 1000.0),
         Err(_) => 0.0,
     }

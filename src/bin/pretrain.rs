@@ -89,8 +89,9 @@ mod native {
                 cursor += 1;
                 batch.extend_from_slice(&images.pixels[i * pixels..(i + 1) * pixels]);
             }
-            let stats = trainer.step(pixels_to_tensor(&batch, pixels, &device));
+            trainer.step(pixels_to_tensor(&batch, pixels, &device));
             if step % 1000 == 0 || step == args.steps {
+                let stats = trainer.stats().expect("a step was taken");
                 let s = pollster::block_on(stats.read()).map_err(|e| format!("{e:?}"))?;
                 println!(
                     "step {step:>6}  D loss {:.3}  G loss {:.3}  D(x) {:.3}  D(G(z)) {:.3}  {:.0} steps/s",
