@@ -42,12 +42,16 @@ const rows = [
   ['WebGPU readbacks per step, stats every step', f(results.webgpu.everyStep.readbacks, 2), ''],
   ['create → first step, CPU', `${f(results.cpu.firstStepMs, 0)} ms`, ''],
   ['create → first step, WebGPU', `${f(results.webgpu.firstStepMs, 0)} ms`, '≤ 5000 ms'],
+  ['  of which GanTrainer.create, WebGPU', `${f(results.webgpu.createMs, 0)} ms`, ''],
+  ['WebGPU pipelines compiled for the first step', f(results.webgpu.firstStepPipelines, 0), ''],
   ['generate mode: load → first grid', `${f(results.generateFirstGridMs, 0)} ms`, '≤ 1000 ms'],
   ['wasm memory after 200 steps (CPU)', mb(results.cpu.wasmMemoryBytes[200]), ''],
   ['wasm memory after 2,000 steps (CPU)', mb(results.cpu.wasmMemoryBytes[2000]),
     `≤ 1.1× (${f(results.cpu.wasmMemoryBytes[2000] / results.cpu.wasmMemoryBytes[200], 2)}×)`],
 ];
 console.log(`WebGPU adapter: ${results.webgpu.adapter}`);
+console.log('WebGPU dispatches per step by kernel (stats every 50):');
+for (const [kernel, n] of Object.entries(results.webgpu.everyFifty.perKernel)) console.log(`  ${f(n, 2).padStart(6)}  ${kernel}`);
 const width = Math.max(...rows.map((r) => r[0].length));
 for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(28)} ${target}`);
 
