@@ -3,6 +3,8 @@
 //! The model, training, data and weights modules are plain burn code that also runs natively;
 //! `web` holds every `#[wasm_bindgen]` export.
 
+pub mod adam;
+pub mod backprop;
 pub mod data;
 pub mod model;
 pub mod rng;

@@ -1,10 +1,13 @@
 //! One GAN training step: a discriminator update on a real batch and a detached fake batch,
 //! then a generator update through the freshly updated discriminator.
 
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use burn::tensor::activation::{relu, sigmoid};
 
+use crate::adam::{Adam, AdamSettings};
+use crate::backprop::{
+    discriminator_backward, discriminator_forward, generator_backward, generator_forward,
+};
 use crate::model::{Discriminator, GanConfig, Generator, generate};
 use crate::rng::HostRng;
 use crate::weights::{WeightsError, WeightsFile, param_shapes};
@@ -35,36 +38,38 @@ pub struct Trainer {
     device: Device,
     generator: Generator,
     discriminator: Discriminator,
-    optimizer_g: ModuleOptimizer,
-    optimizer_d: ModuleOptimizer,
+    optimizer_g: Adam,
+    optimizer_d: Adam,
     noise_rng: HostRng,
     step: u64,
     latest: Option<LatestStep>,
 }
 
-/// What the latest step leaves behind for its statistics, detached from the graph.
+/// What the latest step leaves behind for its statistics.
 struct LatestStep {
-    d_loss: Tensor<1>,
-    g_loss: Tensor<1>,
-    /// D's logits on the real half, then the fake half. // [2·batch, 1]
+    /// D's logits on the real half, then the fake half, before its update. // [2·batch, 1]
     logits: Tensor<2>,
+    /// The updated D's logits on the fakes, which the generator step trained on. // [batch, 1]
+    fake_logits: Tensor<2>,
 }
 
 impl Trainer {
-    /// A trainer with freshly initialised weights. `device` is a plain device; autodiff is
-    /// enabled here.
+    /// A trainer with freshly initialised weights on `device`. The gradients are written out
+    /// in `backprop`, so no autodiff device is needed.
     pub fn new(config: GanConfig, device: &Device) -> Self {
-        let device = device.clone().autodiff();
+        let device = device.clone();
         let mut rng = HostRng::new(config.seed);
         let (generator, discriminator) = config.init(&mut rng, &device);
 
-        let adam = AdamConfig::new()
-            .with_beta_1(config.beta1)
-            .with_beta_2(config.beta2)
-            .with_epsilon(config.epsilon);
+        let adam = AdamSettings {
+            learning_rate: config.learning_rate,
+            beta1: config.beta1,
+            beta2: config.beta2,
+            epsilon: config.epsilon,
+        };
         Self {
-            optimizer_g: adam.init(),
-            optimizer_d: adam.init(),
+            optimizer_g: Adam::new(adam),
+            optimizer_d: Adam::new(adam),
             config,
             device,
             generator,
@@ -107,7 +112,7 @@ impl Trainer {
     /// [`Trainer::stats`] describes the latest step on demand.
     pub fn step(&mut self, real: Tensor<2>) {
         let batch = real.dims()[0];
-        let lr = self.config.learning_rate;
+        let slope = self.config.leaky_slope;
         let noise = Tensor::<2>::from_data(
             TensorData::new(
                 self.noise_rng.normal(batch * self.config.latent_dim),
@@ -116,12 +121,12 @@ impl Trainer {
             &self.device,
         ); // [batch, latent]
         let real = real.to_device(&self.device); // [batch, 784]
+        let fake = generator_forward(&self.generator, noise);
 
-        // The fake batch keeps its graph for the generator update below.
-        let fake = self.generator.forward(noise); // [batch, 784]
-
-        // Real and fake go through D as one batch: half the kernel launches of two passes.
-        let images = Tensor::cat(vec![real, fake.clone().detach()], 0); // [2·batch, 784]
+        // Discriminator: real and fake go through D as one batch, half the kernels of two.
+        // Loss: BCE against 1 on the reals plus BCE against 0 on the fakes, i.e. twice the
+        // mean over both halves; its gradient on the logits is (σ(x) − target) / batch.
+        let images = Tensor::cat(vec![real, fake.images.clone()], 0); // [2·batch, 784]
         let targets = Tensor::<2>::from_data(
             TensorData::new(
                 (0..2 * batch)
@@ -131,41 +136,47 @@ impl Trainer {
             ),
             &self.device,
         ); // [2·batch, 1]
-        let logits = self.discriminator.forward(images); // [2·batch, 1]
-        // Twice the mean over both halves = mean loss on the reals + mean loss on the fakes.
-        let d_loss = bce_with_logits(logits.clone(), targets) * 2.0; // [1]
-        let grads = GradientsParams::from_grads(d_loss.backward(), &self.discriminator);
-        self.discriminator = self
-            .optimizer_d
-            .step(lr, self.discriminator.clone(), grads);
+        let pass = discriminator_forward(&self.discriminator, slope, images);
+        let logits = pass.logits.clone(); // [2·batch, 1]
+        let d_logits = (sigmoid(logits.clone()) - targets).div_scalar(batch as f32); // [2·batch, 1]
+        let (grads, _) = discriminator_backward(&self.discriminator, slope, pass, d_logits, false);
+        let d = &mut self.discriminator;
+        self.optimizer_d
+            .step([&mut d.hidden, &mut d.output], grads.expect("D's gradients"));
 
-        // Non-saturating generator loss: make the updated D call the fakes real. D is frozen
-        // so the backward pass skips its weight gradients, which nothing would use.
-        let frozen = self.discriminator.clone().no_grad();
-        let g_loss = softplus(frozen.forward(fake).neg()).mean(); // [1], BCE against 1
-        let grads = GradientsParams::from_grads(g_loss.backward(), &self.generator);
-        self.generator = self.optimizer_g.step(lr, self.generator.clone(), grads);
+        // Generator, non-saturating: make the updated D call the fakes real (BCE against 1),
+        // back-propagated through D to the images and on into G.
+        let pass = discriminator_forward(&self.discriminator, slope, fake.images.clone());
+        let fake_logits = pass.logits.clone(); // [batch, 1]
+        let d_fake_logits = sigmoid(fake_logits.clone())
+            .sub_scalar(1.0)
+            .div_scalar(batch as f32); // [batch, 1]
+        let (_, d_images) =
+            discriminator_backward(&self.discriminator, slope, pass, d_fake_logits, true);
+        let grads = generator_backward(&self.generator, fake, d_images.expect("dL/dimages"));
+        let g = &mut self.generator;
+        self.optimizer_g.step([&mut g.hidden, &mut g.output], grads);
 
         self.step += 1;
         self.latest = Some(LatestStep {
-            d_loss: d_loss.detach(),
-            g_loss: g_loss.detach(),
-            logits: logits.detach(),
+            logits,
+            fake_logits,
         });
     }
 
     /// The statistics of the latest step, still on the device; `None` before the first step.
-    /// Their few extra kernels run only when asked for.
+    /// The losses are only needed here, so they cost nothing on steps nobody reads.
     pub fn stats(&self) -> Option<PendingStats> {
         let latest = self.latest.as_ref()?;
-        let batch = latest.logits.dims()[0] / 2;
-        let probabilities = sigmoid(latest.logits.clone()); // [2·batch, 1]
+        let batch = latest.fake_logits.dims()[0];
+        let real = latest.logits.clone().slice(0..batch); // [batch, 1]
+        let fake = latest.logits.clone().slice(batch..2 * batch); // [batch, 1]
         let values = Tensor::cat(
             vec![
-                latest.d_loss.clone(),
-                latest.g_loss.clone(),
-                probabilities.clone().slice(0..batch).mean(),
-                probabilities.slice(batch..2 * batch).mean(),
+                bce_with_logits(real.clone(), 1.0) + bce_with_logits(fake.clone(), 0.0),
+                bce_with_logits(latest.fake_logits.clone(), 1.0),
+                sigmoid(real).mean(),
+                sigmoid(fake).mean(),
             ],
             0,
         ); // [4]
@@ -177,7 +188,7 @@ impl Trainer {
 
     /// Images for `noise` (`n × latent` values), in [-1, 1], without a gradient graph.
     pub fn generate(&self, noise: Vec<f32>) -> Tensor<2> {
-        generate(&self.generator.valid(), noise, &self.device.clone().without_autodiff())
+        generate(&self.generator, noise, &self.device)
     }
 }
 
@@ -196,15 +207,16 @@ impl PendingStats {
     }
 }
 
-/// Mean binary cross-entropy between `logits` and `targets` (probabilities of "real", same
-/// shape): −t·ln σ(x) − (1−t)·ln(1−σ(x)), which simplifies to softplus(x) − t·x.
-pub fn bce_with_logits(logits: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
-    (softplus(logits.clone()) - logits * targets).mean() // [1]
+/// Mean binary cross-entropy of `logits` against `target`, the probability of "real":
+/// −t·ln σ(x) − (1−t)·ln(1−σ(x)), which simplifies to softplus(x) − t·x. Its gradient on each
+/// logit is (σ(x) − t) / batch, which `step` uses directly.
+pub fn bce_with_logits(logits: Tensor<2>, target: f32) -> Tensor<1> {
+    (softplus(logits.clone()) - logits.mul_scalar(target)).mean() // [1]
 }
 
 /// ln(1 + eˣ), computed as max(x, 0) + ln(1 + e^(−|x|)) so large |x| neither overflows nor
 /// loses precision the way ln(sigmoid(x)) does.
-pub fn softplus(x: Tensor<2>) -> Tensor<2> {
+fn softplus(x: Tensor<2>) -> Tensor<2> {
     relu(x.clone()) + x.abs().neg().exp().log1p()
 }
 
@@ -254,9 +266,7 @@ mod tests {
         let device = Device::flex();
         let logits = Tensor::<2>::from_floats([[100.0], [-100.0], [0.0]], &device);
         let read = |t: Tensor<1>| t.into_data().try_to_vec::<f32>().unwrap()[0];
-        let bce = |target: f32| {
-            read(bce_with_logits(logits.clone(), logits.ones_like() * target))
-        };
+        let bce = |target: f32| read(bce_with_logits(logits.clone(), target));
         // Target 1: losses 0, 100 and ln 2; target 0: 100, 0 and ln 2. Averaged.
         let expected = (100.0 + std::f32::consts::LN_2) / 3.0;
         assert!((bce(1.0) - expected).abs() < 1e-4);
@@ -264,7 +274,7 @@ mod tests {
         // A soft target 0.9 on logit 0 still costs ln 2; on logit 100 it costs 0.1 · 100.
         let soft = read(bce_with_logits(
             Tensor::<2>::from_floats([[0.0], [100.0]], &device),
-            Tensor::<2>::from_floats([[0.9], [0.9]], &device),
+            0.9,
         ));
         assert!((soft - (std::f32::consts::LN_2 + 10.0) / 2.0).abs() < 1e-3);
     }
