@@ -87,8 +87,10 @@ impl Update {
         grad: Tensor<D>,
         moments: Option<[Tensor<D>; 2]>,
     ) -> (Tensor<D>, [Tensor<D>; 2]) {
-        let scaled = grad.clone().mul_scalar(1.0 - self.beta1);
-        let scaled_square = grad.clone().mul(grad).mul_scalar(1.0 - self.beta2);
+        // Ordered so each op consumes a tensor nobody else holds: the CPU backend then works
+        // in place instead of allocating (WebGPU fuses the chain either way).
+        let scaled_square = grad.clone().square().mul_scalar(1.0 - self.beta2);
+        let scaled = grad.mul_scalar(1.0 - self.beta1);
         let [first, second] = match moments {
             Some([m, v]) => [
                 m.mul_scalar(self.beta1) + scaled,
