@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# WebGAN build script. Usage: ./build.sh [setup|build|serve|test|bench]; no argument = setup,
+# WebGAN build script. Usage: ./build.sh [setup|build|serve|test|bench|profile]; no argument = setup,
 # build, serve.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -56,11 +56,14 @@ build() {
   log "copying uPlot from its npm package into www/vendor"
   mkdir -p www/vendor
   cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css node_modules/uplot/LICENSE www/vendor/
-  log "building the release wasm into www/pkg"
-  wasm-pack build --release --target web --out-dir www/pkg --no-pack
-  local wasm=www/pkg/webgan_bg.wasm
-  printf 'wasm size: %s bytes raw, %s bytes gzipped\n' \
-    "$(stat -c %s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)"
+  log "building the release wasm into www/pkg (WebGPU and CPU) and www/pkg-cpu (CPU only)"
+  wasm-pack build --release --target web --out-dir www/pkg --no-pack --features webgpu
+  wasm-pack build --release --target web --out-dir www/pkg-cpu --no-pack
+  local wasm
+  for wasm in www/pkg/webgan_bg.wasm www/pkg-cpu/webgan_bg.wasm; do
+    printf '%s: %s bytes raw, %s bytes gzipped\n' \
+      "$wasm" "$(stat -c %s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)"
+  done
 }
 
 serve() {
@@ -74,7 +77,7 @@ run_tests() {
   log "native tests"
   cargo test
   log "browser tests (headless Chromium, WebGPU through webdriver.json)"
-  wasm-pack test --headless --chrome
+  wasm-pack test --headless --chrome --features webgpu
   build
   log "end-to-end tests (playwright-core driving /usr/bin/chromium)"
   node --test --test-concurrency=1 tests/e2e/
@@ -86,12 +89,23 @@ bench() {
   node bench/run.mjs
 }
 
+# A CPU profile of training in the browser. The build keeps its name section (a full rebuild
+# of the dependencies) so samples carry Rust function names; `./build.sh build` undoes it.
+profile() {
+  log "building www/pkg with function names for the profiler"
+  CARGO_PROFILE_RELEASE_STRIP=false \
+    wasm-pack build --release --target web --out-dir www/pkg --no-pack --features webgpu
+  log "profiling CPU training in headless Chromium"
+  node bench/profile.mjs
+}
+
 case "${1:-all}" in
   setup) setup ;;
   build) setup; build ;;
   serve) setup; serve ;;
   test) run_tests ;;
   bench) setup; bench ;;
+  profile) setup; profile ;;
   all) setup; serve ;;
-  *) echo "usage: $0 [setup|build|serve|test|bench]" >&2; exit 2 ;;
+  *) echo "usage: $0 [setup|build|serve|test|bench|profile]" >&2; exit 2 ;;
 esac

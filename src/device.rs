@@ -9,9 +9,12 @@ use std::rc::Rc;
 
 use burn::prelude::*;
 use futures_util::lock::Mutex;
-use js_sys::{Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+#[cfg(feature = "webgpu")]
+use {
+    js_sys::{Promise, Reflect},
+    wasm_bindgen_futures::JsFuture,
+};
 
 /// The backend a trainer or generator runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +64,13 @@ pub async fn webgpu() -> Result<WebGpu, String> {
     slot.clone().expect("set above")
 }
 
+/// The CPU-only build (without the `webgpu` feature) carries no WebGPU runtime.
+#[cfg(not(feature = "webgpu"))]
+async fn init_webgpu() -> Result<WebGpu, String> {
+    Err("this is WebGAN's CPU-only build (www/pkg-cpu); WebGPU needs www/pkg".into())
+}
+
+#[cfg(feature = "webgpu")]
 async fn init_webgpu() -> Result<WebGpu, String> {
     // Ask the browser first: burn's error for a missing `navigator.gpu` is less clear.
     let gpu = Reflect::get(&js_sys::global(), &"navigator".into())
@@ -90,6 +100,7 @@ async fn init_webgpu() -> Result<WebGpu, String> {
 }
 
 /// A readable adapter name, and whether it is a software rasteriser.
+#[cfg(feature = "webgpu")]
 fn adapter_info(adapter: &JsValue) -> (String, bool) {
     let info = Reflect::get(adapter, &"info".into()).unwrap_or(JsValue::UNDEFINED);
     let field = |name: &str| {
@@ -125,6 +136,7 @@ fn adapter_info(adapter: &JsValue) -> (String, bool) {
     (name, software)
 }
 
+#[cfg(feature = "webgpu")]
 fn call0(target: &JsValue, method: &str) -> Option<JsValue> {
     let function: js_sys::Function = Reflect::get(target, &method.into()).ok()?.dyn_into().ok()?;
     function.call0(target).ok()

@@ -1,6 +1,5 @@
 // The module worker that owns the wasm module, the GPU device, the dataset and the models.
 // The page sends small typed messages; pixels travel back as transferred buffers.
-import init, { GanTrainer, Generator } from './pkg/webgan.js';
 import { MnistStream } from './mnist_stream.js';
 import { normalNoise, seeded } from './random.js';
 
@@ -12,7 +11,14 @@ let generator = null;
 let data = null;
 let random = Math.random;
 
-const ready = init();
+// `?build=cpu`: the CPU-only wasm (www/pkg-cpu), a third of the download, for generate mode.
+const build = new URL(self.location.href).searchParams.get('build') === 'cpu' ? 'pkg-cpu' : 'pkg';
+let GanTrainer;
+let Generator;
+const ready = import(`./${build}/webgan.js`).then(async (wasm) => {
+  await wasm.default();
+  ({ GanTrainer, Generator } = wasm);
+});
 // The grid's noise never changes, so the same samples can be watched improving.
 const fixedNoise = normalNoise(GRID * LATENT, seeded(2024));
 
