@@ -9,12 +9,9 @@ use std::rc::Rc;
 
 use burn::prelude::*;
 use futures_util::lock::Mutex;
+use js_sys::{Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-#[cfg(feature = "webgpu")]
-use {
-    js_sys::{Promise, Reflect},
-    wasm_bindgen_futures::JsFuture,
-};
+use wasm_bindgen_futures::JsFuture;
 
 /// The backend a trainer or generator runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,11 +33,7 @@ impl Backend {
 #[derive(Clone)]
 pub struct WebGpu {
     pub device: Device,
-    /// Vendor, architecture and description, as the browser reports them.
-    pub adapter: String,
-    /// A software rasteriser (SwiftShader, llvmpipe, WARP): correct but far slower than the
-    /// CPU backend.
-    pub software: bool,
+    pub adapter: AdapterInfo,
 }
 
 thread_local! {
@@ -72,7 +65,28 @@ async fn init_webgpu() -> Result<WebGpu, String> {
 
 #[cfg(feature = "webgpu")]
 async fn init_webgpu() -> Result<WebGpu, String> {
-    // Ask the browser first: burn's error for a missing `navigator.gpu` is less clear.
+    let adapter = probe().await?;
+    let device = Device::wgpu_options()
+        .init_async()
+        .await
+        .map_err(|e| format!("WebGPU device setup failed: {e}"))?;
+    Ok(WebGpu { device, adapter })
+}
+
+/// A WebGPU adapter as the browser describes it.
+#[derive(Clone)]
+pub struct AdapterInfo {
+    /// Vendor, architecture and description.
+    pub name: String,
+    /// A software rasteriser (SwiftShader, llvmpipe, WARP): correct but far slower than the
+    /// CPU backend.
+    pub software: bool,
+}
+
+/// Asks the browser for a WebGPU adapter without creating a device, so even the CPU-only build
+/// can tell the page whether the WebGPU build is worth downloading.
+pub async fn probe() -> Result<AdapterInfo, String> {
+    // Ask the browser directly: burn's error for a missing `navigator.gpu` is less clear.
     let gpu = Reflect::get(&js_sys::global(), &"navigator".into())
         .and_then(|navigator| Reflect::get(&navigator, &"gpu".into()))
         .ok()
@@ -87,20 +101,11 @@ async fn init_webgpu() -> Result<WebGpu, String> {
     if adapter.is_null() || adapter.is_undefined() {
         return Err("the browser offers no WebGPU adapter (requestAdapter returned null)".into());
     }
-    let (adapter, software) = adapter_info(&adapter);
-    let device = Device::wgpu_options()
-        .init_async()
-        .await
-        .map_err(|e| format!("WebGPU device setup failed: {e}"))?;
-    Ok(WebGpu {
-        device,
-        adapter,
-        software,
-    })
+    let (name, software) = adapter_info(&adapter);
+    Ok(AdapterInfo { name, software })
 }
 
 /// A readable adapter name, and whether it is a software rasteriser.
-#[cfg(feature = "webgpu")]
 fn adapter_info(adapter: &JsValue) -> (String, bool) {
     let info = Reflect::get(adapter, &"info".into()).unwrap_or(JsValue::UNDEFINED);
     let field = |name: &str| {
@@ -136,7 +141,6 @@ fn adapter_info(adapter: &JsValue) -> (String, bool) {
     (name, software)
 }
 
-#[cfg(feature = "webgpu")]
 fn call0(target: &JsValue, method: &str) -> Option<JsValue> {
     let function: js_sys::Function = Reflect::get(target, &method.into()).ok()?.dyn_into().ok()?;
     function.call0(target).ok()

@@ -49,11 +49,31 @@ export interface GanTrainerOptions {
 export interface GeneratorOptions {
   backend?: "auto" | "webgpu" | "cpu";
 }
+
+/** The WebGPU adapter the browser offers. */
+export interface WebGpuProbe {
+  /** Vendor, architecture and description. */
+  adapter: string;
+  /** A software rasteriser such as SwiftShader: "auto" never picks it. */
+  software: boolean;
+}
 "#;
 
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
+}
+
+/// The WebGPU adapter the browser offers, without creating a device; rejects with the reason
+/// when there is none. Works in the CPU-only build too, so a page can start with that one and
+/// fetch the WebGPU build only when a hardware adapter could use it.
+#[wasm_bindgen(js_name = probeWebGpu, unchecked_return_type = "WebGpuProbe")]
+pub async fn probe_webgpu() -> Result<JsValue, JsError> {
+    let adapter = device::probe().await.map_err(|why| JsError::new(&why))?;
+    let object = Object::new();
+    let _ = Reflect::set(&object, &"adapter".into(), &adapter.name.into());
+    let _ = Reflect::set(&object, &"software".into(), &adapter.software.into());
+    Ok(object.into())
 }
 
 /// Trains the GAN. Create it with `await GanTrainer.create(options)`.
@@ -296,7 +316,7 @@ async fn pick_backend(requested: Requested, timing: Option<&GanConfig>) -> Resul
                      Use backend \"cpu\" or \"auto\"."
                 ))
             })?;
-            Ok((Backend::WebGpu, gpu.device, Some(gpu.adapter)))
+            Ok((Backend::WebGpu, gpu.device, Some(gpu.adapter.name)))
         }
         Requested::Auto => Ok(auto_backend(timing).await),
     }
@@ -309,11 +329,11 @@ async fn pick_backend(requested: Requested, timing: Option<&GanConfig>) -> Resul
 async fn auto_backend(timing: Option<&GanConfig>) -> Choice {
     let cpu = (Backend::Cpu, device::cpu(), None);
     let gpu = match device::webgpu().await {
-        Ok(gpu) if !gpu.software => gpu,
+        Ok(gpu) if !gpu.adapter.software => gpu,
         Ok(gpu) => {
             log(&format!(
                 "WebGAN: using the CPU backend; WebGPU adapter '{}' is a software rasteriser",
-                gpu.adapter
+                gpu.adapter.name
             ));
             return cpu;
         }
@@ -323,16 +343,16 @@ async fn auto_backend(timing: Option<&GanConfig>) -> Choice {
         }
     };
     let Some(config) = timing else {
-        return (Backend::WebGpu, gpu.device, Some(gpu.adapter));
+        return (Backend::WebGpu, gpu.device, Some(gpu.adapter.name));
     };
     let gpu_rate = steps_per_second(config, &gpu.device).await;
     let cpu_rate = steps_per_second(config, &cpu.1).await;
     log(&format!(
         "WebGAN: '{}' trains at {gpu_rate:.1} steps/s, the CPU at {cpu_rate:.1} steps/s",
-        gpu.adapter
+        gpu.adapter.name
     ));
     if gpu_rate >= cpu_rate {
-        (Backend::WebGpu, gpu.device, Some(gpu.adapter))
+        (Backend::WebGpu, gpu.device, Some(gpu.adapter.name))
     } else {
         cpu
     }

@@ -37,6 +37,9 @@ async fn webgpu_requested_without_webgpu_is_an_error_and_auto_falls_back() {
         .expect("webgpu was granted without navigator.gpu");
     assert!(message(error.into()).contains("WebGPU is unavailable"));
 
+    let error = webgan::web::probe_webgpu().await.err().expect("an adapter without navigator.gpu");
+    assert!(message(error.into()).contains("navigator.gpu is missing"));
+
     // The module still works, on the CPU.
     let trainer = create(&[("batchSize", 8.into())]).await;
     assert_eq!(trainer.backend(), "cpu");

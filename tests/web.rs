@@ -18,7 +18,7 @@ async fn trains_on_webgpu() {
     let gpu = webgan::device::webgpu()
         .await
         .unwrap_or_else(|why| panic!("no WebGPU adapter: {why}"));
-    web_sys::console::log_1(&format!("WebGPU adapter: {}", gpu.adapter).into());
+    web_sys::console::log_1(&format!("WebGPU adapter: {}", gpu.adapter.name).into());
     let trainer = create(&[("backend", "webgpu".into()), ("batchSize", 16.into())]).await;
     assert_eq!(trainer.backend(), "webgpu");
     assert!(trainer.adapter().is_some());
@@ -71,11 +71,24 @@ async fn train_steps_reads_only_the_last_step() {
 async fn auto_prefers_cpu_over_a_software_adapter() {
     let trainer = create(&[]).await;
     match webgan::device::webgpu().await {
-        Ok(gpu) if gpu.software => assert_eq!(trainer.backend(), "cpu"),
+        Ok(gpu) if gpu.adapter.software => assert_eq!(trainer.backend(), "cpu"),
         Ok(_) => assert!(["cpu", "webgpu"].contains(&trainer.backend().as_str())),
         Err(why) => panic!("no WebGPU adapter: {why}"),
     }
     assert_sane(&step(&trainer, batches(1, 64, 0)).await, 1.0);
+}
+
+/// The probe, which the page runs from the CPU-only build, sees the adapter the WebGPU backend
+/// uses.
+#[wasm_bindgen_test]
+async fn probe_describes_the_webgpu_adapter() {
+    let probe = webgan::web::probe_webgpu()
+        .await
+        .unwrap_or_else(|e| panic!("no WebGPU adapter: {}", message(e.into())));
+    let gpu = webgan::device::webgpu().await.expect("a WebGPU adapter");
+    let field = |key: &str| js_sys::Reflect::get(&probe, &key.into()).unwrap();
+    assert_eq!(field("adapter").as_string(), Some(gpu.adapter.name));
+    assert_eq!(field("software").as_bool(), Some(gpu.adapter.software));
 }
 
 #[wasm_bindgen_test]

@@ -38,9 +38,7 @@ $('error-close').addEventListener('click', () => { $('error').hidden = true; });
 const describeBackend = (backend, adapter) =>
   backend === 'webgpu' ? `WebGPU — ${adapter}` : 'CPU (WebAssembly)';
 
-// Generate mode needs no WebGPU unless asked for, so its worker loads the CPU-only build.
-const cpuOnly = state.mode === 'generate' && params.get('backend') !== 'webgpu';
-const worker = new Worker(new URL(`./worker.js${cpuOnly ? '?build=cpu' : ''}`, import.meta.url), { type: 'module' });
+const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 worker.addEventListener('error', (event) => showError(`The worker failed: ${event.message}`));
 
 if (state.mode === 'generate') startGenerateMode(); else startTrainMode();

@@ -11,14 +11,33 @@ let generator = null;
 let data = null;
 let random = Math.random;
 
-// `?build=cpu`: the CPU-only wasm (www/pkg-cpu), a third of the download, for generate mode.
-const build = new URL(self.location.href).searchParams.get('build') === 'cpu' ? 'pkg-cpu' : 'pkg';
-let GanTrainer;
-let Generator;
-const ready = import(`./${build}/webgan.js`).then(async (wasm) => {
-  await wasm.default();
-  ({ GanTrainer, Generator } = wasm);
-});
+// Two builds of the wasm: pkg-cpu (0.3 MB gzipped, the CPU backend) and pkg (2.8 MB, adds
+// WebGPU). Each is fetched and instantiated once, on first use.
+const builds = new Map();
+const load = (name) => {
+  if (!builds.has(name)) {
+    builds.set(name, import(`./${name}/webgan.js`).then(async (wasm) => { await wasm.default(); return wasm; }));
+  }
+  return builds.get(name);
+};
+
+/**
+ * The build that serves `backend`, and the backend to ask it for. "auto" fetches the WebGPU
+ * build only for a hardware adapter, where that build times WebGPU against the CPU itself.
+ */
+async function buildFor(backend) {
+  if (backend === 'webgpu') return { wasm: await load('pkg'), backend };
+  const cpu = await load('pkg-cpu');
+  if (backend === 'cpu') return { wasm: cpu, backend };
+  try {
+    const probe = await cpu.probeWebGpu();
+    if (!probe.software) return { wasm: await load('pkg'), backend: 'auto' };
+    console.info(`WebGAN: using the CPU backend; WebGPU adapter '${probe.adapter}' is a software rasteriser`);
+  } catch (error) {
+    console.info(`WebGAN: using the CPU backend; ${error.message}`);
+  }
+  return { wasm: cpu, backend: 'cpu' };
+}
 // The grid's noise never changes, so the same samples can be watched improving.
 const fixedNoise = normalNoise(GRID * LATENT, seeded(2024));
 
@@ -28,7 +47,8 @@ async function createTrainer(options) {
   const created = performance.now();
   trainer?.free();
   trainer = null;
-  trainer = await GanTrainer.create(options);
+  const { wasm, backend } = await buildFor(options.backend ?? 'auto');
+  trainer = await wasm.GanTrainer.create({ ...options, backend });
   random = seeded(options.seed ?? 42);
   post({ type: 'ready', backend: trainer.backend, adapter: trainer.adapter ?? null, ms: performance.now() - created });
   await sendGrid();
@@ -70,7 +90,8 @@ async function loadGenerator(url, backend) {
   if (!response.ok) throw new Error(`could not download ${url}: HTTP ${response.status}`);
   const bytes = new Uint8Array(await response.arrayBuffer());
   const created = performance.now();
-  generator = await Generator.load(bytes, { backend });
+  const build = await buildFor(backend);
+  generator = await build.wasm.Generator.load(bytes, { backend: build.backend });
   post({ type: 'generator-ready', backend: generator.backend, adapter: generator.adapter ?? null, ms: performance.now() - created });
 }
 
@@ -97,7 +118,6 @@ const handlers = {
 let queue = Promise.resolve();
 self.onmessage = ({ data: message }) => {
   queue = queue.then(async () => {
-    await ready;
     await handlers[message.type](message);
   }).catch((error) => post({ type: 'error', about: message.type, message: error.message ?? String(error) }));
 };

@@ -41,12 +41,14 @@ export async function launch() {
   });
 }
 
-/** A new page that collects console errors and uncaught exceptions. */
+/** A new page that collects console errors, uncaught exceptions and requested URLs. */
 export async function open(browser, url) {
   const page = await browser.newPage();
   const errors = [];
+  const requests = [];
+  page.on('request', (request) => requests.push(new URL(request.url()).pathname));
   page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
   page.on('pageerror', (error) => errors.push(String(error)));
   await page.goto(url);
-  return { page, errors };
+  return { page, errors, requests };
 }

@@ -12,13 +12,14 @@ after(async () => { await browser?.close(); server?.close(); });
 const page = (query = '') => open(browser, `${server.url}/www/index.html${query}`);
 const shot = (p, name) => p.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
 const state = (p) => p.evaluate(() => ({ ...window.webgan }));
+const wasmFetched = (requests) => requests.filter((path) => path.endsWith('.wasm')).map((path) => path.replace('/www/', ''));
 const canvasPixels = (p, id) => p.evaluate((id) => {
   const c = document.getElementById(id);
   return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0));
 }, id);
 
 test('the page loads with no console errors and starts training by itself', async () => {
-  const { page: p, errors } = await page();
+  const { page: p, errors, requests } = await page();
   await p.waitForFunction(() => window.webgan.backend && window.webgan.step > 0);
   await p.waitForFunction(() => document.getElementById('data-status').textContent === '10,000 images');
   await shot(p, 'train-loaded');
@@ -26,13 +27,17 @@ test('the page loads with no console errors and starts training by itself', asyn
   // auto picks the CPU over a software adapter such as this machine's SwiftShader.
   const s = await state(p);
   console.log(`default page: backend ${s.backend}, first trained step ${Math.round(s.firstStepMs)} ms after load`);
-  if (s.backend === 'cpu') assert.equal(await p.locator('#backend').textContent(), 'CPU (WebAssembly)');
+  if (s.backend === 'cpu') {
+    assert.equal(await p.locator('#backend').textContent(), 'CPU (WebAssembly)');
+    // Training on the CPU never downloads the WebGPU build.
+    assert.deepEqual(wasmFetched(requests), ['pkg-cpu/webgan_bg.wasm']);
+  }
   await p.close();
 });
 
 for (const [backend, steps, label] of [['cpu', 100, 'CPU (WebAssembly)'], ['webgpu', 6, 'WebGPU — ']]) {
   test(`training runs ${steps} steps on ${backend} and the grid changes`, { timeout: 600_000 }, async () => {
-    const { page: p, errors } = await page(`?autoplay=0&backend=${backend}&steps=${backend === 'cpu' ? 5 : 2}`);
+    const { page: p, errors, requests } = await page(`?autoplay=0&backend=${backend}&steps=${backend === 'cpu' ? 5 : 2}`);
     await p.waitForFunction(() => window.webgan.backend && window.webgan.grids >= 1, null, { timeout: 300_000 });
     const before = await canvasPixels(p, 'grid');
     await p.click('#start');
@@ -44,6 +49,7 @@ for (const [backend, steps, label] of [['cpu', 100, 'CPU (WebAssembly)'], ['webg
     assert.equal(s.backend, backend);
     assert.ok((await p.locator('#backend').textContent()).startsWith(label));
     assert.notDeepEqual(after, before, 'the grid did not change');
+    assert.deepEqual(wasmFetched(requests), [backend === 'cpu' ? 'pkg-cpu/webgan_bg.wasm' : 'pkg/webgan_bg.wasm']);
     assert.ok(s.longTasks.every((ms) => ms < 200), `main-thread long tasks: ${s.longTasks}`);
     await shot(p, `train-${backend}`);
     assert.deepEqual(errors, []);
@@ -76,7 +82,7 @@ function tones(pixels) {
 }
 
 test('generate mode draws digits from the pretrained weights', async () => {
-  const { page: p, errors } = await page('?mode=generate&backend=cpu');
+  const { page: p, errors, requests } = await page('?mode=generate');
   await p.waitForFunction(() => window.webgan.grids >= 1);
   const first = await canvasPixels(p, 'samples');
   const t = tones(first);
@@ -90,6 +96,8 @@ test('generate mode draws digits from the pretrained weights', async () => {
   await p.click('#new-samples');
   await p.waitForFunction(() => window.webgan.grids >= 2);
   assert.notDeepEqual(await canvasPixels(p, 'samples'), first, 'new samples are the same');
+  // Generating on the CPU never downloads the WebGPU build.
+  if ((await state(p)).backend === 'cpu') assert.deepEqual(wasmFetched(requests), ['pkg-cpu/webgan_bg.wasm']);
   assert.deepEqual(errors, []);
   await p.close();
 });
