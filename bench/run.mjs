@@ -20,8 +20,8 @@ try {
   const { page } = await open(browser, `${server.url}/bench/bench.html`);
   await page.waitForFunction(() => window.ready, null, { timeout: 120_000 });
   page.setDefaultTimeout(0);
-  results.cpu = await page.evaluate(() => window.runBackend('cpu', { everyStepSteps: 100, everyFiftySteps: 200, memory: true }));
-  results.webgpu = await page.evaluate(() => window.runBackend('webgpu', { everyStepSteps: 5, everyFiftySteps: 50, memory: false }));
+  results.cpu = await page.evaluate(() => window.runBackend('cpu', { everyStepSteps: 100, everyFiftySteps: 200, memory: [200, 2000] }));
+  results.webgpu = await page.evaluate(() => window.runBackend('webgpu', { everyStepSteps: 5, everyFiftySteps: 50, memory: [] }));
   await page.close();
 
   const generate = await open(browser, `${server.url}/www/index.html?mode=generate`);
@@ -35,8 +35,8 @@ try {
 const f = (x, d = 1) => (x === undefined || x === null ? '–' : Number(x).toFixed(d));
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 const rows = [
-  ['wasm size (training: WebGPU + CPU)', `${mb(results.wasm.rawBytes)} raw, ${mb(results.wasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
-  ['wasm size (generate mode: CPU only)', `${mb(results.cpuOnlyWasm.rawBytes)} raw, ${mb(results.cpuOnlyWasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
+  ['wasm size, www/pkg (WebGPU + CPU)', `${mb(results.wasm.rawBytes)} raw, ${mb(results.wasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
+  ['wasm size, www/pkg-cpu (CPU only)', `${mb(results.cpuOnlyWasm.rawBytes)} raw, ${mb(results.cpuOnlyWasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
   ['CPU steps/s, stats every step', f(results.cpu.everyStep.stepsPerSecond), ''],
   ['CPU steps/s, stats every 50', f(results.cpu.everyFifty.stepsPerSecond), '≥ 100'],
   ['WebGPU steps/s, stats every step', f(results.webgpu.everyStep.stepsPerSecond, 2), ''],
@@ -51,8 +51,8 @@ const rows = [
   ['WebGPU pipelines compiled for the first step', f(results.webgpu.firstStepPipelines, 0), ''],
   ['create → first step again, kernels compiled', `${f(results.webgpu.cachedFirstStepMs, 0)} ms`, ''],
   ['generate mode: load → first grid', `${f(results.generateFirstGridMs, 0)} ms`, '≤ 1000 ms'],
-  ['wasm memory after 200 steps (CPU)', mb(results.cpu.wasmMemoryBytes[200]), ''],
-  ['wasm memory after 2,000 steps (CPU)', mb(results.cpu.wasmMemoryBytes[2000]),
+  ['wasm memory after 200 steps (CPU, pkg-cpu)', mb(results.cpu.wasmMemoryBytes[200]), ''],
+  ['wasm memory after 2,000 steps (CPU, pkg-cpu)', mb(results.cpu.wasmMemoryBytes[2000]),
     `≤ 1.1× (${f(results.cpu.wasmMemoryBytes[2000] / results.cpu.wasmMemoryBytes[200], 2)}×)`],
 ];
 console.log(`WebGPU adapter: ${results.webgpu.adapter}`);
