@@ -105,6 +105,18 @@ pub fn unit_to_pixels(values: &[f32]) -> Vec<u8> {
         .collect()
 }
 
+/// A gzipped file's decompressed bytes (the native training commands read the shipped data).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_gz(path: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
+    let mut bytes = Vec::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{path}: {e}"))?;
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

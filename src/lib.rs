@@ -5,8 +5,10 @@
 
 pub mod adam;
 pub mod backprop;
+pub mod classifier;
 pub mod data;
 pub mod model;
+pub mod quality;
 pub mod rng;
 pub mod training;
 pub mod weights;

@@ -94,6 +94,12 @@ impl Export {
         self
     }
 
+    /// Adds a tensor that belongs to no module, stored under `name` with `shape`.
+    pub fn tensor(mut self, name: &str, shape: Vec<usize>, values: Tensor<1>) -> Self {
+        self.tensors.push((name.to_string(), shape, values));
+        self
+    }
+
     /// Reads every tensor back in one transaction and encodes them as safetensors.
     pub async fn to_bytes(self) -> Result<Vec<u8>, WeightsError> {
         let transaction = self
@@ -181,6 +187,22 @@ impl WeightsFile {
             Some(name) => Err(WeightsError::Unexpected(name.clone())),
             None => Ok(()),
         }
+    }
+
+    /// The values of tensor `name`, which must have `shape`.
+    pub fn values(&self, name: &str, shape: &[usize]) -> Result<&[f32], WeightsError> {
+        let (found, values) = self
+            .tensors
+            .get(name)
+            .ok_or_else(|| WeightsError::Missing(name.to_string()))?;
+        if found != shape {
+            return Err(WeightsError::Shape {
+                name: name.to_string(),
+                expected: shape.to_vec(),
+                found: found.clone(),
+            });
+        }
+        Ok(values)
     }
 
     /// Copies this file's tensors into `module`'s parameters under `prefix`. Call

@@ -17,11 +17,10 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use std::io::Read;
     use std::time::Instant;
 
     use burn::prelude::*;
-    use webgan::data::{parse_idx_images, pixels_to_tensor, unit_to_pixels};
+    use webgan::data::{parse_idx_images, pixels_to_tensor, read_gz, unit_to_pixels};
     use webgan::model::GanConfig;
     use webgan::rng::HostRng;
     use webgan::training::Trainer;
@@ -63,11 +62,7 @@ mod native {
 
     pub fn run() -> Result<(), String> {
         let args = parse_args()?;
-        let mut gz = Vec::new();
-        flate2::read::GzDecoder::new(std::fs::File::open(DATA).map_err(|e| format!("{DATA}: {e}"))?)
-            .read_to_end(&mut gz)
-            .map_err(|e| format!("{DATA}: {e}"))?;
-        let images = parse_idx_images(&gz).map_err(|e| e.to_string())?;
+        let images = parse_idx_images(&read_gz(DATA)?).map_err(|e| e.to_string())?;
         let pixels = images.rows * images.cols;
         let config = args.config.clone();
         println!("{} digits; {} steps with {config}", images.count, args.steps);
