@@ -17,6 +17,7 @@ use wasm_bindgen_futures::future_to_promise;
 use crate::data::{pixels_to_tensor, unit_to_pixels};
 use crate::device::{self, Backend};
 use crate::model::{self, GanConfig};
+use crate::quality;
 use crate::training::{StepStats, Trainer};
 use crate::weights::{self, Export};
 
@@ -48,6 +49,16 @@ export interface GanTrainerOptions {
 /** Options of Generator.load. */
 export interface GeneratorOptions {
   backend?: "auto" | "webgpu" | "cpu";
+}
+
+/** How a set of digits looks to the classifier (see Judge.score). */
+export interface QualityScore {
+  /** Share of the digits predicted as each class 0–9; sums to 1. */
+  histogram: Float64Array;
+  /** exp E[KL(p(y|x) ‖ p(y))], from 1 (all alike) to 10 (all ten classes, clearly). */
+  score: number;
+  /** Fréchet distance between the classifier features of these digits and of real ones. */
+  fd: number;
 }
 
 /** The WebGPU adapter the browser offers. */
@@ -294,6 +305,81 @@ impl PretrainedGenerator {
         let images = model::generate(&self.generator, noise, &self.device);
         future_to_promise(read_pixels(images))
     }
+}
+
+/// The quality judge: the digit classifier with the statistics of real digits. Load it with
+/// `await Judge.load(bytes)` from `weights/classifier.safetensors`. It runs on the CPU backend,
+/// beside whatever trains on the GPU.
+#[wasm_bindgen(js_name = Judge)]
+pub struct QualityJudge {
+    judge: Rc<quality::Judge>,
+}
+
+#[wasm_bindgen(js_class = Judge)]
+impl QualityJudge {
+    pub fn load(bytes: JsValue) -> Result<QualityJudge, JsError> {
+        let bytes = bytes.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec).ok_or_else(|| {
+            JsError::new(&format!(
+                "Judge.load: bytes must be a Uint8Array of safetensors, got {}",
+                type_name(&bytes)
+            ))
+        })?;
+        let judge = quality::Judge::load(&bytes, &device::cpu())
+            .map_err(|e| JsError::new(&format!("Judge.load: {e}")))?;
+        Ok(QualityJudge {
+            judge: Rc::new(judge),
+        })
+    }
+
+    /// The figures of the 1,500 held-out real digits: what a perfect generator would score.
+    #[wasm_bindgen(getter, unchecked_return_type = "QualityScore")]
+    pub fn reference(&self) -> JsValue {
+        score_object(&self.judge.reference)
+    }
+
+    /// Scores `images`, a Uint8Array of n × 784 raw pixels (n ≥ 2), such as `generate`'s
+    /// output. Resolves to a QualityScore.
+    #[wasm_bindgen(unchecked_return_type = "Promise<QualityScore>")]
+    pub fn score(&self, images: JsValue) -> Promise {
+        let pixels = match read_digits(&images) {
+            Ok(pixels) => pixels,
+            Err(e) => return Promise::reject(&e.into()),
+        };
+        let judge = self.judge.clone();
+        future_to_promise(async move {
+            let images = pixels_to_tensor(&pixels, 784, &device::cpu());
+            let score = judge
+                .score(images)
+                .await
+                .map_err(|e| error(&format!("score: {e}")))?;
+            Ok(score_object(&score))
+        })
+    }
+}
+
+fn read_digits(images: &JsValue) -> Result<Vec<u8>, JsError> {
+    let array = images.dyn_ref::<Uint8Array>().ok_or_else(|| {
+        JsError::new(&format!(
+            "score: images must be a Uint8Array of n × 784 raw pixels (0..255), got {}",
+            type_name(images)
+        ))
+    })?;
+    let length = array.length() as usize;
+    if length % 784 != 0 || length < 2 * 784 {
+        return Err(JsError::new(&format!(
+            "score: images holds {length} bytes, expected n × 784 with n ≥ 2 (a covariance needs two digits)"
+        )));
+    }
+    Ok(array.to_vec())
+}
+
+fn score_object(score: &quality::QualityScore) -> JsValue {
+    let object = Object::new();
+    let histogram = js_sys::Float64Array::from(&score.histogram[..]);
+    let _ = Reflect::set(&object, &"histogram".into(), &histogram.into());
+    let _ = Reflect::set(&object, &"score".into(), &score.score.into());
+    let _ = Reflect::set(&object, &"fd".into(), &score.frechet_distance.into());
+    object.into()
 }
 
 enum Requested {

@@ -355,3 +355,37 @@ async fn webgpu_and_cpu_agree() {
     let discriminator_params = 784 * 256 + 256 + 256 + 1;
     assert_eq!(compared, generator_params + discriminator_params);
 }
+
+/// The judge scores the shipped pretrained generator's digits against its held-out reference,
+/// and bad input is an error that leaves it usable.
+#[wasm_bindgen_test]
+async fn judge_scores_generated_digits() {
+    let classifier = include_bytes!("../www/weights/classifier.safetensors");
+    let judge = webgan::web::QualityJudge::load(Uint8Array::from(&classifier[..]).into())
+        .unwrap_or_else(|e| panic!("{}", message(e.into())));
+    let reference = judge.reference();
+    assert!(field(&reference, "score") > 9.0, "reference {reference:?}");
+
+    let weights = include_bytes!("../www/weights/generator.safetensors");
+    let generator = PretrainedGenerator::load(Uint8Array::from(&weights[..]).into(), options(&[("backend", "cpu".into())]))
+        .await
+        .unwrap_or_else(|e| panic!("{}", message(e.into())));
+    let normal = Float32Array::from(&webgan::rng::HostRng::new(5).normal(1_000 * 100)[..]);
+    let digits: Uint8Array = resolve(generator.generate(normal.into())).await.into();
+    let quality = resolve(judge.score(digits.into())).await;
+    let histogram: Vec<f64> = js_sys::Float64Array::from(js_sys::Reflect::get(&quality, &"histogram".into()).unwrap()).to_vec();
+    web_sys::console::log_1(&format!("pretrained MLP: {quality:?} {histogram:?}").into());
+    assert_eq!(histogram.len(), 10);
+    assert!((histogram.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    let (score, fd) = (field(&quality, "score"), field(&quality, "fd"));
+    assert!(score > 1.0 && score < field(&reference, "score"), "score {score}");
+    assert!(fd > field(&reference, "fd"), "fd {fd}");
+
+    let text = reject(judge.score(Uint8Array::new_with_length(784 + 1).into())).await;
+    assert!(text.contains("expected n × 784 with n ≥ 2"), "{text}");
+    let corrupt = webgan::web::QualityJudge::load(Uint8Array::new_with_length(8).into());
+    let text = message(corrupt.err().expect("8 zero bytes loaded as a classifier").into());
+    assert!(text.starts_with("Judge.load:"), "{text}");
+    let again = resolve(judge.score(Uint8Array::new_with_length(2 * 784).into())).await;
+    assert!(field(&again, "score").is_finite());
+}
