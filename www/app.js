@@ -2,12 +2,16 @@
 // generation run in worker.js; the two talk in small typed messages.
 import { drawDigits } from './digits_canvas.js';
 import { PRESETS } from './presets.js';
+import { qualityPanel } from './quality_panel.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const DEFAULT_DATA = 'data/mnist-10k-images-idx3-ubyte.gz';
 const DEFAULT_WEIGHTS = 'weights/generator.safetensors';
 const GRID_EVERY = 20;
+// The quality panel scores this many fresh samples every QUALITY_EVERY steps.
+const QUALITY_SAMPLES = 500;
+const QUALITY_EVERY = 200;
 
 /** State the end-to-end tests read. */
 const state = (window.webgan = {
@@ -18,6 +22,7 @@ const state = (window.webgan = {
   step: 0,
   playing: false,
   grids: 0,
+  quality: null,
   firstStepMs: null,
   firstGridMs: null,
   longTasks: [],
@@ -35,6 +40,12 @@ function showError(message) {
 }
 $('error-close').addEventListener('click', () => { $('error').hidden = true; });
 
+/** Wraps a quality panel so the latest result is also kept in the test-visible state. */
+const recordQuality = (show) => (result) => {
+  state.quality = { ...result, histogram: Array.from(result.histogram) };
+  show(result);
+};
+
 const describeBackend = (backend, adapter) =>
   backend === 'webgpu' ? `WebGPU — ${adapter}` : 'CPU (WebAssembly)';
 
@@ -45,6 +56,7 @@ if (state.mode === 'generate') startGenerateMode(); else startTrainMode();
 
 function startGenerateMode() {
   $('generate-view').hidden = false;
+  const showQuality = recordQuality(qualityPanel($('gen-quality')));
   $('link-generate').setAttribute('aria-current', 'page');
   const weights = params.get('weights') ?? DEFAULT_WEIGHTS;
   $('gen-weights').textContent = weights;
@@ -66,6 +78,10 @@ function startGenerateMode() {
         state.grids += 1;
         state.firstGridMs ??= performance.now() - state.loadedAt;
         button.disabled = false;
+        if (!state.quality) worker.postMessage({ type: 'quality', n: 1000 });
+        break;
+      case 'quality':
+        if (message.result) showQuality(message.result);
         break;
       case 'error':
         $('gen-backend').textContent = 'unavailable';
@@ -83,6 +99,9 @@ async function startTrainMode() {
   $('grid-every').textContent = GRID_EVERY;
   const { LiveCharts } = await import('./charts.js');
   const charts = new LiveCharts($('chart-loss'), $('chart-prob'));
+  const showQuality = recordQuality(qualityPanel($('quality')));
+  let lastQualityStep = 0;
+  let qualityInFlight = false;
 
   // Settings: presets fill the fields; the fields are what a reset uses.
   const preset = $('preset');
@@ -141,6 +160,7 @@ async function startTrainMode() {
     ready = false;
     state.step = 0;
     lastGridStep = 0;
+    lastQualityStep = 0;
     charts.clear();
     $('step-count').textContent = '0';
     $('backend').textContent = 'starting…';
@@ -187,6 +207,12 @@ async function startTrainMode() {
         $('step-count').textContent = state.step.toLocaleString();
         $('epoch').textContent = message.complete ? message.epoch : `${message.epoch} (data still arriving)`;
         charts.push(message.stats);
+        // Queued behind the next training request; 500 samples take ~0.1 s on the CPU.
+        if (state.step - lastQualityStep >= QUALITY_EVERY && !qualityInFlight) {
+          qualityInFlight = true;
+          lastQualityStep = state.step;
+          worker.postMessage({ type: 'quality', n: QUALITY_SAMPLES });
+        }
         rate.steps += message.steps;
         if (performance.now() - rate.since > 1000) {
           rate.value = (rate.steps * 1000) / (performance.now() - rate.since);
@@ -195,6 +221,10 @@ async function startTrainMode() {
           $('rate').textContent = rate.value.toFixed(1);
         }
         break;
+      case 'quality':
+        qualityInFlight = false;
+        if (message.result) showQuality({ ...message.result, step: lastQualityStep });
+        break;
       case 'grid':
         lastGridStep = state.step;
         state.grids += 1;
@@ -202,6 +232,7 @@ async function startTrainMode() {
         break;
       case 'error':
         if (message.about === 'train') inFlight = false;
+        if (message.about === 'quality') qualityInFlight = false;
         if (message.about === 'train-init' || message.about === 'reset') {
           $('backend').textContent = 'unavailable';
           setPlaying(false);

@@ -8,6 +8,12 @@ const LATENT = 100;
 
 let trainer = null;
 let generator = null;
+// The build the current trainer or generator came from; its Judge scores their samples.
+let activeBuild = null;
+const judges = new Map();
+const JUDGE_WEIGHTS = 'weights/classifier.safetensors';
+// Its own noise, so scoring never shifts the order of the training batches.
+const qualityRandom = seeded(99);
 let data = null;
 let random = Math.random;
 
@@ -49,6 +55,7 @@ async function createTrainer(options) {
   trainer = null;
   const { wasm, backend } = await buildFor(options.backend ?? 'auto');
   trainer = await wasm.GanTrainer.create({ ...options, backend });
+  activeBuild = wasm;
   random = seeded(options.seed ?? 42);
   post({ type: 'ready', backend: trainer.backend, adapter: trainer.adapter ?? null, ms: performance.now() - created });
   await sendGrid();
@@ -92,6 +99,7 @@ async function loadGenerator(url, backend) {
   const created = performance.now();
   const build = await buildFor(backend);
   generator = await build.wasm.Generator.load(bytes, { backend: build.backend });
+  activeBuild = build.wasm;
   post({ type: 'generator-ready', backend: generator.backend, adapter: generator.adapter ?? null, ms: performance.now() - created });
 }
 
@@ -99,6 +107,21 @@ async function samples(n, seed) {
   const noise = normalNoise(n * LATENT, seeded(seed));
   const pixels = await generator.generate(noise);
   post({ type: 'samples', pixels }, [pixels.buffer]);
+}
+
+/** The classifier's verdict on `n` fresh samples of the current trainer or generator. */
+async function quality(n) {
+  const model = trainer ?? generator;
+  if (!model) return post({ type: 'quality', result: null });
+  if (!judges.has(activeBuild)) {
+    const response = await fetch(JUDGE_WEIGHTS);
+    if (!response.ok) throw new Error(`could not download ${JUDGE_WEIGHTS}: HTTP ${response.status}`);
+    judges.set(activeBuild, activeBuild.Judge.load(new Uint8Array(await response.arrayBuffer())));
+  }
+  const judge = judges.get(activeBuild);
+  const pixels = await model.generate(normalNoise(n * LATENT, qualityRandom));
+  const { histogram, score, fd } = await judge.score(pixels);
+  post({ type: 'quality', result: { histogram, score, fd, reference: judge.reference, samples: n } });
 }
 
 // The download runs beside the queue, so training starts as soon as a batch has arrived.
@@ -112,6 +135,7 @@ const handlers = {
   train: ({ steps, grid }) => train(steps, grid),
   'generator-init': ({ url, backend }) => loadGenerator(url, backend),
   samples: ({ n, seed }) => samples(n, seed),
+  quality: ({ n }) => quality(n),
 };
 
 // Messages are handled one at a time, in order, so no two touch the models at once.

@@ -49,6 +49,14 @@ for (const [backend, steps, label] of [['cpu', 100, 'CPU (WebAssembly)'], ['webg
     assert.equal(s.backend, backend);
     assert.ok((await p.locator('#backend').textContent()).startsWith(label));
     assert.notDeepEqual(after, before, 'the grid did not change');
+    if (backend === 'cpu') {
+      // The quality panel scores samples every 200 steps while training goes on.
+      await p.waitForFunction(() => window.webgan.quality !== null, null, { timeout: 60_000 });
+      const q = (await state(p)).quality;
+      assert.equal(q.histogram.length, 10);
+      assert.ok(Math.abs(q.histogram.reduce((a, b) => a + b) - 1) < 1e-9);
+      assert.ok(q.score >= 1 && q.score <= 10 && q.fd > 0, JSON.stringify(q));
+    }
     assert.deepEqual(wasmFetched(requests), [backend === 'cpu' ? 'pkg-cpu/webgan_bg.wasm' : 'pkg/webgan_bg.wasm']);
     assert.ok(s.longTasks.every((ms) => ms < 200), `main-thread long tasks: ${s.longTasks}`);
     await shot(p, `train-${backend}`);
@@ -96,6 +104,15 @@ test('generate mode draws digits from the pretrained weights', async () => {
   await p.click('#new-samples');
   await p.waitForFunction(() => window.webgan.grids >= 2);
   assert.notDeepEqual(await canvasPixels(p, 'samples'), first, 'new samples are the same');
+  // The quality panel judges 1,000 samples of the shipped MLP generator: varied digits.
+  await p.waitForFunction(() => window.webgan.quality);
+  const q = (await state(p)).quality;
+  console.log(`generate: quality score ${q.score.toFixed(2)}, FD ${q.fd.toFixed(1)}, classes ${q.histogram.map((h) => (100 * h).toFixed(1)).join(' ')}`);
+  assert.ok(q.score > 5 && q.score < q.reference.score, `score ${q.score}`);
+  assert.ok(q.fd > q.reference.fd, `fd ${q.fd}`);
+  assert.equal(await p.locator('#gen-quality .warning').isHidden(), true);
+  assert.equal(await p.locator('#gen-quality [data-field="score"]').textContent(), q.score.toFixed(2));
+  assert.match(await p.locator('#gen-quality .histogram').getAttribute('aria-label'), /^Share of samples predicted as each digit: 0 \d+%/);
   // Generating on the CPU never downloads the WebGPU build.
   if ((await state(p)).backend === 'cpu') assert.deepEqual(wasmFetched(requests), ['pkg-cpu/webgan_bg.wasm']);
   assert.deepEqual(errors, []);
