@@ -17,7 +17,7 @@ const qualityRandom = seeded(99);
 let data = null;
 let random = Math.random;
 
-// Two builds of the wasm: pkg-cpu (0.3 MB gzipped, the CPU backend) and pkg (2.8 MB, adds
+// Two builds of the wasm: pkg-cpu (0.4 MB gzipped, the CPU backend) and pkg (3.1 MB, adds
 // WebGPU). Each is fetched and instantiated once, on first use.
 const builds = new Map();
 const load = (name) => {
