@@ -78,25 +78,41 @@ pub fn discriminator_forward(
     }
 }
 
-/// Gradients of D's layers given the loss gradient on its logits, and with `want_input` the
-/// gradient on its input images (for the generator step, which then skips D's own).
+/// Gradients of D's layers, given the loss gradient on its logits.
 pub fn discriminator_backward(
     discriminator: &Discriminator,
     slope: f64,
     pass: DiscriminatorPass,
     d_logits: Tensor<2>, // [batch, 1]
-    want_input: bool,
-) -> (Option<[LinearGrads; 2]>, Option<Tensor<2>>) {
-    // The output layer has one unit, so dL/dhidden is an outer product: a broadcast multiply.
-    let output_row = discriminator.output.weight.val().reshape([1, -1]); // [1, hidden]
-    let d_hidden = leaky_relu_scale(d_logits.clone() * output_row, pass.hidden_pre, slope); // [batch, hidden]
-    if want_input {
-        let d_input = d_hidden.matmul(discriminator.hidden.weight.val().transpose()); // [batch, 784]
-        return (None, Some(d_input));
-    }
+) -> [LinearGrads; 2] {
+    let d_hidden = hidden_grad(discriminator, slope, pass.hidden_pre, d_logits.clone());
     let output = linear_grads(pass.hidden, d_logits);
     let hidden = linear_grads(pass.input, d_hidden);
-    (Some([hidden, output]), None)
+    [hidden, output]
+}
+
+/// The loss gradient on D's input images, for the generator step, which needs no gradients
+/// for D's own weights.
+pub fn discriminator_input_grad(
+    discriminator: &Discriminator,
+    slope: f64,
+    pass: DiscriminatorPass,
+    d_logits: Tensor<2>, // [batch, 1]
+) -> Tensor<2> {
+    hidden_grad(discriminator, slope, pass.hidden_pre, d_logits)
+        .matmul(discriminator.hidden.weight.val().transpose()) // [batch, 784]
+}
+
+/// dL/d(hidden pre-activation). The output layer has one unit, so dL/dhidden is an outer
+/// product: a broadcast multiply rather than a matmul.
+fn hidden_grad(
+    discriminator: &Discriminator,
+    slope: f64,
+    hidden_pre: Tensor<2>,
+    d_logits: Tensor<2>, // [batch, 1]
+) -> Tensor<2> {
+    let output_row = discriminator.output.weight.val().reshape([1, -1]); // [1, hidden]
+    leaky_relu_scale(d_logits * output_row, hidden_pre, slope) // [batch, hidden]
 }
 
 /// x·W + b for a burn `Linear`.
@@ -164,10 +180,9 @@ mod tests {
         let pass = discriminator_forward(&d, slope, plain(real.clone()));
         let n = batch as f32;
         let d_logits = (burn::tensor::activation::sigmoid(pass.logits.clone()) - 0.9) / n;
-        let (manual, _) = discriminator_backward(&d, slope, pass, d_logits, false);
+        let [hidden, output] = discriminator_backward(&d, slope, pass, d_logits);
         let loss = bce_with_logits(discriminator.forward(real), 0.9);
         let grads = loss.backward();
-        let [hidden, output] = manual.unwrap();
         close_linear(&hidden, &discriminator.hidden, &grads, "D.hidden");
         close_linear(&output, &discriminator.output, &grads, "D.output");
 
@@ -176,8 +191,8 @@ mod tests {
         close(pass.images.clone(), plain(generator.forward(noise.clone())), "G(z)");
         let d_pass = discriminator_forward(&d, slope, pass.images.clone());
         let d_logits = (burn::tensor::activation::sigmoid(d_pass.logits.clone()) - 1.0) / n;
-        let (_, d_images) = discriminator_backward(&d, slope, d_pass, d_logits, true);
-        let [hidden, output] = generator_backward(&g, pass, d_images.unwrap());
+        let d_images = discriminator_input_grad(&d, slope, d_pass, d_logits);
+        let [hidden, output] = generator_backward(&g, pass, d_images);
         let frozen = discriminator.clone().no_grad();
         let loss = bce_with_logits(frozen.forward(generator.forward(noise)), 1.0);
         let grads = loss.backward();

@@ -6,7 +6,8 @@ use burn::tensor::activation::{relu, sigmoid};
 
 use crate::adam::{Adam, AdamSettings};
 use crate::backprop::{
-    discriminator_backward, discriminator_forward, generator_backward, generator_forward,
+    discriminator_backward, discriminator_forward, discriminator_input_grad, generator_backward,
+    generator_forward,
 };
 use crate::model::{Discriminator, GanConfig, Generator, generate};
 use crate::rng::HostRng;
@@ -139,10 +140,9 @@ impl Trainer {
         let pass = discriminator_forward(&self.discriminator, slope, images);
         let logits = pass.logits.clone(); // [2·batch, 1]
         let d_logits = (sigmoid(logits.clone()) - targets).div_scalar(batch as f32); // [2·batch, 1]
-        let (grads, _) = discriminator_backward(&self.discriminator, slope, pass, d_logits, false);
+        let grads = discriminator_backward(&self.discriminator, slope, pass, d_logits);
         let d = &mut self.discriminator;
-        self.optimizer_d
-            .step([&mut d.hidden, &mut d.output], grads.expect("D's gradients"));
+        self.optimizer_d.step([&mut d.hidden, &mut d.output], grads);
 
         // Generator, non-saturating: make the updated D call the fakes real (BCE against 1),
         // back-propagated through D to the images and on into G.
@@ -151,9 +151,8 @@ impl Trainer {
         let d_fake_logits = sigmoid(fake_logits.clone())
             .sub_scalar(1.0)
             .div_scalar(batch as f32); // [batch, 1]
-        let (_, d_images) =
-            discriminator_backward(&self.discriminator, slope, pass, d_fake_logits, true);
-        let grads = generator_backward(&self.generator, fake, d_images.expect("dL/dimages"));
+        let d_images = discriminator_input_grad(&self.discriminator, slope, pass, d_fake_logits);
+        let grads = generator_backward(&self.generator, fake, d_images);
         let g = &mut self.generator;
         self.optimizer_g.step([&mut g.hidden, &mut g.output], grads);
 

@@ -119,9 +119,11 @@ async function quality(n) {
     judges.set(activeBuild, activeBuild.Judge.load(new Uint8Array(await response.arrayBuffer())));
   }
   const judge = judges.get(activeBuild);
+  const started = performance.now();
   const pixels = await model.generate(normalNoise(n * LATENT, qualityRandom));
   const { histogram, score, fd } = await judge.score(pixels);
-  post({ type: 'quality', result: { histogram, score, fd, reference: judge.reference, samples: n } });
+  const ms = performance.now() - started;
+  post({ type: 'quality', result: { histogram, score, fd, reference: judge.reference, samples: n, ms } });
 }
 
 // The download runs beside the queue, so training starts as soon as a batch has arrived.

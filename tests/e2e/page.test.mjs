@@ -50,9 +50,10 @@ for (const [backend, steps, label] of [['cpu', 100, 'CPU (WebAssembly)'], ['webg
     assert.ok((await p.locator('#backend').textContent()).startsWith(label));
     assert.notDeepEqual(after, before, 'the grid did not change');
     if (backend === 'cpu') {
-      // The quality panel scores samples every 200 steps while training goes on.
+      // The quality panel scores samples every 500 steps while training goes on.
       await p.waitForFunction(() => window.webgan.quality !== null, null, { timeout: 60_000 });
       const q = (await state(p)).quality;
+      console.log(`cpu: quality of ${q.samples} samples at step ${q.step} took ${Math.round(q.ms)} ms: score ${q.score.toFixed(2)}, FD ${q.fd.toFixed(1)}`);
       assert.equal(q.histogram.length, 10);
       assert.ok(Math.abs(q.histogram.reduce((a, b) => a + b) - 1) < 1e-9);
       assert.ok(q.score >= 1 && q.score <= 10 && q.fd > 0, JSON.stringify(q));
@@ -107,7 +108,7 @@ test('generate mode draws digits from the pretrained weights', async () => {
   // The quality panel judges 1,000 samples of the shipped MLP generator: varied digits.
   await p.waitForFunction(() => window.webgan.quality);
   const q = (await state(p)).quality;
-  console.log(`generate: quality score ${q.score.toFixed(2)}, FD ${q.fd.toFixed(1)}, classes ${q.histogram.map((h) => (100 * h).toFixed(1)).join(' ')}`);
+  console.log(`generate: quality of ${q.samples} samples took ${Math.round(q.ms)} ms: score ${q.score.toFixed(2)}, FD ${q.fd.toFixed(1)}, classes ${q.histogram.map((h) => (100 * h).toFixed(1)).join(' ')}`);
   assert.ok(q.score > 5 && q.score < q.reference.score, `score ${q.score}`);
   assert.ok(q.fd > q.reference.fd, `fd ${q.fd}`);
   assert.equal(await p.locator('#gen-quality .warning').isHidden(), true);
