@@ -2,7 +2,11 @@
 //! inference mode loads, plus a PNG of 64 samples to look at.
 //!
 //! `cargo run --release --bin pretrain -- [--steps 20000] [--seed 42] [--lr 2e-4]
-//!  [--batch 64] [--beta1 0.5] [--out www/weights/generator.safetensors] [--preview docs/pretrained.png]`
+//!  [--batch 64] [--beta1 0.5] [--out www/weights/generator.safetensors] [--preview docs/pretrained.png]
+//!  [--score-every 1000]`
+//!
+//! `--score-every N` judges 1,500 samples with the digit classifier every N steps and at the
+//! end (class histogram, score, Fréchet distance), as the page's quality panel does.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -22,17 +26,20 @@ mod native {
     use burn::prelude::*;
     use webgan::data::{parse_idx_images, pixels_to_tensor, read_gz, unit_to_pixels};
     use webgan::model::GanConfig;
+    use webgan::quality::{HELD_OUT, Judge};
     use webgan::rng::HostRng;
     use webgan::training::Trainer;
     use webgan::weights::Export;
 
     const DATA: &str = "www/data/mnist-10k-images-idx3-ubyte.gz";
+    const CLASSIFIER: &str = "www/weights/classifier.safetensors";
 
     struct Args {
         steps: usize,
         config: GanConfig,
         out: String,
         preview: Option<String>,
+        score_every: Option<usize>,
     }
 
     fn parse_args() -> Result<Args, String> {
@@ -41,6 +48,7 @@ mod native {
             config: GanConfig::new(),
             out: "www/weights/generator.safetensors".into(),
             preview: None,
+            score_every: None,
         };
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
@@ -54,6 +62,7 @@ mod native {
                 "--beta1" => args.config.beta1 = number(&value)? as f32,
                 "--out" => args.out = value,
                 "--preview" => args.preview = Some(value),
+                "--score-every" => args.score_every = Some(number(&value)? as usize),
                 _ => return Err(format!("unknown flag {flag}")),
             }
         }
@@ -69,6 +78,14 @@ mod native {
 
         let device = Device::flex();
         let mut trainer = Trainer::new(config.clone(), &device);
+        let judge = match args.score_every {
+            Some(_) => Some(
+                Judge::load(&std::fs::read(CLASSIFIER).map_err(|e| format!("{CLASSIFIER}: {e}"))?, &device)
+                    .map_err(|e| e.to_string())?,
+            ),
+            None => None,
+        };
+        let mut score_rng = HostRng::new(11);
         let mut rng = HostRng::new(config.seed ^ 0xDA7A);
         let mut order: Vec<usize> = (0..images.count).collect();
         let mut cursor = order.len();
@@ -96,6 +113,19 @@ mod native {
                     s.d_fake,
                     step as f64 / started.elapsed().as_secs_f64()
                 );
+            }
+            if let (Some(judge), Some(every)) = (&judge, args.score_every) {
+                if step % every == 0 || step == args.steps {
+                    let noise = score_rng.normal(HELD_OUT * config.latent_dim);
+                    let q = pollster::block_on(judge.score(trainer.generate(noise)))?;
+                    let classes: Vec<String> = q.histogram.iter().map(|h| format!("{:.1}", 100.0 * h)).collect();
+                    println!(
+                        "step {step:>6}  score {:.2}  FD {:.1}  classes % [{}]",
+                        q.score,
+                        q.frechet_distance,
+                        classes.join(" ")
+                    );
+                }
             }
         }
 
