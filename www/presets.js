@@ -18,4 +18,10 @@ export const PRESETS = [
     settings: { learningRate: 4e-4, batchSize: 32, beta1: 0.5 },
     note: 'Twice the learning rate on smaller batches: digit shapes appear in fewer seconds, with noisier losses.',
   },
+  {
+    id: 'textbook',
+    name: 'Textbook (collapses)',
+    settings: { learningRate: 2e-4, batchSize: 64, beta1: 0.9 },
+    note: 'The textbook Adam β1 0.9. Its long momentum lets the generator chase the discriminator onto one or two digits: within a few thousand steps the quality panel reports mode collapse.',
+  },
 ];

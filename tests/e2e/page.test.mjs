@@ -66,6 +66,20 @@ for (const [backend, steps, label] of [['cpu', 100, 'CPU (WebAssembly)'], ['webg
   });
 }
 
+test('the textbook preset collapses within 3,000 steps and the quality panel says so', { timeout: 300_000 }, async () => {
+  const { page: p, errors } = await page('?backend=cpu&preset=textbook&steps=50');
+  await p.waitForFunction(() => window.webgan.quality?.step >= 3000, null, { timeout: 280_000 });
+  const q = (await state(p)).quality;
+  console.log(`textbook: step ${q.step}: score ${q.score.toFixed(2)}, FD ${q.fd.toFixed(1)}, classes ${q.histogram.map((h) => (100 * h).toFixed(1)).join(' ')}`);
+  const warning = p.locator('#quality .warning');
+  assert.equal(await warning.isVisible(), true);
+  assert.match(await warning.textContent(), /^Mode collapse: /);
+  assert.ok(q.score < 3, `score ${q.score}`);
+  await shot(p, 'train-textbook-collapse');
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
 test('pause stops the steps, and step once takes exactly one', async () => {
   const { page: p, errors } = await page('?backend=cpu&steps=2');
   await p.waitForFunction(() => window.webgan.step >= 10);
