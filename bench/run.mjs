@@ -21,6 +21,7 @@ try {
   await page.waitForFunction(() => window.ready, null, { timeout: 120_000 });
   page.setDefaultTimeout(0);
   results.cpu = await page.evaluate(() => window.runBackend('cpu', { everyStepSteps: 100, everyFiftySteps: 200, memory: [200, 2000] }));
+  results.quality = await page.evaluate(() => window.runQuality([500, 1000, 3000]));
   results.webgpu = await page.evaluate(() => window.runBackend('webgpu', { everyStepSteps: 5, everyFiftySteps: 50, memory: [] }));
   await page.close();
 
@@ -60,6 +61,13 @@ console.log('WebGPU dispatches per step by kernel (stats every 50):');
 for (const [kernel, n] of Object.entries(results.webgpu.everyFifty.perKernel)) console.log(`  ${f(n, 2).padStart(6)}  ${kernel}`);
 const width = Math.max(...rows.map((r) => r[0].length));
 for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(28)} ${target}`);
+
+const { architecture, reference } = results.quality;
+console.log(`Quality against steps, ${architecture}, CPU, 1,500 samples (held-out real digits: score ${f(reference.score, 2)}, FD ${f(reference.fd, 2)}):`);
+for (const { step, score, fd, histogram } of results.quality.results) {
+  const classes = histogram.map((h) => (100 * h).toFixed(0).padStart(3)).join('');
+  console.log(`  step ${String(step).padStart(5)}  score ${f(score, 2)}  FD ${f(fd, 1).padStart(7)}  classes %${classes}`);
+}
 
 const dir = join(ROOT, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
