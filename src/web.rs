@@ -260,15 +260,7 @@ impl PretrainedGenerator {
     ) -> Result<PretrainedGenerator, JsError> {
         let options = Options::read(&options, "Generator.load", &["backend"])?;
         let requested = options.backend()?;
-        let bytes = bytes
-            .dyn_ref::<Uint8Array>()
-            .map(Uint8Array::to_vec)
-            .ok_or_else(|| {
-                JsError::new(&format!(
-                    "Generator.load: bytes must be a Uint8Array of safetensors, got {}",
-                    type_name(&bytes)
-                ))
-            })?;
+        let bytes = safetensors_bytes(&bytes, "Generator.load")?;
         let (backend, device, adapter) = pick_backend(requested, None).await?;
         let generator = weights::load_generator(&bytes, &device)
             .map_err(|e| JsError::new(&format!("Generator.load: {e}")))?;
@@ -318,12 +310,7 @@ pub struct QualityJudge {
 #[wasm_bindgen(js_class = Judge)]
 impl QualityJudge {
     pub fn load(bytes: JsValue) -> Result<QualityJudge, JsError> {
-        let bytes = bytes.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec).ok_or_else(|| {
-            JsError::new(&format!(
-                "Judge.load: bytes must be a Uint8Array of safetensors, got {}",
-                type_name(&bytes)
-            ))
-        })?;
+        let bytes = safetensors_bytes(&bytes, "Judge.load")?;
         let judge = quality::Judge::load(&bytes, &device::cpu())
             .map_err(|e| JsError::new(&format!("Judge.load: {e}")))?;
         Ok(QualityJudge {
@@ -355,6 +342,16 @@ impl QualityJudge {
             Ok(score_object(&score))
         })
     }
+}
+
+/// The bytes of a weights file handed to `context` (`Generator.load`, `Judge.load`).
+fn safetensors_bytes(bytes: &JsValue, context: &str) -> Result<Vec<u8>, JsError> {
+    bytes.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec).ok_or_else(|| {
+        JsError::new(&format!(
+            "{context}: bytes must be a Uint8Array of safetensors, got {}",
+            type_name(bytes)
+        ))
+    })
 }
 
 fn read_digits(images: &JsValue) -> Result<Vec<u8>, JsError> {

@@ -164,17 +164,7 @@ impl WeightsFile {
         ignored_prefixes: &[&str],
     ) -> Result<(), WeightsError> {
         for (name, shape) in expected {
-            let (found, _) = self
-                .tensors
-                .get(name)
-                .ok_or_else(|| WeightsError::Missing(name.clone()))?;
-            if found != shape {
-                return Err(WeightsError::Shape {
-                    name: name.clone(),
-                    expected: shape.clone(),
-                    found: found.clone(),
-                });
-            }
+            self.values(name, shape)?;
         }
         let mut names: Vec<&String> = self.tensors.keys().collect();
         names.sort();
