@@ -77,7 +77,9 @@ run_tests() {
   log "native tests"
   cargo test
   log "browser tests (headless Chromium, WebGPU through webdriver.json)"
-  wasm-pack test --headless --chrome --features webgpu
+  # The runner's default 20 s covers the whole suite; SwiftShader compiles the DCGAN's
+  # kernels for about a minute.
+  WASM_BINDGEN_TEST_TIMEOUT=600 wasm-pack test --headless --chrome --features webgpu
   build
   log "end-to-end tests (playwright-core driving /usr/bin/chromium)"
   node --test --test-concurrency=1 tests/e2e/

@@ -31,6 +31,8 @@ pub struct DiscriminatorPass {
     input: Tensor<2>,      // [batch, 784]
     hidden_pre: Tensor<2>, // [batch, hidden]
     hidden: Tensor<2>,     // [batch, hidden]
+    /// Dropout's scale per hidden unit: 0 where dropped, 1/(1−p) where kept. // [batch, hidden]
+    keep: Option<Tensor<2>>,
     /// One logit per image, positive for "real". // [batch, 1]
     pub logits: Tensor<2>,
 }
@@ -62,18 +64,25 @@ pub fn generator_backward(
     [hidden, output]
 }
 
+/// D's forward pass; `keep` is an optional dropout mask on the hidden layer (see
+/// [`DiscriminatorPass`]).
 pub fn discriminator_forward(
     discriminator: &Discriminator,
     slope: f64,
     images: Tensor<2>,
+    keep: Option<Tensor<2>>,
 ) -> DiscriminatorPass {
     let hidden_pre = affine(&discriminator.hidden, images.clone()); // [batch, hidden]
-    let hidden = leaky_relu_scale(hidden_pre.clone(), hidden_pre.clone(), slope); // [batch, hidden]
+    let mut hidden = leaky_relu_scale(hidden_pre.clone(), hidden_pre.clone(), slope); // [batch, hidden]
+    if let Some(keep) = &keep {
+        hidden = hidden * keep.clone(); // [batch, hidden]
+    }
     let logits = affine(&discriminator.output, hidden.clone()); // [batch, 1]
     DiscriminatorPass {
         input: images,
         hidden_pre,
         hidden,
+        keep,
         logits,
     }
 }
@@ -85,7 +94,7 @@ pub fn discriminator_backward(
     pass: DiscriminatorPass,
     d_logits: Tensor<2>, // [batch, 1]
 ) -> [LinearGrads; 2] {
-    let d_hidden = hidden_grad(discriminator, slope, pass.hidden_pre, d_logits.clone());
+    let d_hidden = hidden_grad(discriminator, slope, &pass, d_logits.clone());
     let output = linear_grads(pass.hidden, d_logits);
     let hidden = linear_grads(pass.input, d_hidden);
     [hidden, output]
@@ -99,7 +108,7 @@ pub fn discriminator_input_grad(
     pass: DiscriminatorPass,
     d_logits: Tensor<2>, // [batch, 1]
 ) -> Tensor<2> {
-    hidden_grad(discriminator, slope, pass.hidden_pre, d_logits)
+    hidden_grad(discriminator, slope, &pass, d_logits)
         .matmul(discriminator.hidden.weight.val().transpose()) // [batch, 784]
 }
 
@@ -108,11 +117,15 @@ pub fn discriminator_input_grad(
 fn hidden_grad(
     discriminator: &Discriminator,
     slope: f64,
-    hidden_pre: Tensor<2>,
+    pass: &DiscriminatorPass,
     d_logits: Tensor<2>, // [batch, 1]
 ) -> Tensor<2> {
     let output_row = discriminator.output.weight.val().reshape([1, -1]); // [1, hidden]
-    leaky_relu_scale(d_logits * output_row, hidden_pre, slope) // [batch, hidden]
+    let mut d_hidden = d_logits * output_row; // [batch, hidden]
+    if let Some(keep) = &pass.keep {
+        d_hidden = d_hidden * keep.clone();
+    }
+    leaky_relu_scale(d_hidden, pass.hidden_pre.clone(), slope) // [batch, hidden]
 }
 
 /// x·W + b for a burn `Linear`.
@@ -174,14 +187,17 @@ mod tests {
         let noise = Tensor::<2>::from_data(TensorData::new(rng.normal(batch * 8), [batch, 8]), &device);
         let real = Tensor::<2>::from_data(TensorData::new(rng.normal(batch * 784), [batch, 784]), &device);
 
-        // Discriminator loss on real images with a soft target.
+        // Discriminator loss on real images with a soft target, through dropout.
         let plain = |t: Tensor<2>| t.inner();
         let (g, d) = (generator.valid(), discriminator.valid());
-        let pass = discriminator_forward(&d, slope, plain(real.clone()));
+        let keep: Vec<f32> = (0..batch * 32).map(|i| if i % 3 == 0 { 0.0 } else { 1.5 }).collect();
+        let keep = Tensor::<2>::from_data(TensorData::new(keep, [batch, 32]), &device);
+        let pass = discriminator_forward(&d, slope, plain(real.clone()), Some(plain(keep.clone())));
         let n = batch as f32;
         let d_logits = (burn::tensor::activation::sigmoid(pass.logits.clone()) - 0.9) / n;
         let [hidden, output] = discriminator_backward(&d, slope, pass, d_logits);
-        let loss = bce_with_logits(discriminator.forward(real), 0.9);
+        let hidden_out = discriminator.activation.forward(discriminator.hidden.forward(real)) * keep;
+        let loss = bce_with_logits(discriminator.output.forward(hidden_out), 0.9);
         let grads = loss.backward();
         close_linear(&hidden, &discriminator.hidden, &grads, "D.hidden");
         close_linear(&output, &discriminator.output, &grads, "D.output");
@@ -189,7 +205,7 @@ mod tests {
         // Generator loss through a fixed D: BCE of D(G(z)) against "real".
         let pass = generator_forward(&g, plain(noise.clone()));
         close(pass.images.clone(), plain(generator.forward(noise.clone())), "G(z)");
-        let d_pass = discriminator_forward(&d, slope, pass.images.clone());
+        let d_pass = discriminator_forward(&d, slope, pass.images.clone(), None);
         let d_logits = (burn::tensor::activation::sigmoid(d_pass.logits.clone()) - 1.0) / n;
         let d_images = discriminator_input_grad(&d, slope, d_pass, d_logits);
         let [hidden, output] = generator_backward(&g, pass, d_images);

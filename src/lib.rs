@@ -4,9 +4,11 @@
 //! `web` holds every `#[wasm_bindgen]` export.
 
 pub mod adam;
+pub mod adversarial;
 pub mod backprop;
 pub mod classifier;
 pub mod data;
+pub mod dcgan;
 pub mod model;
 pub mod quality;
 pub mod rng;

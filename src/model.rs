@@ -8,9 +8,48 @@ use burn::tensor::activation::{relu, tanh};
 
 use crate::rng::HostRng;
 
+/// Which pair of networks to train.
+#[derive(Config, Debug, Copy, PartialEq, Eq)]
+pub enum Architecture {
+    /// The classic MLP: G 100→256→784, D 784→256→1 (this module).
+    Mlp,
+    /// Convolutional: transposed convolutions in G, strided ones in D (`dcgan`).
+    Dcgan,
+}
+
+/// What D and G are trained to optimise.
+#[derive(Config, Debug, Copy, PartialEq, Eq)]
+pub enum Loss {
+    /// Non-saturating binary cross-entropy: D classifies real against fake, G maximises
+    /// log D(G(z)) rather than minimising log(1 − D(G(z))), whose gradient vanishes early on.
+    Bce,
+    /// Wasserstein loss with a gradient penalty: D becomes a critic whose score difference
+    /// estimates the distance between the real and generated distributions, kept 1-Lipschitz
+    /// by penalising input gradients whose norm is not 1. Smoother gradients for G at the
+    /// cost of several critic steps per G step.
+    WganGp,
+}
+
 /// Sizes and training hyperparameters of the GAN.
 #[derive(Config, Debug)]
 pub struct GanConfig {
+    /// The networks: the classic MLP or the DCGAN.
+    #[config(default = "Architecture::Mlp")]
+    pub architecture: Architecture,
+    /// The adversarial loss.
+    #[config(default = "Loss::Bce")]
+    pub loss: Loss,
+    /// DCGAN width: channels of D's first convolution and G's last hidden layer; the layer
+    /// next to it has twice as many.
+    #[config(default = 32)]
+    pub channels: usize,
+    /// WGAN-GP: critic steps per generator step. Every call of `step` trains the critic on
+    /// one real batch; G follows on every `critic_steps`-th call.
+    #[config(default = 5)]
+    pub critic_steps: usize,
+    /// WGAN-GP: weight λ of the gradient penalty.
+    #[config(default = 10.0)]
+    pub gradient_penalty: f32,
     /// Length of the latent noise vector fed to the generator.
     #[config(default = 100)]
     pub latent_dim: usize,
@@ -30,6 +69,19 @@ pub struct GanConfig {
     /// momentum memory makes them overshoot and collapse.
     #[config(default = 0.5)]
     pub beta1: f32,
+    /// Target D is trained to give real digits. Below 1 (one-sided label smoothing) it stops D
+    /// from growing over-confident, which keeps its gradients useful to G.
+    #[config(default = 1.0)]
+    pub real_label: f32,
+    /// Probability of dropping each of D's hidden units during training. Dropout keeps D from
+    /// memorising the 10k digits, so it cannot single out the few G is currently good at.
+    #[config(default = 0.0)]
+    pub dropout: f32,
+    /// Decay of the running average of G's weights that samples are drawn from; 0 samples
+    /// the latest G. Averaging smooths over the oscillation of adversarial training, which
+    /// the latest weights show as flickering, blurred or missing digits.
+    #[config(default = 0.0)]
+    pub average_decay: f32,
     /// Adam β2.
     #[config(default = 0.999)]
     pub beta2: f32,
@@ -63,11 +115,10 @@ impl Generator {
     }
 }
 
-/// Runs `generator` on host noise (`n × latent` values). Callers validate the length.
-pub fn generate(generator: &Generator, noise: Vec<f32>, device: &Device) -> Tensor<2> {
-    let n = noise.len() / generator.latent_dim();
-    let noise = Tensor::<2>::from_data(TensorData::new(noise, [n, generator.latent_dim()]), device);
-    generator.forward(noise) // [n, 784]
+/// Host noise (`n × latent` values) as a tensor on `device`. Callers validate the length.
+pub fn noise_tensor(noise: Vec<f32>, latent_dim: usize, device: &Device) -> Tensor<2> {
+    let n = noise.len() / latent_dim;
+    Tensor::from_data(TensorData::new(noise, [n, latent_dim]), device) // [n, latent]
 }
 
 /// Scores images: a logit, positive for "real".

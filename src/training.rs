@@ -1,6 +1,7 @@
 //! One GAN training step: a discriminator update on a real batch and a detached fake batch,
 //! then a generator update through the freshly updated discriminator.
 
+use burn::module::Param;
 use burn::prelude::*;
 use burn::tensor::activation::{relu, sigmoid};
 
@@ -9,9 +10,10 @@ use crate::backprop::{
     discriminator_backward, discriminator_forward, discriminator_input_grad, generator_backward,
     generator_forward,
 };
-use crate::model::{Discriminator, GanConfig, Generator, generate};
+use crate::adversarial::{self, AdversarialTrainer, Critic, ImageGenerator};
+use crate::model::{Architecture, Discriminator, GanConfig, Generator, Loss, noise_tensor};
 use crate::rng::HostRng;
-use crate::weights::{WeightsError, WeightsFile, param_shapes};
+use crate::weights::{Export, WeightsError, WeightsFile, param_shapes};
 
 /// Losses and discriminator outputs of one step.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -33,6 +35,74 @@ pub struct PendingStats {
     pub values: Tensor<1>,
 }
 
+/// What the page needs from any trainer, whichever networks and loss it trains.
+pub trait GanTraining {
+    /// One step on `real`, a batch of images scaled to [-1, 1]. Nothing is read back.
+    fn step(&mut self, real: Tensor<2>);
+    /// The statistics of the latest step, still on the device; `None` before the first.
+    fn stats(&self) -> Option<PendingStats>;
+    /// Images for `noise` (`n × latent` values), in [-1, 1], without a gradient graph.
+    fn generate(&self, noise: Vec<f32>) -> Tensor<2>;
+    /// The generator's weights, named `generator.*`: what inference mode loads.
+    fn export_generator(&self) -> Export;
+    /// Both networks' weights, named `generator.*` and `discriminator.*`.
+    fn export(&self) -> Export;
+    /// Replaces both networks' weights; on error the trainer is unchanged.
+    fn load_weights(&mut self, bytes: &[u8]) -> Result<(), WeightsError>;
+}
+
+/// The trainer for `config`'s architecture and loss. The classic MLP with BCE takes the
+/// hand-written [`Trainer`]; everything else trains through burn's autodiff.
+pub fn trainer(config: GanConfig, device: &Device) -> Box<dyn GanTraining> {
+    match (config.architecture, config.loss) {
+        (Architecture::Mlp, Loss::Bce) => Box::new(Trainer::new(config, device)),
+        (Architecture::Mlp, Loss::WganGp) => Box::new(adversarial::mlp(config, device)),
+        (Architecture::Dcgan, _) => Box::new(adversarial::dcgan(config, device)),
+    }
+}
+
+impl GanTraining for Trainer {
+    fn step(&mut self, real: Tensor<2>) {
+        Trainer::step(self, real)
+    }
+    fn stats(&self) -> Option<PendingStats> {
+        Trainer::stats(self)
+    }
+    fn generate(&self, noise: Vec<f32>) -> Tensor<2> {
+        Trainer::generate(self, noise)
+    }
+    fn export_generator(&self) -> Export {
+        Export::default().add("generator", self.generator())
+    }
+    fn export(&self) -> Export {
+        self.export_generator().add("discriminator", self.discriminator())
+    }
+    fn load_weights(&mut self, bytes: &[u8]) -> Result<(), WeightsError> {
+        Trainer::load_weights(self, bytes)
+    }
+}
+
+impl<G: ImageGenerator, D: Critic> GanTraining for AdversarialTrainer<G, D> {
+    fn step(&mut self, real: Tensor<2>) {
+        AdversarialTrainer::step(self, real)
+    }
+    fn stats(&self) -> Option<PendingStats> {
+        AdversarialTrainer::stats(self)
+    }
+    fn generate(&self, noise: Vec<f32>) -> Tensor<2> {
+        AdversarialTrainer::generate(self, noise)
+    }
+    fn export_generator(&self) -> Export {
+        Export::default().add("generator", self.generator())
+    }
+    fn export(&self) -> Export {
+        self.export_generator().add("discriminator", self.discriminator())
+    }
+    fn load_weights(&mut self, bytes: &[u8]) -> Result<(), WeightsError> {
+        AdversarialTrainer::load_weights(self, bytes)
+    }
+}
+
 /// Owns both networks and both Adam optimizers, whose moments persist across steps.
 pub struct Trainer {
     config: GanConfig,
@@ -41,6 +111,8 @@ pub struct Trainer {
     discriminator: Discriminator,
     optimizer_g: Adam,
     optimizer_d: Adam,
+    /// G's running weight average, when `average_decay` > 0: what samples come from.
+    average: Option<Generator>,
     noise_rng: HostRng,
     step: u64,
     latest: Option<LatestStep>,
@@ -71,6 +143,7 @@ impl Trainer {
         Self {
             optimizer_g: Adam::new(adam),
             optimizer_d: Adam::new(adam),
+            average: (config.average_decay > 0.0).then(|| generator.clone()),
             config,
             device,
             generator,
@@ -89,8 +162,9 @@ impl Trainer {
         self.step
     }
 
+    /// The generator samples come from: the running average when there is one.
     pub fn generator(&self) -> &Generator {
-        &self.generator
+        self.average.as_ref().unwrap_or(&self.generator)
     }
 
     pub fn discriminator(&self) -> &Discriminator {
@@ -105,6 +179,9 @@ impl Trainer {
         expected.extend(param_shapes("discriminator", &self.discriminator));
         file.check(&expected, &[])?;
         self.generator = file.apply("generator", self.generator.clone());
+        if self.average.is_some() {
+            self.average = Some(self.generator.clone());
+        }
         self.discriminator = file.apply("discriminator", self.discriminator.clone());
         Ok(())
     }
@@ -128,16 +205,18 @@ impl Trainer {
         // Loss: BCE against 1 on the reals plus BCE against 0 on the fakes, i.e. twice the
         // mean over both halves; its gradient on the logits is (σ(x) − target) / batch.
         let images = Tensor::cat(vec![real, fake.images.clone()], 0); // [2·batch, 784]
+        let real_label = self.config.real_label;
         let targets = Tensor::<2>::from_data(
             TensorData::new(
                 (0..2 * batch)
-                    .map(|i| if i < batch { 1.0f32 } else { 0.0 })
+                    .map(|i| if i < batch { real_label } else { 0.0 })
                     .collect(),
                 [2 * batch, 1],
             ),
             &self.device,
         ); // [2·batch, 1]
-        let pass = discriminator_forward(&self.discriminator, slope, images);
+        let keep = self.dropout_mask(2 * batch);
+        let pass = discriminator_forward(&self.discriminator, slope, images, keep);
         let logits = pass.logits.clone(); // [2·batch, 1]
         let d_logits = (sigmoid(logits.clone()) - targets).div_scalar(batch as f32); // [2·batch, 1]
         let grads = discriminator_backward(&self.discriminator, slope, pass, d_logits);
@@ -146,7 +225,8 @@ impl Trainer {
 
         // Generator, non-saturating: make the updated D call the fakes real (BCE against 1),
         // back-propagated through D to the images and on into G.
-        let pass = discriminator_forward(&self.discriminator, slope, fake.images.clone());
+        let keep = self.dropout_mask(batch);
+        let pass = discriminator_forward(&self.discriminator, slope, fake.images.clone(), keep);
         let fake_logits = pass.logits.clone(); // [batch, 1]
         let d_fake_logits = sigmoid(fake_logits.clone())
             .sub_scalar(1.0)
@@ -155,12 +235,50 @@ impl Trainer {
         let grads = generator_backward(&self.generator, fake, d_images);
         let g = &mut self.generator;
         self.optimizer_g.step([&mut g.hidden, &mut g.output], grads);
+        self.update_average();
 
         self.step += 1;
         self.latest = Some(LatestStep {
             logits,
             fake_logits,
         });
+    }
+
+    /// A dropout mask for D's hidden layer over `rows` images, drawn on the host so every
+    /// backend drops the same units; `None` without dropout.
+    fn dropout_mask(&mut self, rows: usize) -> Option<Tensor<2>> {
+        let p = self.config.dropout;
+        if p <= 0.0 {
+            return None;
+        }
+        let hidden = self.config.hidden_dim;
+        let scale = 1.0 / (1.0 - p);
+        let keep = (0..rows * hidden)
+            .map(|_| if self.noise_rng.uniform() < p { 0.0 } else { scale })
+            .collect();
+        Some(Tensor::from_data(TensorData::new(keep, [rows, hidden]), &self.device)) // [rows, hidden]
+    }
+
+    /// Moves the running average towards the latest G. Early on the decay is lowered to
+    /// (1 + t)/(10 + t), so the average is not dominated by the random initial weights.
+    fn update_average(&mut self) {
+        let Some(average) = &mut self.average else {
+            return;
+        };
+        let t = self.step as f32;
+        let decay = self.config.average_decay.min((1.0 + t) / (10.0 + t));
+        for (mean, latest) in [
+            (&mut average.hidden, &self.generator.hidden),
+            (&mut average.output, &self.generator.output),
+        ] {
+            mean.weight = Param::initialized(
+                mean.weight.id,
+                mean.weight.val().mul_scalar(decay) + latest.weight.val().mul_scalar(1.0 - decay),
+            );
+            if let (Some(m), Some(l)) = (&mut mean.bias, &latest.bias) {
+                *m = Param::initialized(m.id, m.val().mul_scalar(decay) + l.val().mul_scalar(1.0 - decay));
+            }
+        }
     }
 
     /// The statistics of the latest step, still on the device; `None` before the first step.
@@ -187,7 +305,8 @@ impl Trainer {
 
     /// Images for `noise` (`n × latent` values), in [-1, 1], without a gradient graph.
     pub fn generate(&self, noise: Vec<f32>) -> Tensor<2> {
-        generate(&self.generator, noise, &self.device)
+        let generator = self.generator();
+        generator.forward(noise_tensor(noise, generator.latent_dim(), &self.device)) // [n, 784]
     }
 }
 

@@ -16,10 +16,10 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::data::{pixels_to_tensor, unit_to_pixels};
 use crate::device::{self, Backend};
-use crate::model::{self, GanConfig};
+use crate::model::{Architecture, GanConfig, Loss};
 use crate::quality;
-use crate::training::{StepStats, Trainer};
-use crate::weights::{self, Export};
+use crate::training::{self, GanTraining, StepStats};
+use crate::weights::{self, LoadedGenerator};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -29,19 +29,34 @@ export interface StepStats {
   step: number;
   d_loss: number;
   g_loss: number;
-  /** Mean D(x) on the real batch, as a probability. */
+  /** Mean D(x) on the real batch: a probability with BCE, the critic's score with WGAN-GP. */
   d_real: number;
-  /** Mean D(G(z)) on the fake batch, as a probability. */
+  /** Mean D(G(z)) on the fake batch, in the same units as d_real. */
   d_fake: number;
 }
 
 /** Options of GanTrainer.create; every one is optional. */
 export interface GanTrainerOptions {
   backend?: "auto" | "webgpu" | "cpu";
+  /** The classic MLP (default) or the DCGAN. */
+  architecture?: "mlp" | "dcgan";
+  /** Non-saturating BCE (default) or WGAN-GP. */
+  loss?: "bce" | "wgan-gp";
   seed?: number;
   learningRate?: number;
   beta1?: number;
+  beta2?: number;
+  /** Adam's ε, in (0, 0.1]. */
+  epsilon?: number;
   batchSize?: number;
+  /** D's target for real digits, in (0.5, 1]; below 1 is one-sided label smoothing. MLP + BCE. */
+  realLabel?: number;
+  /** Dropout probability on D's hidden layer, in [0, 0.9]. MLP + BCE. */
+  dropout?: number;
+  /** Decay of the running average of G's weights that samples come from, in [0, 1); 0 is off. MLP + BCE. */
+  averageDecay?: number;
+  /** WGAN-GP: critic steps per generator step, 1 to 20. */
+  criticSteps?: number;
   /** safetensors bytes from export_weights(), to resume from. */
   weights?: Uint8Array;
 }
@@ -90,7 +105,7 @@ pub async fn probe_webgpu() -> Result<JsValue, JsError> {
 /// Trains the GAN. Create it with `await GanTrainer.create(options)`.
 #[wasm_bindgen]
 pub struct GanTrainer {
-    trainer: Rc<Mutex<Trainer>>,
+    trainer: Rc<Mutex<Box<dyn GanTraining>>>,
     device: Device,
     backend: Backend,
     adapter: Option<String>,
@@ -108,9 +123,32 @@ impl GanTrainer {
         let options = Options::read(
             &options,
             "GanTrainer.create",
-            &["backend", "seed", "learningRate", "beta1", "batchSize", "weights"],
+            &[
+                "backend",
+                "architecture",
+                "loss",
+                "seed",
+                "learningRate",
+                "beta1",
+                "beta2",
+                "epsilon",
+                "batchSize",
+                "realLabel",
+                "dropout",
+                "averageDecay",
+                "criticSteps",
+                "weights",
+            ],
         )?;
         let mut config = GanConfig::new();
+        if let Some(architecture) =
+            options.choice("architecture", &[("mlp", Architecture::Mlp), ("dcgan", Architecture::Dcgan)])?
+        {
+            config.architecture = architecture;
+        }
+        if let Some(loss) = options.choice("loss", &[("bce", Loss::Bce), ("wgan-gp", Loss::WganGp)])? {
+            config.loss = loss;
+        }
         if let Some(seed) = options.integer("seed", 0.0, 9_007_199_254_740_991.0)? {
             config.seed = seed as u64;
         }
@@ -120,15 +158,33 @@ impl GanTrainer {
         if let Some(beta1) = options.number("beta1", |v| (0.0..1.0).contains(&v), "in [0, 1)")? {
             config.beta1 = beta1 as f32;
         }
+        if let Some(beta2) = options.number("beta2", |v| (0.0..1.0).contains(&v), "in [0, 1)")? {
+            config.beta2 = beta2 as f32;
+        }
+        if let Some(epsilon) = options.number("epsilon", |v| v > 0.0 && v <= 0.1, "in (0, 0.1]")? {
+            config.epsilon = epsilon as f32;
+        }
         if let Some(batch) = options.integer("batchSize", 1.0, 1024.0)? {
             config.batch_size = batch as usize;
+        }
+        if let Some(label) = options.number("realLabel", |v| v > 0.5 && v <= 1.0, "in (0.5, 1]")? {
+            config.real_label = label as f32;
+        }
+        if let Some(p) = options.number("dropout", |v| (0.0..=0.9).contains(&v), "in [0, 0.9]")? {
+            config.dropout = p as f32;
+        }
+        if let Some(decay) = options.number("averageDecay", |v| (0.0..1.0).contains(&v), "in [0, 1)")? {
+            config.average_decay = decay as f32;
+        }
+        if let Some(steps) = options.integer("criticSteps", 1.0, 20.0)? {
+            config.critic_steps = steps as usize;
         }
         let weights = options.bytes("weights")?;
         let requested = options.backend()?;
 
         let (backend, device, adapter) = pick_backend(requested, Some(&config)).await?;
 
-        let mut trainer = Trainer::new(config.clone(), &device);
+        let mut trainer = training::trainer(config.clone(), &device);
         if let Some(bytes) = weights {
             trainer
                 .load_weights(&bytes)
@@ -200,12 +256,7 @@ impl GanTrainer {
     pub fn export_weights(&self) -> Promise {
         let trainer = self.trainer.clone();
         future_to_promise(async move {
-            let export = {
-                let trainer = trainer.lock().await;
-                Export::default()
-                    .add("generator", trainer.generator())
-                    .add("discriminator", trainer.discriminator())
-            };
+            let export = trainer.lock().await.export();
             let bytes = export
                 .to_bytes()
                 .await
@@ -244,7 +295,7 @@ impl GanTrainer {
 /// `await Generator.load(bytes, options)`.
 #[wasm_bindgen(js_name = Generator)]
 pub struct PretrainedGenerator {
-    generator: Rc<model::Generator>,
+    generator: Rc<LoadedGenerator>,
     device: Device,
     backend: Backend,
     adapter: Option<String>,
@@ -294,7 +345,7 @@ impl PretrainedGenerator {
             Ok(noise) => noise,
             Err(e) => return Promise::reject(&e.into()),
         };
-        let images = model::generate(&self.generator, noise, &self.device);
+        let images = self.generator.generate(noise, &self.device);
         future_to_promise(read_pixels(images))
     }
 }
@@ -379,6 +430,7 @@ fn score_object(score: &quality::QualityScore) -> JsValue {
     object.into()
 }
 
+#[derive(Clone, Copy)]
 enum Requested {
     Auto,
     WebGpu,
@@ -443,7 +495,7 @@ async fn auto_backend(timing: Option<&GanConfig>) -> Choice {
 
 /// Steady-state training speed on `device`: one warm-up step, then three timed ones.
 async fn steps_per_second(config: &GanConfig, device: &Device) -> f64 {
-    let mut trainer = Trainer::new(config.clone(), device);
+    let mut trainer = training::trainer(config.clone(), device);
     let pixels = vec![0u8; config.batch_size * config.image_dim];
     let mut run = async |steps: usize| {
         for _ in 0..steps {
@@ -631,20 +683,33 @@ impl<'a> Options<'a> {
             })
     }
 
-    fn backend(&self) -> Result<Requested, JsError> {
-        let Some(value) = self.get("backend") else {
-            return Ok(Requested::Auto);
+    /// A string option that must be one of `choices`' names.
+    fn choice<T: Copy>(&self, key: &str, choices: &[(&str, T)]) -> Result<Option<T>, JsError> {
+        let Some(value) = self.get(key) else {
+            return Ok(None);
         };
-        match value.as_string().as_deref() {
-            Some("auto") => Ok(Requested::Auto),
-            Some("webgpu") => Ok(Requested::WebGpu),
-            Some("cpu") => Ok(Requested::Cpu),
-            _ => Err(JsError::new(&format!(
-                "{}: option backend is {}, expected \"auto\", \"webgpu\" or \"cpu\"",
-                self.context,
-                show(&value)
-            ))),
+        let name = value.as_string();
+        match choices.iter().find(|(n, _)| Some(*n) == name.as_deref()) {
+            Some((_, choice)) => Ok(Some(*choice)),
+            None => {
+                let names: Vec<String> = choices.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+                let (last, rest) = names.split_last().expect("choices are never empty");
+                let expected = match rest {
+                    [] => last.clone(),
+                    _ => format!("{} or {last}", rest.join(", ")),
+                };
+                Err(JsError::new(&format!(
+                    "{}: option {key} is {}, expected {expected}",
+                    self.context,
+                    show(&value)
+                )))
+            }
         }
+    }
+
+    fn backend(&self) -> Result<Requested, JsError> {
+        let choices = [("auto", Requested::Auto), ("webgpu", Requested::WebGpu), ("cpu", Requested::Cpu)];
+        Ok(self.choice("backend", &choices)?.unwrap_or(Requested::Auto))
     }
 }
 

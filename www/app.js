@@ -106,22 +106,31 @@ async function startTrainMode() {
   // Settings: presets fill the fields; the fields are what a reset uses.
   const preset = $('preset');
   for (const p of PRESETS) preset.add(new Option(p.name, p.id));
+  // The preset's settings that have no field of their own (β2, critic steps) ride along.
+  let presetSettings = {};
   const applyPreset = (id) => {
     const p = PRESETS.find((x) => x.id === id) ?? PRESETS[0];
     preset.value = p.id;
+    presetSettings = p.settings;
     $('preset-note').textContent = p.note;
+    $('architecture').value = p.settings.architecture;
+    $('loss').value = p.settings.loss;
     $('lr').value = p.settings.learningRate;
     $('batch').value = p.settings.batchSize;
     $('beta1').value = p.settings.beta1;
   };
   applyPreset(params.get('preset'));
+  charts.clear({ probabilities: $('loss').value === 'bce' });
   preset.addEventListener('change', () => applyPreset(preset.value));
   $('backend-choice').value = params.get('backend') ?? 'auto';
   $('steps-per-frame').value = params.get('steps') ?? 5;
   $('data-url').value = params.get('data') ?? DEFAULT_DATA;
 
   const options = () => ({
+    ...presetSettings,
     backend: $('backend-choice').value,
+    architecture: $('architecture').value,
+    loss: $('loss').value,
     learningRate: Number($('lr').value),
     batchSize: Number($('batch').value),
     beta1: Number($('beta1').value),
@@ -161,7 +170,7 @@ async function startTrainMode() {
     state.step = 0;
     lastGridStep = 0;
     lastQualityStep = 0;
-    charts.clear();
+    charts.clear({ probabilities: $('loss').value === 'bce' });
     $('step-count').textContent = '0';
     $('backend').textContent = 'starting…';
     worker.postMessage({ type: 'reset', options: options() });

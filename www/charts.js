@@ -21,10 +21,8 @@ export class LiveCharts {
       { label: 'D loss', stroke: '#d9480f', width: 1.5, points: { show: false } },
       { label: 'G loss', stroke: '#1971c2', width: 1.5, points: { show: false } },
     ]);
-    this.prob = chart(probElement, 'Discriminator outputs', [
-      { label: 'D(x)', stroke: '#2f9e44', width: 1.5, points: { show: false } },
-      { label: 'D(G(z))', stroke: '#9c36b5', width: 1.5, points: { show: false } },
-    ], [0, 1]);
+    this.probElement = probElement;
+    this.probabilities = null;
     this.clear();
     new ResizeObserver(() => {
       for (const [plot, element] of [[this.loss, lossElement], [this.prob, probElement]]) {
@@ -33,7 +31,19 @@ export class LiveCharts {
     }).observe(lossElement);
   }
 
-  clear() {
+  /**
+   * Empties both charts. With BCE, D's outputs are probabilities on a fixed 0–1 axis; a
+   * WGAN-GP critic's scores are unbounded, so that chart is rebuilt with a free axis.
+   */
+  clear({ probabilities = true } = {}) {
+    if (probabilities !== this.probabilities) {
+      this.prob?.destroy();
+      this.prob = chart(this.probElement, probabilities ? 'Discriminator outputs' : 'Critic scores', [
+        { label: 'D(x)', stroke: '#2f9e44', width: 1.5, points: { show: false } },
+        { label: 'D(G(z))', stroke: '#9c36b5', width: 1.5, points: { show: false } },
+      ], probabilities ? [0, 1] : null);
+      this.probabilities = probabilities;
+    }
     this.data = { step: [], d_loss: [], g_loss: [], d_real: [], d_fake: [] };
     this.#draw();
   }

@@ -1,27 +1,41 @@
-// Training presets. Each says what it changes and why.
+// Training presets. Each says what it changes and why. `settings` are GanTrainer.create
+// options; the page shows architecture, loss, learning rate, batch size and β1 as fields and
+// passes the rest through from the preset.
 export const PRESETS = [
   {
     id: 'default',
-    name: 'Default',
-    settings: { learningRate: 2e-4, batchSize: 64, beta1: 0.5 },
-    note: 'Adam β1 0.5 instead of the textbook 0.9: a shorter momentum memory keeps the two networks from overshooting each other.',
+    name: 'Default (MLP)',
+    settings: { architecture: 'mlp', loss: 'bce', learningRate: 2e-4, batchSize: 64, beta1: 0.5 },
+    note: 'The classic MLP with Adam β1 0.5 instead of the textbook 0.9: a shorter momentum memory keeps the two networks from overshooting each other, so all ten digits appear.',
+  },
+  {
+    id: 'dcgan',
+    name: 'DCGAN',
+    settings: { architecture: 'dcgan', loss: 'bce', learningRate: 2e-4, batchSize: 64, beta1: 0.5 },
+    note: 'Convolutions instead of dense layers: G paints 4×4 patches onto growing feature maps and D looks at local strokes, with batch norm keeping activations in range. Clearer digits in fewer steps; each step costs more.',
+  },
+  {
+    id: 'wgan-gp',
+    name: 'DCGAN + WGAN-GP',
+    settings: { architecture: 'dcgan', loss: 'wgan-gp', learningRate: 1e-4, batchSize: 64, beta1: 0.5, beta2: 0.9, criticSteps: 5 },
+    note: 'The Wasserstein loss with a gradient penalty: D becomes a critic that scores how real a digit looks, trained 5 steps for each G step. Its gradients do not vanish when D wins, so training is steadier; the scores are not probabilities.',
   },
   {
     id: 'steady',
-    name: 'Steady',
-    settings: { learningRate: 1e-4, batchSize: 128, beta1: 0.5 },
+    name: 'Steady (MLP)',
+    settings: { architecture: 'mlp', loss: 'bce', learningRate: 1e-4, batchSize: 128, beta1: 0.5 },
     note: 'Half the learning rate and twice the batch: slower per step, but smoother losses.',
   },
   {
     id: 'fast',
-    name: 'Fast start',
-    settings: { learningRate: 4e-4, batchSize: 32, beta1: 0.5 },
+    name: 'Fast start (MLP)',
+    settings: { architecture: 'mlp', loss: 'bce', learningRate: 4e-4, batchSize: 32, beta1: 0.5 },
     note: 'Twice the learning rate on smaller batches: digit shapes appear in fewer seconds, with noisier losses.',
   },
   {
     id: 'textbook',
     name: 'Textbook (collapses)',
-    settings: { learningRate: 2e-4, batchSize: 64, beta1: 0.9 },
+    settings: { architecture: 'mlp', loss: 'bce', learningRate: 2e-4, batchSize: 64, beta1: 0.9 },
     note: 'The textbook Adam β1 0.9. Its long momentum lets the generator chase the discriminator onto one or two digits: within a few thousand steps the quality panel reports mode collapse.',
   },
 ];

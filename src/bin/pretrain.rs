@@ -2,7 +2,8 @@
 //! inference mode loads, plus a PNG of 64 samples to look at.
 //!
 //! `cargo run --release --bin pretrain -- [--steps 20000] [--seed 42] [--lr 2e-4]
-//!  [--batch 64] [--beta1 0.5] [--out www/weights/generator.safetensors] [--preview docs/pretrained.png]
+//!  [--batch 64] [--beta1 0.5] [--real-label 1] [--dropout 0] [--average 0] [--hidden 256]
+//!  [--architecture mlp|dcgan] [--loss bce|wgan-gp] [--channels 32] [--critic-steps 5] [--beta2 0.999] [--out www/weights/generator.safetensors] [--preview docs/pretrained.png]
 //!  [--score-every 1000]`
 //!
 //! `--score-every N` judges 1,500 samples with the digit classifier every N steps and at the
@@ -25,11 +26,10 @@ mod native {
 
     use burn::prelude::*;
     use webgan::data::{parse_idx_images, pixels_to_tensor, read_gz, unit_to_pixels};
-    use webgan::model::GanConfig;
+    use webgan::model::{Architecture, GanConfig, Loss};
     use webgan::quality::{HELD_OUT, Judge};
     use webgan::rng::HostRng;
-    use webgan::training::Trainer;
-    use webgan::weights::Export;
+    use webgan::training;
 
     const DATA: &str = "www/data/mnist-10k-images-idx3-ubyte.gz";
     const CLASSIFIER: &str = "www/weights/classifier.safetensors";
@@ -60,6 +60,27 @@ mod native {
                 "--lr" => args.config.learning_rate = number(&value)?,
                 "--batch" => args.config.batch_size = number(&value)? as usize,
                 "--beta1" => args.config.beta1 = number(&value)? as f32,
+                "--real-label" => args.config.real_label = number(&value)? as f32,
+                "--dropout" => args.config.dropout = number(&value)? as f32,
+                "--average" => args.config.average_decay = number(&value)? as f32,
+                "--hidden" => args.config.hidden_dim = number(&value)? as usize,
+                "--beta2" => args.config.beta2 = number(&value)? as f32,
+                "--architecture" => {
+                    args.config.architecture = match value.as_str() {
+                        "mlp" => Architecture::Mlp,
+                        "dcgan" => Architecture::Dcgan,
+                        _ => return Err(format!("--architecture: '{value}' is not mlp or dcgan")),
+                    }
+                }
+                "--loss" => {
+                    args.config.loss = match value.as_str() {
+                        "bce" => Loss::Bce,
+                        "wgan-gp" => Loss::WganGp,
+                        _ => return Err(format!("--loss: '{value}' is not bce or wgan-gp")),
+                    }
+                }
+                "--channels" => args.config.channels = number(&value)? as usize,
+                "--critic-steps" => args.config.critic_steps = number(&value)? as usize,
                 "--out" => args.out = value,
                 "--preview" => args.preview = Some(value),
                 "--score-every" => args.score_every = Some(number(&value)? as usize),
@@ -77,7 +98,7 @@ mod native {
         println!("{} digits; {} steps with {config}", images.count, args.steps);
 
         let device = Device::flex();
-        let mut trainer = Trainer::new(config.clone(), &device);
+        let mut trainer = training::trainer(config.clone(), &device);
         let judge = match args.score_every {
             Some(_) => Some(
                 Judge::load(&std::fs::read(CLASSIFIER).map_err(|e| format!("{CLASSIFIER}: {e}"))?, &device)
@@ -129,7 +150,7 @@ mod native {
             }
         }
 
-        let bytes = pollster::block_on(Export::default().add("generator", trainer.generator()).to_bytes())
+        let bytes = pollster::block_on(trainer.export_generator().to_bytes())
             .map_err(|e| e.to_string())?;
         if let Some(dir) = std::path::Path::new(&args.out).parent() {
             std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;

@@ -80,6 +80,40 @@ test('the textbook preset collapses within 3,000 steps and the quality panel say
   await p.close();
 });
 
+test('the settings pick the DCGAN with WGAN-GP, and it trains on the CPU', { timeout: 300_000 }, async () => {
+  const { page: p, errors } = await page('?autoplay=0&backend=cpu&steps=2');
+  await p.waitForFunction(() => window.webgan.backend && window.webgan.grids >= 1);
+  await p.selectOption('#preset', 'wgan-gp');
+  assert.equal(await p.inputValue('#architecture'), 'dcgan');
+  assert.equal(await p.inputValue('#loss'), 'wgan-gp');
+  assert.match(await p.locator('#preset-note').textContent(), /gradient penalty/);
+  await p.click('#reset');
+  await p.waitForFunction(() => window.webgan.backend && window.webgan.grids >= 1);
+  const before = await canvasPixels(p, 'grid');
+  await p.click('#start');
+  await p.waitForFunction(() => window.webgan.step >= 25 && window.webgan.grids >= 2, null, { timeout: 280_000 });
+  assert.notDeepEqual(await canvasPixels(p, 'grid'), before, 'the grid did not change');
+  // A critic's scores are not probabilities: the chart says so and has a free axis.
+  assert.equal(await p.locator('#chart-prob .u-title').textContent(), 'Critic scores');
+  await shot(p, 'train-wgan-gp');
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
+test('the DCGAN trains on WebGPU', { timeout: 600_000 }, async () => {
+  const { page: p, errors } = await page('?autoplay=0&backend=webgpu&preset=dcgan&steps=1');
+  await p.waitForFunction(() => window.webgan.backend && window.webgan.grids >= 1, null, { timeout: 300_000 });
+  assert.equal(await p.inputValue('#architecture'), 'dcgan');
+  await p.click('#step-once');
+  await p.waitForFunction(() => window.webgan.step === 1, null, { timeout: 280_000 });
+  await p.click('#step-once');
+  await p.waitForFunction(() => window.webgan.step === 2, null, { timeout: 60_000 });
+  assert.equal((await state(p)).backend, 'webgpu');
+  assert.equal(await p.locator('#chart-prob .u-title').textContent(), 'Discriminator outputs');
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
 test('pause stops the steps, and step once takes exactly one', async () => {
   const { page: p, errors } = await page('?backend=cpu&steps=2');
   await p.waitForFunction(() => window.webgan.step >= 10);

@@ -1,0 +1,209 @@
+//! The DCGAN for 28 × 28 digits: G grows a 7 × 7 feature map to 14 × 14 and then 28 × 28 with
+//! transposed convolutions, D shrinks the image the same way with strided convolutions. Batch
+//! norm after every hidden layer of G and after D's second convolution, as in the DCGAN paper
+//! (Radford et al., 2015), except in a WGAN-GP critic, whose penalty is defined per image.
+
+use burn::module::Param;
+use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, Linear, PaddingConfig2d};
+use burn::prelude::*;
+use burn::tensor::activation::{relu, tanh};
+use burn::tensor::module::conv_transpose2d;
+use burn::tensor::ops::ConvTransposeOptions;
+
+use crate::model::{GanConfig, Loss};
+use crate::rng::HostRng;
+
+/// Side of the smallest feature map: 28 / 2 / 2.
+const SIDE: usize = 7;
+
+/// Noise → [linear → 7×7×2c → BN → ReLU] → [↑2 → 14×14×c → BN → ReLU] → [↑2 → 28×28 → tanh].
+#[derive(Module, Debug)]
+pub struct ConvGenerator {
+    pub project: Linear,
+    pub project_norm: BatchNorm,
+    pub up1: ConvTranspose2d,
+    pub up1_norm: BatchNorm,
+    pub up2: ConvTranspose2d,
+}
+
+impl ConvGenerator {
+    pub fn forward(&self, noise: Tensor<2>) -> Tensor<2> {
+        let n = noise.dims()[0];
+        let channels = self.project_norm.gamma.dims()[0];
+        let x = self.project.forward(noise).reshape([n, channels, SIDE, SIDE]); // [n, 2c, 7, 7]
+        let x = relu(self.project_norm.forward(x));
+        let x = relu(self.up1_norm.forward(self.up1.forward(x))); // [n, c, 14, 14]
+        tanh(self.up2.forward(x)).reshape([n, 784]) // [n, 784]
+    }
+
+    pub fn latent_dim(&self) -> usize {
+        self.project.weight.dims()[0]
+    }
+}
+
+/// Image → [conv ↓2 → 14×14×c → LeakyReLU] → [conv ↓2 → 7×7×2c → (BN) → LeakyReLU] → logit.
+#[derive(Module, Debug)]
+pub struct ConvDiscriminator {
+    pub conv1: Conv2d,
+    pub conv2: Conv2d,
+    /// Absent in a WGAN-GP critic.
+    pub norm: Option<BatchNorm>,
+    pub output: Linear,
+    pub slope: f64,
+}
+
+impl ConvDiscriminator {
+    pub fn forward(&self, images: Tensor<2>) -> Tensor<2> {
+        let n = images.dims()[0];
+        let x = images.reshape([n, 1, 28, 28]); // [n, 1, 28, 28]
+        let x = self.leaky(self.conv1.forward(x)); // [n, c, 14, 14]
+        let mut x = self.conv2.forward(x); // [n, 2c, 7, 7]
+        if let Some(norm) = &self.norm {
+            x = norm.forward(x);
+        }
+        self.output.forward(self.leaky(x).flatten(1, 3)) // [n, 1]
+    }
+
+    /// d(Σ D(x))/dx per image, as a graph that autodiff can differentiate with respect to the
+    /// weights: the gradient penalty's backward pass needs it, and burn has no double
+    /// backward. Exact for a critic without batch norm: LeakyReLU's second derivative is zero,
+    /// so its slope pattern is a constant here.
+    pub fn input_grad(&self, images: Tensor<2>) -> Tensor<2> {
+        let n = images.dims()[0];
+        let x = images.reshape([n, 1, 28, 28]); // [n, 1, 28, 28]
+        let pre1 = self.conv1.forward(x); // [n, c, 14, 14]
+        let pre2 = self.conv2.forward(self.leaky(pre1.clone())); // [n, 2c, 7, 7]
+        let [_, channels, _, _] = pre2.dims();
+        let d_out = self.output.weight.val().reshape([1, channels, SIDE, SIDE]); // [1, 2c, 7, 7]
+        let d_pre2 = d_out * self.slopes(pre2); // [n, 2c, 7, 7]
+        let stride2 = ConvTransposeOptions::new([2, 2], [1, 1], [0, 0], [1, 1], 1);
+        let d_pre1 = conv_transpose2d(d_pre2, self.conv2.weight.val(), None, stride2.clone())
+            * self.slopes(pre1); // [n, c, 14, 14]
+        conv_transpose2d(d_pre1, self.conv1.weight.val(), None, stride2).reshape([n, 784]) // [n, 784]
+    }
+
+    fn leaky(&self, x: Tensor<4>) -> Tensor<4> {
+        x.clone().mask_where(x.clone().lower_elem(0.0), x.mul_scalar(self.slope))
+    }
+
+    /// LeakyReLU's derivative at `pre`: 1 or the slope, with no gradient of its own.
+    fn slopes(&self, pre: Tensor<4>) -> Tensor<4> {
+        let pre = pre.detach();
+        pre.ones_like().mask_fill(pre.lower_elem(0.0), self.slope)
+    }
+}
+
+impl GanConfig {
+    /// Both DCGAN networks with the DCGAN paper's initialisation (weights from N(0, 0.02),
+    /// batch-norm scales from N(1, 0.02)), drawn from `rng` on the host so every backend
+    /// starts from identical weights.
+    pub fn init_dcgan(&self, rng: &mut HostRng, device: &Device) -> (ConvGenerator, ConvDiscriminator) {
+        let generator = self.init_conv_generator(rng, device);
+        let c = self.channels;
+        let conv = |rng: &mut HostRng, channels: [usize; 2], bias: bool| {
+            let mut conv = Conv2dConfig::new(channels, [4, 4])
+                .with_stride([2, 2])
+                .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
+                .with_bias(bias)
+                .init(device);
+            conv.weight = normal(rng, conv.weight.dims(), 0.0, device);
+            conv.bias = conv.bias.map(|b| zeros(b.dims(), device));
+            conv
+        };
+        let norm = self.loss == Loss::Bce;
+        let discriminator = ConvDiscriminator {
+            conv1: conv(rng, [1, c], true),
+            // Batch norm subtracts each channel's mean, so a bias before it would do nothing
+            // (and, with a zero gradient, drift on rounding noise).
+            conv2: conv(rng, [c, 2 * c], !norm),
+            norm: norm.then(|| batch_norm(rng, 2 * c, device)),
+            output: dense(rng, 2 * c * SIDE * SIDE, 1, true, device),
+            slope: self.leaky_slope,
+        };
+        (generator, discriminator)
+    }
+
+    /// The DCGAN generator alone, for loading pretrained weights into.
+    pub fn init_conv_generator(&self, rng: &mut HostRng, device: &Device) -> ConvGenerator {
+        let c = self.channels;
+        let up = |rng: &mut HostRng, channels: [usize; 2], bias: bool| {
+            let mut up = ConvTranspose2dConfig::new(channels, [4, 4])
+                .with_stride([2, 2])
+                .with_padding([1, 1])
+                .with_bias(bias)
+                .init(device);
+            up.weight = normal(rng, up.weight.dims(), 0.0, device);
+            up.bias = up.bias.map(|b| zeros(b.dims(), device));
+            up
+        };
+        // No bias in the layers batch norm follows (see `init_dcgan`).
+        ConvGenerator {
+            project: dense(rng, self.latent_dim, 2 * c * SIDE * SIDE, false, device),
+            project_norm: batch_norm(rng, 2 * c, device),
+            up1: up(rng, [2 * c, c], false),
+            up1_norm: batch_norm(rng, c, device),
+            up2: up(rng, [c, 1], true),
+        }
+    }
+}
+
+/// A linear layer with weights from N(0, 0.02) and, if any, a zero bias.
+fn dense(rng: &mut HostRng, d_input: usize, d_output: usize, bias: bool, device: &Device) -> Linear {
+    Linear {
+        weight: normal(rng, [d_input, d_output], 0.0, device),
+        bias: bias.then(|| zeros([d_output], device)),
+    }
+}
+
+fn batch_norm(rng: &mut HostRng, features: usize, device: &Device) -> BatchNorm {
+    let mut norm = BatchNormConfig::new(features).init(device);
+    norm.gamma = normal(rng, [features], 1.0, device);
+    norm
+}
+
+/// A parameter drawn from N(mean, 0.02²) on the host.
+fn normal<const D: usize>(rng: &mut HostRng, shape: [usize; D], mean: f32, device: &Device) -> Param<Tensor<D>> {
+    let n = shape.iter().product();
+    let values = rng.normal(n).into_iter().map(|x| mean + 0.02 * x).collect::<Vec<f32>>();
+    Param::from_data(TensorData::new(values, shape), device)
+}
+
+fn zeros<const D: usize>(shape: [usize; D], device: &Device) -> Param<Tensor<D>> {
+    Param::from_tensor(Tensor::zeros(shape, device))
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    /// The hand-built input gradient equals autodiff's gradient of Σ D(x) with respect to x.
+    #[test]
+    fn input_grad_matches_autodiff() {
+        let config = GanConfig::new().with_loss(Loss::WganGp).with_channels(4);
+        let device = Device::flex().autodiff();
+        let mut rng = HostRng::new(5);
+        let (_, critic) = config.init_dcgan(&mut rng, &device);
+        let images = Tensor::<2>::from_data(TensorData::new(rng.normal(3 * 784), [3, 784]), &device)
+            .require_grad();
+        let grads = critic.forward(images.clone()).sum().backward();
+        let expected = images.grad(&grads).unwrap().into_data().try_to_vec::<f32>().unwrap();
+        let ours = critic.input_grad(images).into_data().try_to_vec::<f32>().unwrap();
+        let scale = expected.iter().fold(0f32, |m, x| m.max(x.abs()));
+        assert!(scale > 0.0);
+        for (i, (a, b)) in ours.iter().zip(&expected).enumerate() {
+            assert!((a - b).abs() <= 1e-4 * scale, "[{i}] {a} vs autodiff {b}");
+        }
+    }
+
+    #[test]
+    fn shapes() {
+        let config = GanConfig::new().with_channels(4);
+        let device = Device::flex();
+        let (g, d) = config.init_dcgan(&mut HostRng::new(1), &device);
+        let images = g.forward(Tensor::zeros([2, 100], &device));
+        assert_eq!(images.dims(), [2, 784]);
+        assert_eq!(d.forward(images).dims(), [2, 1]);
+        assert!(d.norm.is_some());
+    }
+}
