@@ -397,6 +397,26 @@ mod tests {
         assert!((soft - (std::f32::consts::LN_2 + 10.0) / 2.0).abs() < 1e-3);
     }
 
+    /// The weight average only changes what samples come from, never the training itself.
+    #[test]
+    fn the_average_is_sampled_but_not_trained() {
+        let device = Device::flex();
+        let run = |average_decay: f32| {
+            let config = GanConfig::new().with_batch_size(16).with_average_decay(average_decay);
+            let mut trainer = Trainer::new(config.clone(), &device);
+            let mut losses = Vec::new();
+            for n in 0..3 {
+                trainer.step(pixels_to_tensor(&batch(&config, n), config.image_dim, &device));
+                losses.push(pollster::block_on(trainer.stats().unwrap().read()).unwrap());
+            }
+            let noise = HostRng::new(3).normal(2 * config.latent_dim);
+            (losses, trainer.generate(noise).into_data().try_to_vec::<f32>().unwrap())
+        };
+        let (plain, averaged) = (run(0.0), run(0.9));
+        assert_eq!(plain.0, averaged.0);
+        assert_ne!(plain.1, averaged.1);
+    }
+
     #[test]
     fn no_stats_before_the_first_step() {
         let trainer = Trainer::new(GanConfig::new(), &Device::flex());

@@ -60,6 +60,14 @@ function startGenerateMode() {
   $('link-generate').setAttribute('aria-current', 'page');
   const weights = params.get('weights') ?? DEFAULT_WEIGHTS;
   $('gen-weights').textContent = weights;
+  // Another generator is another page load: the worker then holds only the one shown.
+  const choice = $('gen-choice');
+  if (![...choice.options].some((o) => o.value === weights)) choice.add(new Option(weights, weights));
+  choice.value = weights;
+  choice.addEventListener('change', () => {
+    params.set('weights', choice.value);
+    location.search = params.toString();
+  });
   const button = $('new-samples');
   const request = () => {
     button.disabled = true;

@@ -3,7 +3,7 @@
 //!
 //! `cargo run --release --bin pretrain -- [--steps 20000] [--seed 42] [--lr 2e-4]
 //!  [--batch 64] [--beta1 0.5] [--real-label 1] [--dropout 0] [--average 0] [--hidden 256]
-//!  [--architecture mlp|dcgan] [--loss bce|wgan-gp] [--channels 32] [--critic-steps 5] [--beta2 0.999] [--out www/weights/generator.safetensors] [--preview docs/pretrained.png]
+//!  [--architecture mlp|dcgan] [--loss bce|wgan-gp] [--channels 32] [--critic-steps 5] [--beta2 0.999] [--out www/weights/generator.safetensors] [--preview docs/pretrained-dcgan.png]
 //!  [--score-every 1000]`
 //!
 //! `--score-every N` judges 1,500 samples with the digit classifier every N steps and at the
