@@ -18,7 +18,7 @@ export const PRESETS = [
     id: 'wgan-gp',
     name: 'DCGAN + WGAN-GP',
     settings: { architecture: 'dcgan', loss: 'wgan-gp', learningRate: 1e-4, batchSize: 64, beta1: 0.5, beta2: 0.9, criticSteps: 5 },
-    note: 'The Wasserstein loss with a gradient penalty: D becomes a critic that scores how real a digit looks, trained 5 steps for each G step. Its gradients do not vanish when D wins, so training is steadier; the scores are not probabilities.',
+    note: 'The Wasserstein loss with a gradient penalty: D becomes a critic that scores how real a digit looks, and its gradients do not vanish when it wins. It trains 5 critic steps, on 5 batches, for each G step, so G learns on every fifth batch: expect it to need several times as many steps as the DCGAN. The scores are not probabilities.',
   },
   {
     id: 'steady',
