@@ -56,6 +56,9 @@ build() {
   log "copying uPlot from its npm package into www/vendor"
   mkdir -p www/vendor
   cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css node_modules/uplot/LICENSE www/vendor/
+  log "copying the model and training source into www/source for the tutorial's excerpts"
+  mkdir -p www/source
+  cp src/model.rs src/dcgan.rs src/training.rs src/adversarial.rs www/source/
   log "building the release wasm into www/pkg (WebGPU and CPU) and www/pkg-cpu (CPU only)"
   wasm-pack build --release --target web --out-dir www/pkg --no-pack --features webgpu
   wasm-pack build --release --target web --out-dir www/pkg-cpu --no-pack

@@ -121,6 +121,23 @@ impl<G: ImageGenerator, D: Critic> AdversarialTrainer<G, D> {
     /// call with BCE, on every `critic_steps`-th call with WGAN-GP.
     pub fn step(&mut self, real: Tensor<2>) {
         let batch = real.dims()[0];
+        let (d_loss, real_mean, fake_mean) = self.train_discriminator(real);
+        let generator_turn = match self.config.loss {
+            Loss::Bce => true,
+            Loss::WganGp => self.step % self.config.critic_steps.max(1) as u64 == 0,
+        };
+        if generator_turn {
+            self.g_loss = Some(self.train_generator(batch));
+        }
+        let g_loss = self.g_loss.clone().expect("G trains on the first step");
+        self.latest = Some(Tensor::cat(vec![d_loss, g_loss, real_mean, fake_mean], 0));
+        self.step += 1;
+    }
+
+    /// One critic update on `real` and a fresh fake batch. Returns its loss and its mean
+    /// output on the reals and on the fakes (probabilities with BCE), without autodiff. // [1] each
+    pub fn train_discriminator(&mut self, real: Tensor<2>) -> (Tensor<1>, Tensor<1>, Tensor<1>) {
+        let batch = real.dims()[0];
         let real = real.inner().to_device(&self.device.clone().inner()).autodiff(); // [batch, 784]
         let noise = self.noise(batch); // [batch, latent]
         let fake = self.generator.forward(noise).detach(); // [batch, 784]
@@ -141,41 +158,42 @@ impl<G: ImageGenerator, D: Critic> AdversarialTrainer<G, D> {
         let grads = GradientsParams::from_grads(d_loss.backward(), &self.discriminator);
         let lr = self.config.learning_rate;
         self.discriminator = self.optimizer_d.step(lr, self.discriminator.clone(), grads);
-
-        let generator_turn = match self.config.loss {
-            Loss::Bce => true,
-            Loss::WganGp => self.step % self.config.critic_steps.max(1) as u64 == 0,
-        };
-        if generator_turn {
-            // Backpropagated in two graphs split at the images: through D to the images, then
-            // from the images into G. In one graph, burn 0.22.1's fused WebGPU backward returned
-            // a gradient for G unrelated to the CPU's (cosine 0.02) whenever the loss applied a
-            // nonlinearity to D's logits; split, the backends agree.
-            let noise = self.noise(batch); // [batch, latent]
-            let fake = self.generator.forward(noise); // [batch, 784]
-            let images = fake.clone().detach().require_grad(); // [batch, 784]
-            let scores = self.discriminator.forward(images.clone()); // [batch, 1]
-            let g_loss = match self.config.loss {
-                Loss::Bce => bce_with_logits(scores, 1.0), // non-saturating
-                Loss::WganGp => scores.mean().neg(),
-            }; // [1]
-            let d_images = images.grad(&g_loss.backward()).expect("the images require a gradient"); // [batch, 784]
-            let chain = (fake * d_images.autodiff()).sum(); // [1]
-            let grads = GradientsParams::from_grads(chain.backward(), &self.generator);
-            self.generator = self.optimizer_g.step(lr, self.generator.clone(), grads);
-            self.g_loss = Some(g_loss.inner());
-        }
-
         let (real_mean, fake_mean) = match self.config.loss {
             Loss::Bce => (sigmoid(real_scores).mean(), sigmoid(fake_scores).mean()),
             Loss::WganGp => (real_scores.mean(), fake_scores.mean()),
         };
-        let g_loss = self.g_loss.clone().expect("G trains on the first step");
-        self.latest = Some(Tensor::cat(
-            vec![d_loss.inner(), g_loss, real_mean.inner(), fake_mean.inner()],
-            0,
-        ));
-        self.step += 1;
+        (d_loss.inner(), real_mean.inner(), fake_mean.inner())
+    }
+
+    /// One generator update on `batch` fresh fakes; returns its loss without autodiff. // [1]
+    pub fn train_generator(&mut self, batch: usize) -> Tensor<1> {
+        // Backpropagated in two graphs split at the images: through D to the images, then
+        // from the images into G. In one graph, burn 0.22.1's fused WebGPU backward returned
+        // a gradient for G unrelated to the CPU's (cosine 0.02) whenever the loss applied a
+        // nonlinearity to D's logits; split, the backends agree.
+        let noise = self.noise(batch); // [batch, latent]
+        let fake = self.generator.forward(noise); // [batch, 784]
+        let images = fake.clone().detach().require_grad(); // [batch, 784]
+        let scores = self.discriminator.forward(images.clone()); // [batch, 1]
+        let g_loss = match self.config.loss {
+            Loss::Bce => bce_with_logits(scores, 1.0), // non-saturating
+            Loss::WganGp => scores.mean().neg(),
+        }; // [1]
+        let d_images = images.grad(&g_loss.backward()).expect("the images require a gradient"); // [batch, 784]
+        let chain = (fake * d_images.autodiff()).sum(); // [1]
+        let grads = GradientsParams::from_grads(chain.backward(), &self.generator);
+        self.generator = self.optimizer_g.step(self.config.learning_rate, self.generator.clone(), grads);
+        g_loss.inner()
+    }
+
+    /// D's verdict on `images`: probabilities with BCE, critic scores with WGAN-GP. Batch norm
+    /// runs in inference mode. // [n, 1]
+    pub fn discriminate(&self, images: Tensor<2>) -> Tensor<2> {
+        let scores = self.discriminator.valid().forward(images.inner());
+        match self.config.loss {
+            Loss::Bce => sigmoid(scores),
+            Loss::WganGp => scores,
+        }
     }
 
     /// mean((‖∇D(x̂)‖ − 1)²) at random points x̂ on the lines between real and fake images

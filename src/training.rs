@@ -7,8 +7,8 @@ use burn::tensor::activation::{relu, sigmoid};
 
 use crate::adam::{Adam, AdamSettings};
 use crate::backprop::{
-    discriminator_backward, discriminator_forward, discriminator_input_grad, generator_backward,
-    generator_forward,
+    GeneratorPass, discriminator_backward, discriminator_forward, discriminator_input_grad,
+    generator_backward, generator_forward,
 };
 use crate::adversarial::{self, AdversarialTrainer, Critic, ImageGenerator};
 use crate::model::{Architecture, Discriminator, GanConfig, Generator, Loss, noise_tensor};
@@ -41,6 +41,12 @@ pub trait GanTraining {
     fn step(&mut self, real: Tensor<2>);
     /// The statistics of the latest step, still on the device; `None` before the first.
     fn stats(&self) -> Option<PendingStats>;
+    /// One discriminator update alone on `real` and fresh fakes; not counted as a step.
+    fn train_discriminator(&mut self, real: Tensor<2>);
+    /// One generator update alone on `batch` fresh fakes; not counted as a step.
+    fn train_generator(&mut self, batch: usize);
+    /// D's verdict on images in [-1, 1]: probabilities with BCE, critic scores with WGAN-GP.
+    fn discriminate(&self, images: Tensor<2>) -> Tensor<2>;
     /// Images for `noise` (`n × latent` values), in [-1, 1], without a gradient graph.
     fn generate(&self, noise: Vec<f32>) -> Tensor<2>;
     /// The generator's weights, named `generator.*`: what inference mode loads.
@@ -68,6 +74,15 @@ impl GanTraining for Trainer {
     fn stats(&self) -> Option<PendingStats> {
         Trainer::stats(self)
     }
+    fn train_discriminator(&mut self, real: Tensor<2>) {
+        Trainer::train_discriminator(self, real)
+    }
+    fn train_generator(&mut self, batch: usize) {
+        Trainer::train_generator(self, batch)
+    }
+    fn discriminate(&self, images: Tensor<2>) -> Tensor<2> {
+        Trainer::discriminate(self, images)
+    }
     fn generate(&self, noise: Vec<f32>) -> Tensor<2> {
         Trainer::generate(self, noise)
     }
@@ -88,6 +103,15 @@ impl<G: ImageGenerator, D: Critic> GanTraining for AdversarialTrainer<G, D> {
     }
     fn stats(&self) -> Option<PendingStats> {
         AdversarialTrainer::stats(self)
+    }
+    fn train_discriminator(&mut self, real: Tensor<2>) {
+        AdversarialTrainer::train_discriminator(self, real);
+    }
+    fn train_generator(&mut self, batch: usize) {
+        AdversarialTrainer::train_generator(self, batch);
+    }
+    fn discriminate(&self, images: Tensor<2>) -> Tensor<2> {
+        AdversarialTrainer::discriminate(self, images)
     }
     fn generate(&self, noise: Vec<f32>) -> Tensor<2> {
         AdversarialTrainer::generate(self, noise)
@@ -189,22 +213,53 @@ impl Trainer {
     /// Runs one step on `real`, a batch of images scaled to [-1, 1]. Nothing is read back;
     /// [`Trainer::stats`] describes the latest step on demand.
     pub fn step(&mut self, real: Tensor<2>) {
-        let batch = real.dims()[0];
-        let slope = self.config.leaky_slope;
-        let noise = Tensor::<2>::from_data(
-            TensorData::new(
-                self.noise_rng.normal(batch * self.config.latent_dim),
-                [batch, self.config.latent_dim],
-            ),
-            &self.device,
-        ); // [batch, latent]
+        let noise = self.noise(real.dims()[0]); // [batch, latent]
         let real = real.to_device(&self.device); // [batch, 784]
         let fake = generator_forward(&self.generator, noise);
+        let logits = self.discriminator_update(real, fake.images.clone());
+        let fake_logits = self.generator_update(fake);
+        self.step += 1;
+        self.latest = Some(LatestStep {
+            logits,
+            fake_logits,
+        });
+    }
 
+    /// One discriminator update alone, on `real` and a fresh fake batch (the tutorial steps
+    /// D and G separately). Not counted as a step.
+    pub fn train_discriminator(&mut self, real: Tensor<2>) {
+        let batch = real.dims()[0];
+        let noise = self.noise(batch);
+        let fake = generator_forward(&self.generator, noise).images;
+        self.discriminator_update(real.to_device(&self.device), fake);
+    }
+
+    /// One generator update alone, on `batch` fresh fakes. Not counted as a step.
+    pub fn train_generator(&mut self, batch: usize) {
+        let noise = self.noise(batch);
+        let fake = generator_forward(&self.generator, noise);
+        self.generator_update(fake);
+    }
+
+    /// D's verdict on `images` (scaled to [-1, 1]): the probability that each is real.
+    pub fn discriminate(&self, images: Tensor<2>) -> Tensor<2> {
+        let pass = discriminator_forward(&self.discriminator, self.config.leaky_slope, images, None);
+        sigmoid(pass.logits) // [n, 1]
+    }
+
+    fn noise(&mut self, batch: usize) -> Tensor<2> {
+        let values = self.noise_rng.normal(batch * self.config.latent_dim);
+        Tensor::from_data(TensorData::new(values, [batch, self.config.latent_dim]), &self.device) // [batch, latent]
+    }
+
+    /// Updates D on `real` and `fake`; returns its logits on both, before the update.
+    fn discriminator_update(&mut self, real: Tensor<2>, fake: Tensor<2>) -> Tensor<2> {
+        let batch = real.dims()[0];
+        let slope = self.config.leaky_slope;
         // Discriminator: real and fake go through D as one batch, half the kernels of two.
         // Loss: BCE against 1 on the reals plus BCE against 0 on the fakes, i.e. twice the
         // mean over both halves; its gradient on the logits is (σ(x) − target) / batch.
-        let images = Tensor::cat(vec![real, fake.images.clone()], 0); // [2·batch, 784]
+        let images = Tensor::cat(vec![real, fake], 0); // [2·batch, 784]
         let real_label = self.config.real_label;
         let targets = Tensor::<2>::from_data(
             TensorData::new(
@@ -222,9 +277,14 @@ impl Trainer {
         let grads = discriminator_backward(&self.discriminator, slope, pass, d_logits);
         let d = &mut self.discriminator;
         self.optimizer_d.step([&mut d.hidden, &mut d.output], grads);
+        logits
+    }
 
-        // Generator, non-saturating: make the updated D call the fakes real (BCE against 1),
-        // back-propagated through D to the images and on into G.
+    /// Updates G, non-saturating: make the current D call the fakes real (BCE against 1),
+    /// back-propagated through D to the images and on into G. Returns D's logits on them.
+    fn generator_update(&mut self, fake: GeneratorPass) -> Tensor<2> {
+        let batch = fake.images.dims()[0];
+        let slope = self.config.leaky_slope;
         let keep = self.dropout_mask(batch);
         let pass = discriminator_forward(&self.discriminator, slope, fake.images.clone(), keep);
         let fake_logits = pass.logits.clone(); // [batch, 1]
@@ -236,12 +296,7 @@ impl Trainer {
         let g = &mut self.generator;
         self.optimizer_g.step([&mut g.hidden, &mut g.output], grads);
         self.update_average();
-
-        self.step += 1;
-        self.latest = Some(LatestStep {
-            logits,
-            fake_logits,
-        });
+        fake_logits
     }
 
     /// A dropout mask for D's hidden layer over `rows` images, drawn on the host so every

@@ -251,6 +251,54 @@ impl GanTrainer {
         })
     }
 
+    /// One discriminator update alone on `images` (batchSize × 784 pixels) and fresh fakes,
+    /// for stepping D and G separately; it does not count as a step.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn train_discriminator(&self, images: JsValue) -> Promise {
+        let per_step = self.batch_size * self.image_dim;
+        let pixels = match read_images(&images, 1, per_step, self.batch_size, "train_discriminator") {
+            Ok(pixels) => pixels,
+            Err(e) => return Promise::reject(&e.into()),
+        };
+        let (trainer, device, image_dim) = (self.trainer.clone(), self.device.clone(), self.image_dim);
+        future_to_promise(async move {
+            trainer.lock().await.train_discriminator(pixels_to_tensor(&pixels, image_dim, &device));
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// One generator update alone on batchSize fresh fakes; it does not count as a step.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn train_generator(&self) -> Promise {
+        let (trainer, batch) = (self.trainer.clone(), self.batch_size);
+        future_to_promise(async move {
+            trainer.lock().await.train_generator(batch);
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// D's verdict on `images`, a Uint8Array of n × 784 pixels: a Float32Array of n
+    /// probabilities of "real" with BCE, of critic scores with WGAN-GP.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Float32Array>")]
+    pub fn discriminate(&self, images: JsValue) -> Promise {
+        let pixels = match read_digits(&images, "discriminate", 1) {
+            Ok(pixels) => pixels,
+            Err(e) => return Promise::reject(&e.into()),
+        };
+        let (trainer, device, image_dim) = (self.trainer.clone(), self.device.clone(), self.image_dim);
+        future_to_promise(async move {
+            let scores = trainer.lock().await.discriminate(pixels_to_tensor(&pixels, image_dim, &device));
+            let data = scores
+                .into_data_async()
+                .await
+                .map_err(|e| error(&format!("discriminate: reading scores failed: {e:?}")))?;
+            let values = data
+                .try_to_vec::<f32>()
+                .map_err(|e| error(&format!("discriminate: unexpected data: {e:?}")))?;
+            Ok(Float32Array::from(&values[..]).into())
+        })
+    }
+
     /// The weights of both networks as safetensors bytes.
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
     pub fn export_weights(&self) -> Promise {
@@ -379,7 +427,7 @@ impl QualityJudge {
     /// output. Resolves to a QualityScore.
     #[wasm_bindgen(unchecked_return_type = "Promise<QualityScore>")]
     pub fn score(&self, images: JsValue) -> Promise {
-        let pixels = match read_digits(&images) {
+        let pixels = match read_digits(&images, "score", 2) {
             Ok(pixels) => pixels,
             Err(e) => return Promise::reject(&e.into()),
         };
@@ -405,17 +453,18 @@ fn safetensors_bytes(bytes: &JsValue, context: &str) -> Result<Vec<u8>, JsError>
     })
 }
 
-fn read_digits(images: &JsValue) -> Result<Vec<u8>, JsError> {
+/// Any number of digits, at least `min`, as n × 784 raw pixels.
+fn read_digits(images: &JsValue, name: &str, min: usize) -> Result<Vec<u8>, JsError> {
     let array = images.dyn_ref::<Uint8Array>().ok_or_else(|| {
         JsError::new(&format!(
-            "score: images must be a Uint8Array of n × 784 raw pixels (0..255), got {}",
+            "{name}: images must be a Uint8Array of n × 784 raw pixels (0..255), got {}",
             type_name(images)
         ))
     })?;
     let length = array.length() as usize;
-    if length % 784 != 0 || length < 2 * 784 {
+    if length % 784 != 0 || length < min * 784 {
         return Err(JsError::new(&format!(
-            "score: images holds {length} bytes, expected n × 784 with n ≥ 2 (a covariance needs two digits)"
+            "{name}: images holds {length} bytes, expected n × 784 with n ≥ {min}"
         )));
     }
     Ok(array.to_vec())

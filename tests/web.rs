@@ -471,3 +471,41 @@ async fn judge_scores_generated_digits() {
     let again = resolve(judge.score(Uint8Array::new_with_length(2 * 784).into())).await;
     assert!(field(&again, "score").is_finite());
 }
+
+/// The tutorial's separate steps: D steps pull D(x) up and D(G(z)) down; G steps push
+/// D(G(z)) back up. Checked on both architectures.
+#[wasm_bindgen_test]
+async fn discriminator_and_generator_step_separately() {
+    for architecture in ["mlp", "dcgan"] {
+        let trainer = create(&[
+            ("backend", "cpu".into()),
+            ("architecture", architecture.into()),
+            ("batchSize", 16.into()),
+            ("seed", 4.into()),
+        ])
+        .await;
+        let real = batches(1, 16, 0);
+        let fixed_noise = noise(16, 0.5);
+        let verdict = async |images: Uint8Array| {
+            let scores = js_sys::Float32Array::new(&resolve(trainer.discriminate(images.into())).await).to_vec();
+            assert_eq!(scores.len(), 16);
+            scores.iter().sum::<f32>() / 16.0
+        };
+        let fakes = || async { Uint8Array::from(&generate(&trainer, fixed_noise.clone()).await[..]) };
+        let (real0, fake0) = (verdict(real.clone()).await, verdict(fakes().await).await);
+        for n in 0..5 {
+            resolve(trainer.train_discriminator(batches(1, 16, n).into())).await;
+        }
+        let (real1, fake1) = (verdict(real.clone()).await, verdict(fakes().await).await);
+        assert!(real1 > real0 && fake1 < fake0, "{architecture}: D(x) {real0} → {real1}, D(G(z)) {fake0} → {fake1}");
+        for _ in 0..5 {
+            resolve(trainer.train_generator()).await;
+        }
+        let fake2 = verdict(fakes().await).await;
+        assert!(fake2 > fake1, "{architecture}: D(G(z)) {fake1} → {fake2} after G steps");
+        let message = reject(trainer.discriminate(Uint8Array::new_with_length(100).into())).await;
+        assert!(message.contains("discriminate: images holds 100 bytes, expected n × 784 with n ≥ 1"), "{message}");
+        let message = reject(trainer.train_discriminator(batches(1, 3, 0).into())).await;
+        assert!(message.contains("train_discriminator:"), "{message}");
+    }
+}

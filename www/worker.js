@@ -1,21 +1,28 @@
-// The module worker that owns the wasm module, the GPU device, the dataset and the models.
-// The page sends small typed messages; pixels travel back as transferred buffers.
+// The module worker that owns the wasm module, the GPU device, the datasets and the models.
+// Pages send small typed messages; pixels travel back as transferred buffers. Every message
+// names a session: the demo page is one, each <webgan-demo> element another, so several
+// widgets share one worker and one wasm module while keeping their own models.
 import { MnistStream } from './mnist_stream.js';
 import { normalNoise, seeded } from './random.js';
 
 const GRID = 64;
 const LATENT = 100;
 
-let trainer = null;
-let generator = null;
-// The build the current trainer or generator came from; its Judge scores their samples.
-let activeBuild = null;
+/**
+ * One widget's models: a trainer or a generator, the build it came from (whose Judge scores
+ * its samples), its dataset and the seeded random numbers that pick its batches.
+ */
+const sessions = new Map();
+const session = (id) => {
+  if (!sessions.has(id)) {
+    sessions.set(id, { trainer: null, generator: null, build: null, data: null, random: Math.random });
+  }
+  return sessions.get(id);
+};
 const judges = new Map();
 const JUDGE_WEIGHTS = 'weights/classifier.safetensors';
 // Its own noise, so scoring never shifts the order of the training batches.
 const qualityRandom = seeded(99);
-let data = null;
-let random = Math.random;
 
 // Two builds of the wasm: pkg-cpu (0.4 MB gzipped, the CPU backend) and pkg (3.1 MB, adds
 // WebGPU). Each is fetched and instantiated once, on first use.
@@ -49,101 +56,175 @@ const fixedNoise = normalNoise(GRID * LATENT, seeded(2024));
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
 
-async function createTrainer(options) {
+async function createTrainer(s, id, options) {
   const created = performance.now();
-  trainer?.free();
-  trainer = null;
+  s.trainer?.free();
+  s.trainer = null;
   const { wasm, backend } = await buildFor(options.backend ?? 'auto');
-  trainer = await wasm.GanTrainer.create({ ...options, backend });
-  activeBuild = wasm;
-  random = seeded(options.seed ?? 42);
-  post({ type: 'ready', backend: trainer.backend, adapter: trainer.adapter ?? null, ms: performance.now() - created });
-  await sendGrid();
+  s.trainer = await wasm.GanTrainer.create({ ...options, backend });
+  s.build = wasm;
+  s.random = seeded(options.seed ?? 42);
+  post({ session: id, type: 'ready', backend: s.trainer.backend, adapter: s.trainer.adapter ?? null, ms: performance.now() - created });
+  await sendGrid(s, id);
 }
 
-async function loadData(source) {
+async function loadData(s, id, source) {
   const stream = new MnistStream();
-  data = stream;
+  s.data = stream;
   try {
     await stream.load(source, (progress) => {
-      if (data === stream) post({ type: 'progress', ...progress });
+      if (s.data === stream) post({ session: id, type: 'progress', ...progress });
     });
   } catch (error) {
-    if (data === stream) data = null;
-    post({ type: 'data-error', message: error.message });
+    if (s.data === stream) s.data = null;
+    post({ session: id, type: 'data-error', message: error.message });
   }
 }
 
-async function sendGrid() {
-  const pixels = await trainer.generate(fixedNoise);
-  post({ type: 'grid', pixels }, [pixels.buffer]);
+async function sendGrid(s, id) {
+  const pixels = await s.trainer.generate(fixedNoise);
+  post({ session: id, type: 'grid', pixels }, [pixels.buffer]);
 }
 
-async function train(steps, withGrid) {
-  if (!trainer) return post({ type: 'trained', stats: null, reason: 'no trainer yet' });
-  if (!data || data.count < trainer.batchSize) {
-    return post({ type: 'trained', stats: null, reason: 'waiting for data' });
-  }
-  const images = data.batches(steps, trainer.batchSize, random);
+const noTrainerYet = (s) => (!s.trainer ? 'no trainer yet'
+  : !s.data || s.data.count < s.trainer.batchSize ? 'waiting for data' : null);
+
+async function train(s, id, steps, withGrid) {
+  const reason = noTrainerYet(s);
+  if (reason) return post({ session: id, type: 'trained', stats: null, reason });
+  const images = s.data.batches(steps, s.trainer.batchSize, s.random);
   const started = performance.now();
-  const stats = await trainer.train_steps(images, steps);
+  const stats = await s.trainer.train_steps(images, steps);
   const ms = performance.now() - started;
-  post({ type: 'trained', stats, steps, ms, epoch: data.epoch, complete: data.done });
-  if (withGrid) await sendGrid();
+  post({ session: id, type: 'trained', stats, steps, ms, epoch: s.data.epoch, complete: s.data.done });
+  if (withGrid) await sendGrid(s, id);
 }
 
-async function loadGenerator(url, backend) {
+/** The tutorial's half steps: one D update, or one G update, then D's verdicts. */
+async function halfStep(s, id, network) {
+  const reason = noTrainerYet(s);
+  if (reason) return post({ session: id, type: 'verdict', verdict: null, reason });
+  if (network === 'discriminator') {
+    await s.trainer.train_discriminator(s.data.batches(1, s.trainer.batchSize, s.random));
+  } else if (network === 'generator') {
+    await s.trainer.train_generator();
+  }
+  await verdict(s, id);
+}
+
+/** Mean D(x) on a batch of real digits and mean D(G(z)) on the grid's fixed noise. */
+async function verdict(s, id) {
+  const reason = noTrainerYet(s);
+  if (reason) return post({ session: id, type: 'verdict', verdict: null, reason });
+  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+  const real = await s.trainer.discriminate(s.data.batches(1, GRID, seeded(7)));
+  const pixels = await s.trainer.generate(fixedNoise);
+  const fake = await s.trainer.discriminate(pixels);
+  post({ session: id, type: 'verdict', verdict: { real: mean(real), fake: mean(fake), scores: Array.from(fake) } });
+  post({ session: id, type: 'grid', pixels }, [pixels.buffer]);
+}
+
+/** A few real digits from the session's dataset, for showing next to generated ones. */
+async function realDigits(s, id, n) {
+  if (!s.data || s.data.count < n) return post({ session: id, type: 'real', pixels: null, reason: 'waiting for data' });
+  const pixels = s.data.batches(1, n, seeded(3));
+  post({ session: id, type: 'real', pixels }, [pixels.buffer]);
+}
+
+/** The trainer's layers and parameter counts, read from its own exported weights. */
+async function describe(s, id) {
+  if (!s.trainer) return post({ session: id, type: 'layers', layers: null, reason: 'no trainer yet' });
+  const bytes = await s.trainer.export_weights();
+  const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  const layers = Object.entries(header)
+    .filter(([name]) => name !== '__metadata__')
+    .map(([name, { shape }]) => ({ name, shape, count: shape.reduce((a, b) => a * b, 1) }))
+    // The file lists tensors alphabetically; show G's before D's.
+    .sort((a, b) => a.name.startsWith('discriminator') - b.name.startsWith('discriminator'));
+  post({ session: id, type: 'layers', layers });
+}
+
+async function loadGenerator(s, id, url, backend) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`could not download ${url}: HTTP ${response.status}`);
   const bytes = new Uint8Array(await response.arrayBuffer());
   const created = performance.now();
   const build = await buildFor(backend);
-  generator = await build.wasm.Generator.load(bytes, { backend: build.backend });
-  activeBuild = build.wasm;
-  post({ type: 'generator-ready', backend: generator.backend, adapter: generator.adapter ?? null, ms: performance.now() - created });
+  s.generator?.free();
+  s.generator = await build.wasm.Generator.load(bytes, { backend: build.backend });
+  s.build = build.wasm;
+  post({ session: id, type: 'generator-ready', backend: s.generator.backend, adapter: s.generator.adapter ?? null, ms: performance.now() - created });
 }
 
-async function samples(n, seed) {
+async function samples(s, id, n, seed) {
   const noise = normalNoise(n * LATENT, seeded(seed));
-  const pixels = await generator.generate(noise);
-  post({ type: 'samples', pixels }, [pixels.buffer]);
+  const pixels = await s.generator.generate(noise);
+  post({ session: id, type: 'samples', pixels }, [pixels.buffer]);
 }
 
-/** The classifier's verdict on `n` fresh samples of the current trainer or generator. */
-async function quality(n) {
-  const model = trainer ?? generator;
-  if (!model) return post({ type: 'quality', result: null });
-  if (!judges.has(activeBuild)) {
+/** The digit classifier in `build`, loaded once per build. */
+async function judgeFor(build) {
+  if (!judges.has(build)) {
     const response = await fetch(JUDGE_WEIGHTS);
     if (!response.ok) throw new Error(`could not download ${JUDGE_WEIGHTS}: HTTP ${response.status}`);
-    judges.set(activeBuild, activeBuild.Judge.load(new Uint8Array(await response.arrayBuffer())));
+    judges.set(build, build.Judge.load(new Uint8Array(await response.arrayBuffer())));
   }
-  const judge = judges.get(activeBuild);
+  return judges.get(build);
+}
+
+/** The classifier's verdict on `n` fresh samples of the session's trainer or generator. */
+async function quality(s, id, n) {
+  const model = s.trainer ?? s.generator;
+  if (!model) return post({ session: id, type: 'quality', result: null });
+  const judge = await judgeFor(s.build);
   const started = performance.now();
   const pixels = await model.generate(normalNoise(n * LATENT, qualityRandom));
   const { histogram, score, fd } = await judge.score(pixels);
   const ms = performance.now() - started;
-  post({ type: 'quality', result: { histogram, score, fd, reference: judge.reference, samples: n, ms } });
+  post({ session: id, type: 'quality', result: { histogram, score, fd, reference: judge.reference, samples: n, ms } });
+}
+
+/** How many of the given digits the classifier reads as each of 0–9: a grid's text alternative. */
+async function classify(s, id, pixels) {
+  if (!s.build) return;
+  const { histogram } = await (await judgeFor(s.build)).score(pixels);
+  const n = pixels.length / 784;
+  post({ session: id, type: 'classes', counts: Array.from(histogram, (h) => Math.round(h * n)) });
+}
+
+function close(id) {
+  const s = sessions.get(id);
+  s?.trainer?.free();
+  s?.generator?.free();
+  sessions.delete(id);
 }
 
 // The download runs beside the queue, so training starts as soon as a batch has arrived.
 const handlers = {
-  'train-init': ({ options, source }) => {
-    loadData(source);
-    return createTrainer(options);
+  'train-init': (s, id, { options, source }) => {
+    loadData(s, id, source);
+    return createTrainer(s, id, options);
   },
-  'load-data': ({ source }) => { loadData(source); },
-  reset: ({ options }) => createTrainer(options),
-  train: ({ steps, grid }) => train(steps, grid),
-  'generator-init': ({ url, backend }) => loadGenerator(url, backend),
-  samples: ({ n, seed }) => samples(n, seed),
-  quality: ({ n }) => quality(n),
+  'load-data': (s, id, { source }) => { loadData(s, id, source); },
+  reset: (s, id, { options }) => createTrainer(s, id, options),
+  train: (s, id, { steps, grid }) => train(s, id, steps, grid),
+  'half-step': (s, id, { network }) => halfStep(s, id, network),
+  verdict: (s, id) => verdict(s, id),
+  real: (s, id, { n }) => realDigits(s, id, n),
+  describe: (s, id) => describe(s, id),
+  'generator-init': (s, id, { url, backend }) => loadGenerator(s, id, url, backend),
+  samples: (s, id, { n, seed }) => samples(s, id, n, seed),
+  quality: (s, id, { n }) => quality(s, id, n),
+  classify: (s, id, { pixels }) => classify(s, id, pixels),
+  close: (s, id) => close(id),
 };
 
 // Messages are handled one at a time, in order, so no two touch the models at once.
 let queue = Promise.resolve();
 self.onmessage = ({ data: message }) => {
+  const id = message.session ?? 'page';
   queue = queue.then(async () => {
-    await handlers[message.type](message);
-  }).catch((error) => post({ type: 'error', about: message.type, message: error.message ?? String(error) }));
+    await handlers[message.type](session(id), id, message);
+  }).catch((error) => post({ session: id, type: 'error', about: message.type, message: error.message ?? String(error) }));
 };

@@ -1,0 +1,152 @@
+// The tutorial, the <webgan-demo> element and embed.html in headless Chromium: every widget
+// does its job, two elements share one worker, and axe-core finds no serious or critical
+// accessibility violations on the three pages. Screenshots go to tests/e2e/output/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { serve, launch, open, OUTPUT, ROOT } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); server?.close(); });
+
+const tutorial = (p) => p.evaluate(() => JSON.parse(JSON.stringify(window.tutorial)));
+
+/** axe-core's serious and critical violations on the page as it is now. */
+async function axeViolations(p) {
+  await p.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
+  const result = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
+}
+
+test('every tutorial widget does its job', { timeout: 400_000 }, async () => {
+  const { page: p, errors } = await open(browser, `${server.url}/www/tutorial.html`);
+  await p.setViewportSize({ width: 1280, height: 900 });
+
+  // 1. Real digits beside the untrained generator's noise.
+  await p.waitForFunction(() => window.tutorial.what?.real && window.tutorial.what?.fake, null, { timeout: 120_000 });
+  assert.match(await p.locator('#what-real').getAttribute('aria-label'), /real handwritten digits/);
+
+  // 2. Layers read from the model, and D's verdict.
+  await p.waitForFunction(() => window.tutorial.networks?.verdict, null, { timeout: 60_000 });
+  let n = await tutorial(p);
+  assert.deepEqual(n.networks.layers.map((l) => l.name), [
+    'generator.hidden.bias', 'generator.hidden.weight', 'generator.output.bias', 'generator.output.weight',
+    'discriminator.hidden.bias', 'discriminator.hidden.weight', 'discriminator.output.bias', 'discriminator.output.weight',
+  ]);
+  assert.equal(n.networks.layers.reduce((a, l) => a + l.count, 0), 100 * 256 + 256 + 256 * 784 + 784 + 784 * 256 + 256 + 256 + 1);
+  assert.match(await p.locator('#networks-verdict').textContent(), /D\(G\(z\)\) = 0\.\d{3}/);
+  await p.selectOption('#networks-architecture', 'dcgan');
+  await p.waitForFunction(() => window.tutorial.networks?.architecture === 'dcgan' && window.tutorial.networks.verdict, null, { timeout: 120_000 });
+  n = await tutorial(p);
+  assert.ok(n.networks.layers.some((l) => l.name === 'generator.up1.weight' && l.shape.join() === '64,32,4,4'), JSON.stringify(n.networks.layers));
+
+  // 3. A D step pulls D(x) and D(G(z)) apart; a G step pushes D(G(z)) back up.
+  await p.waitForFunction(() => window.tutorial.loop.length === 1, null, { timeout: 60_000 });
+  for (let i = 0; i < 3; i++) {
+    await p.click('#loop-d');
+    await p.waitForFunction((k) => window.tutorial.loop.length === k, i + 2);
+  }
+  const afterD = (await tutorial(p)).loop;
+  assert.ok(afterD[3].real > afterD[0].real && afterD[3].fake < afterD[0].fake, JSON.stringify(afterD));
+  await p.click('#loop-g');
+  await p.waitForFunction(() => window.tutorial.loop.length === 5);
+  const afterG = (await tutorial(p)).loop;
+  assert.ok(afterG[4].fake > afterG[3].fake, JSON.stringify(afterG));
+  assert.equal(await p.locator('#loop-history li').count(), 5);
+
+  // 4. Live training in the <webgan-demo> element, charted from its step events.
+  await p.locator('#learning-demo').locator('button', { hasText: 'Start' }).click();
+  await p.waitForFunction(() => window.tutorial.learning >= 40, null, { timeout: 60_000 });
+  assert.match(await p.locator('#learning-demo canvas').getAttribute('aria-label'), /A digit classifier reads them as \d+× \d/);
+
+  // 5. The textbook preset collapses and the panel says so; the default does not.
+  await p.click('#w-unstable [data-preset="textbook"]');
+  await p.waitForFunction(() => window.tutorial.unstable?.preset === 'textbook' && window.tutorial.unstable.step >= 3000 && window.tutorial.unstable.histogram, null, { timeout: 200_000 });
+  const collapsed = (await tutorial(p)).unstable;
+  console.log(`tutorial textbook: step ${collapsed.step}, score ${collapsed.score.toFixed(2)}, classes ${collapsed.histogram.map((h) => (100 * h).toFixed(1)).join(' ')}`);
+  assert.match(await p.locator('#unstable-quality .warning').textContent(), /^Mode collapse: /);
+  await p.screenshot({ path: join(OUTPUT, 'tutorial-collapse.png') });
+  await p.click('#w-unstable [data-preset="default"]');
+  await p.waitForFunction(() => window.tutorial.unstable?.preset === 'default' && window.tutorial.unstable.step >= 500 && window.tutorial.unstable.histogram, null, { timeout: 120_000 });
+  await p.click('#unstable-stop');
+
+  // Excerpts are cut from the project's source.
+  assert.match(await p.locator('#excerpt-mlp').textContent(), /pub fn forward\(&self, noise: Tensor<2>\)/);
+  assert.match(await p.locator('#excerpt-step').textContent(), /self\.discriminator_update\(/);
+  assert.match(await p.locator('#excerpt-presets').textContent(), /beta1: 0\.9/);
+
+  await p.screenshot({ path: join(OUTPUT, 'tutorial-1280.png'), fullPage: true });
+  assert.deepEqual((await tutorial(p)).errors, []);
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
+test('the tutorial at 360 px: no sideways scrolling, keyboard-operable, reduced motion respected', { timeout: 200_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 800 }, reducedMotion: 'reduce' });
+  const p = await context.newPage();
+  await p.goto(`${server.url}/www/tutorial.html`);
+  await p.waitForFunction(() => window.tutorial?.loop.length === 1, null, { timeout: 120_000 });
+  const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+  // Keyboard: focus the D-step button and press Enter.
+  await p.focus('#loop-d');
+  await p.keyboard.press('Enter');
+  await p.waitForFunction(() => window.tutorial.loop.length === 2);
+  // The live demo waits for the reader instead of autoplaying.
+  await p.waitForTimeout(1000);
+  assert.equal(await p.evaluate(() => window.tutorial.learning), 0);
+  await p.screenshot({ path: join(OUTPUT, 'tutorial-360.png'), fullPage: true });
+  await context.close();
+});
+
+test('two <webgan-demo> elements, one training and one generating, share one worker', { timeout: 200_000 }, async () => {
+  const { page: p, errors, requests } = await open(browser, `${server.url}/tests/e2e/two-demos.html`);
+  await p.waitForFunction(() => window.seen.steps >= 30 && window.seen.ready === 2, null, { timeout: 120_000 });
+  await p.waitForFunction(() => document.querySelector('#generator').shadowRoot.querySelector('canvas').getAttribute('aria-label').includes('reads them as'));
+  const label = await p.evaluate(() => document.querySelector('#generator').shadowRoot.querySelector('canvas').getAttribute('aria-label'));
+  console.log(`two demos: ${label}`);
+  assert.equal(requests.filter((path) => path.endsWith('/worker.js')).length, 1);
+  assert.equal(requests.filter((path) => path.endsWith('.wasm')).length, 1);
+  // Pause and Step from the keyboard.
+  const trainer = p.locator('#trainer');
+  await trainer.locator('button', { hasText: 'Pause' }).press('Enter');
+  const paused = await p.evaluate(() => window.seen.steps);
+  await p.waitForTimeout(800);
+  const settled = await p.evaluate(() => window.seen.steps);
+  await p.waitForTimeout(800);
+  assert.equal(await p.evaluate(() => window.seen.steps), settled, `kept training after pause (${paused})`);
+  await trainer.locator('button', { hasText: 'Step' }).press('Enter');
+  await p.waitForFunction((n) => window.seen.steps === n + 1, settled);
+  await p.screenshot({ path: join(OUTPUT, 'two-demos.png'), fullPage: true });
+  assert.deepEqual(await p.evaluate(() => window.seen.errors), []);
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
+test('embed.html shows one element chosen by the URL, and reports bad weights', { timeout: 120_000 }, async () => {
+  const { page: p, errors } = await open(browser, `${server.url}/www/embed.html?mode=generate&backend=cpu`);
+  await p.waitForFunction(() => document.querySelector('webgan-demo')?.shadowRoot.querySelector('canvas').getAttribute('aria-label').includes('reads them as'), null, { timeout: 60_000 });
+  await p.screenshot({ path: join(OUTPUT, 'embed-generate.png') });
+  assert.deepEqual(errors, []);
+  await p.goto(`${server.url}/www/embed.html?mode=generate&backend=cpu&weights=data/mnist-10k-labels-idx1-ubyte.gz`);
+  await p.waitForFunction(() => document.querySelector('webgan-demo')?.shadowRoot.querySelector('.error').textContent.length > 0);
+  assert.match(await p.evaluate(() => document.querySelector('webgan-demo').shadowRoot.querySelector('.error').textContent), /Generator.load:/);
+  await p.close();
+});
+
+for (const [name, path, ready] of [
+  ['index', '/www/index.html?autoplay=0&backend=cpu', () => window.webgan?.grids >= 1],
+  ['tutorial', '/www/tutorial.html', () => window.tutorial?.loop.length >= 1 && window.tutorial.networks?.verdict],
+  ['embed', '/www/embed.html?mode=train&backend=cpu', () => document.querySelector('webgan-demo')?.shadowRoot.querySelector('canvas').getAttribute('aria-label').includes('reads them as')],
+]) {
+  test(`axe-core: no serious or critical violations on ${name}`, { timeout: 120_000 }, async () => {
+    const { page: p } = await open(browser, `${server.url}${path}`);
+    await p.waitForFunction(ready, null, { timeout: 100_000 });
+    const violations = await axeViolations(p);
+    assert.deepEqual(violations, []);
+    await p.close();
+  });
+}

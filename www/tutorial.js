@@ -1,0 +1,189 @@
+// The tutorial's live widgets. Each has its own session on the worker that <webgan-demo>
+// elements share, so the whole page runs one wasm module.
+import { openSession } from './webgan-demo.js';
+import { drawDigits } from './digits_canvas.js';
+import { PRESETS } from './presets.js';
+import { qualityPanel } from './quality_panel.js';
+
+const $ = (id) => document.getElementById(id);
+const DATA = 'data/mnist-10k-images-idx3-ubyte.gz';
+const PIXELS = 784;
+const params = new URLSearchParams(location.search);
+const BACKEND = params.get('backend') ?? 'cpu';
+
+/** What the e2e tests read: each widget's latest result. */
+const state = (window.tutorial = { what: null, networks: null, loop: [], learning: 0, unstable: null, errors: [] });
+
+const first = (pixels, n) => pixels.subarray(0, n * PIXELS);
+const show = (canvas, pixels, label) => {
+  drawDigits(canvas, pixels, Math.sqrt(pixels.length / PIXELS));
+  canvas.setAttribute('aria-label', label);
+};
+const fail = (status) => (message) => {
+  state.errors.push(message.message);
+  status.textContent = `Error: ${message.message}`;
+};
+const options = (presetId, extra = {}) => ({
+  ...PRESETS.find((p) => p.id === presetId).settings, backend: BACKEND, seed: 7, batchSize: 64, ...extra,
+});
+
+// 1. Real digits next to the untrained generator's output.
+{
+  const status = $('what-status');
+  const session = openSession((m) => {
+    if (m.type === 'grid') {
+      show($('what-fake'), first(m.pixels, 16), '16 images from the untrained generator: grey noise with no digit shapes');
+      state.what = { ...state.what, fake: true };
+      session.send({ type: 'real', n: 16 });
+    } else if (m.type === 'real') {
+      if (!m.pixels) return setTimeout(() => session.send({ type: 'real', n: 16 }), 200);
+      show($('what-real'), m.pixels, '16 real handwritten digits from MNIST');
+      state.what = { ...state.what, real: true };
+      status.textContent = 'Left: real digits. Right: what G paints before it has learned anything.';
+    } else if (m.type === 'error') fail(status)(m);
+  });
+  session.send({ type: 'train-init', options: options('default'), source: DATA });
+}
+
+// 2. The networks' layers, read from the model, and D's verdict on the untrained G.
+{
+  const status = $('networks-verdict');
+  const body = $('networks-table').tBodies[0];
+  const session = openSession((m) => {
+    if (m.type === 'ready') session.send({ type: 'describe' });
+    else if (m.type === 'layers') {
+      body.replaceChildren(...m.layers.map(({ name, shape, count }) => {
+        const row = document.createElement('tr');
+        for (const text of [name, shape.join(' × '), count.toLocaleString('en')]) {
+          row.append(Object.assign(document.createElement('td'), { textContent: text }));
+        }
+        return row;
+      }));
+      const total = (prefix) => m.layers.filter((l) => l.name.startsWith(prefix)).reduce((a, l) => a + l.count, 0);
+      $('networks-table').caption.textContent =
+        `Weight tensors: G has ${total('generator.').toLocaleString('en')} numbers, D ${total('discriminator.').toLocaleString('en')}`;
+      state.networks = { architecture: $('networks-architecture').value, layers: m.layers };
+      session.send({ type: 'verdict' });
+    } else if (m.type === 'grid') {
+      show($('networks-fake'), first(m.pixels, 16), 'The untrained generator\'s output: noise');
+    } else if (m.type === 'verdict') {
+      if (!m.verdict) return setTimeout(() => session.send({ type: 'verdict' }), 200);
+      const { fake, scores } = m.verdict;
+      status.textContent = `The untrained D gives these fakes D(G(z)) = ${fake.toFixed(3)} on average ` +
+        `(from ${Math.min(...scores).toFixed(3)} to ${Math.max(...scores).toFixed(3)}): it cannot tell yet.`;
+      state.networks = { ...state.networks, verdict: m.verdict };
+    } else if (m.type === 'error') fail(status)(m);
+  });
+  const start = () => session.send({ type: 'train-init', options: options($('networks-architecture').value === 'dcgan' ? 'dcgan' : 'default'), source: DATA });
+  $('networks-architecture').addEventListener('change', start);
+  start();
+}
+
+// 3. Step D and G separately and watch D(x) and D(G(z)).
+{
+  const status = $('loop-verdict');
+  const history = $('loop-history');
+  const buttons = [$('loop-d'), $('loop-g'), $('loop-reset')];
+  let last = 'start';
+  const enable = (on) => { for (const b of buttons) b.disabled = !on; };
+  const session = openSession((m) => {
+    if (m.type === 'ready') session.send({ type: 'verdict' });
+    else if (m.type === 'grid') show($('loop-fake'), first(m.pixels, 16), `G(z) for fixed z after ${state.loop.length} steps`);
+    else if (m.type === 'verdict') {
+      if (!m.verdict) return setTimeout(() => session.send({ type: 'verdict' }), 200);
+      const { real, fake } = m.verdict;
+      const entry = { after: last, real, fake };
+      state.loop.push(entry);
+      status.textContent = `D(x) = ${real.toFixed(3)} on real digits, D(G(z)) = ${fake.toFixed(3)} on fakes`;
+      const item = document.createElement('li');
+      item.textContent = `${last === 'start' ? 'Start' : `After a ${last} step`}: D(x) ${real.toFixed(3)}, D(G(z)) ${fake.toFixed(3)}`;
+      history.prepend(item);
+      enable(true);
+    } else if (m.type === 'error') { fail(status)(m); enable(true); }
+  });
+  const half = (network) => () => { enable(false); last = network === 'discriminator' ? 'D' : 'G'; session.send({ type: 'half-step', network }); };
+  $('loop-d').addEventListener('click', half('discriminator'));
+  $('loop-g').addEventListener('click', half('generator'));
+  const reset = () => {
+    enable(false);
+    last = 'start';
+    state.loop = [];
+    history.replaceChildren();
+    session.send({ type: 'train-init', options: options('default'), source: DATA });
+  };
+  $('loop-reset').addEventListener('click', reset);
+  reset();
+}
+
+// 4. Live training: the <webgan-demo> element plus the loss charts, fed by its step events.
+{
+  const demo = $('learning-demo');
+  const { LiveCharts } = await import('./charts.js');
+  const charts = new LiveCharts($('learning-loss'), $('learning-prob'));
+  demo.addEventListener('step', (event) => { charts.push(event.detail); state.learning = event.detail.step; });
+  demo.addEventListener('error', (event) => state.errors.push(event.detail.message));
+}
+
+// 5. Mode collapse with the textbook preset, and what fixes it.
+{
+  const status = $('unstable-status');
+  const panel = qualityPanel($('unstable-quality'));
+  const QUALITY_EVERY = 500;
+  let preset = null;
+  let running = false;
+  let step = 0;
+  const session = openSession((m) => {
+    if (m.type === 'ready') { running = true; train(); }
+    else if (m.type === 'trained') {
+      if (!m.stats) return setTimeout(train, 100);
+      step = m.stats.step;
+      status.textContent = `${preset.name}: step ${step.toLocaleString('en')}`;
+      if (step % QUALITY_EVERY === 0) session.send({ type: 'quality', n: 500 });
+      else train();
+    } else if (m.type === 'quality') {
+      if (m.result) {
+        panel({ ...m.result, step });
+        state.unstable = { preset: preset.id, step, ...m.result, histogram: Array.from(m.result.histogram) };
+      }
+      train();
+    } else if (m.type === 'grid') {
+      show($('unstable-grid'), m.pixels, `64 samples of the ${preset.name} preset at step ${step}`);
+    } else if (m.type === 'error') fail(status)(m);
+  });
+  // Batches sized so the next quality check lands on a multiple of QUALITY_EVERY.
+  const train = () => {
+    if (!running) return;
+    const steps = Math.min(preset.settings.architecture === 'dcgan' ? 5 : 50, QUALITY_EVERY - (step % QUALITY_EVERY));
+    session.send({ type: 'train', steps, grid: true });
+  };
+  for (const button of document.querySelectorAll('#w-unstable [data-preset]')) {
+    button.addEventListener('click', () => {
+      preset = PRESETS.find((p) => p.id === button.dataset.preset);
+      running = false;
+      step = 0;
+      state.unstable = { preset: preset.id, step: 0 };
+      status.textContent = `${preset.name}: starting…`;
+      session.send({ type: 'reset', options: options(preset.id) });
+      session.send({ type: 'load-data', source: DATA });
+    });
+  }
+  $('unstable-stop').addEventListener('click', () => { running = false; status.textContent = `${preset?.name ?? 'Nothing'} stopped at step ${step}.`; });
+}
+
+// Code excerpts, cut from the project's own source (copied to source/ by build.sh).
+for (const code of document.querySelectorAll('code[data-file]')) {
+  const text = await (await fetch(`source/${code.dataset.file}`)).text();
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => line.includes(code.dataset.from));
+  if (start < 0) { code.textContent = `(excerpt not found in ${code.dataset.file})`; continue; }
+  const indent = (line) => line.length - line.trimStart().length;
+  const opensBlock = lines[start].trimEnd().endsWith('{');
+  let end = start + 1;
+  // A Rust block ends at its closing brace; a JS object entry where the indentation drops.
+  while (end < lines.length && !(opensBlock
+    ? lines[end].trimEnd() === `${' '.repeat(indent(lines[start]))}}`
+    : lines[end].trim() && indent(lines[end]) < indent(lines[start]))) end++;
+  code.textContent = lines.slice(start, end + 1).join('\n');
+  code.parentElement.setAttribute('aria-label', `Excerpt from ${code.dataset.file.replace('../', '')}`);
+  code.parentElement.tabIndex = 0;
+}

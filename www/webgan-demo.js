@@ -1,0 +1,233 @@
+// <webgan-demo>: a self-contained WebGAN widget for any page.
+//
+//   <script type="module" src="https://…/webgan-demo.js"></script>
+//   <webgan-demo mode="train" architecture="mlp" autoplay steps-per-frame="5"></webgan-demo>
+//
+// Attributes: mode ("train" or "generate"), weights (generate mode: a safetensors URL),
+// architecture ("mlp" or "dcgan"), preset (any id from presets.js; architecture overrides its
+// network), autoplay, steps-per-frame, backend ("auto", "cpu", "webgpu"), data (an IDX URL),
+// seed. Events: "step" (detail: the StepStats of the latest batch of steps), "ready" and
+// "error" (detail: { message }). Every element on a page shares one worker and one wasm module.
+import { drawDigits } from './digits_canvas.js';
+import { PRESETS } from './presets.js';
+
+const BASE = new URL('.', import.meta.url);
+const GRID_EVERY = 20;
+
+/** The one worker every element talks to; replies are routed by session id. */
+let shared = null;
+const elements = new Map();
+function worker() {
+  if (!shared) {
+    shared = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    shared.addEventListener('message', ({ data }) => elements.get(data.session)?.receive(data));
+  }
+  return shared;
+}
+let nextId = 0;
+
+/**
+ * A session of its own on the shared worker, for widgets that are not <webgan-demo> (the
+ * tutorial's): `send` posts a message, `onMessage` receives the replies.
+ */
+export function openSession(onMessage) {
+  const id = `widget-${nextId++}`;
+  elements.set(id, { receive: onMessage });
+  return {
+    send: (message) => worker().postMessage({ session: id, ...message }),
+    close: () => { worker().postMessage({ session: id, type: 'close' }); elements.delete(id); },
+  };
+}
+
+const STYLE = `
+  :host { display: block; font: 14px/1.4 system-ui, sans-serif; color: #1f2328; max-width: 100%; }
+  .frame { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: flex-start; }
+  canvas { width: 224px; max-width: 100%; height: auto; image-rendering: pixelated; background: #000; border-radius: 4px; }
+  .side { display: flex; flex-direction: column; gap: 0.5rem; min-width: 10rem; flex: 1; }
+  .buttons { display: flex; flex-wrap: wrap; gap: 0.4rem; }
+  button { font: inherit; padding: 0.35rem 0.8rem; border: 1px solid #8c959f; border-radius: 4px; background: #f6f8fa; color: #1f2328; cursor: pointer; }
+  button[aria-pressed="true"] { background: #0b5cad; border-color: #0b5cad; color: #fff; }
+  button:disabled { opacity: 0.6; cursor: default; }
+  button:focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
+  .status { font-variant-numeric: tabular-nums; }
+  .classes { color: #444c56; }
+  .error { color: #a40e26; }
+`;
+
+export class WebganDemo extends HTMLElement {
+  static observedAttributes = ['steps-per-frame'];
+
+  constructor() {
+    super();
+    this.session = `demo-${nextId++}`;
+    this.playing = false;
+    this.inFlight = false;
+    this.ready = false;
+    this.step = 0;
+    this.lastGridStep = 0;
+    const root = this.attachShadow({ mode: 'open' });
+    root.innerHTML = `<style>${STYLE}</style>
+      <div class="frame">
+        <canvas width="224" height="224" role="img" aria-label="Generated digits, loading"></canvas>
+        <div class="side">
+          <div class="buttons"></div>
+          <div class="status" role="status" aria-live="polite">Loading…</div>
+          <div class="classes"></div>
+          <div class="error" role="alert"></div>
+        </div>
+      </div>`;
+    this.canvas = root.querySelector('canvas');
+    this.statusLine = root.querySelector('.status');
+    this.classesLine = root.querySelector('.classes');
+    this.errorLine = root.querySelector('.error');
+    this.buttons = root.querySelector('.buttons');
+  }
+
+  get mode() { return this.getAttribute('mode') === 'generate' ? 'generate' : 'train'; }
+
+  get stepsPerFrame() {
+    const n = Math.floor(Number(this.getAttribute('steps-per-frame') ?? 5));
+    return Number.isFinite(n) ? Math.max(1, Math.min(200, n)) : 5;
+  }
+
+  connectedCallback() {
+    if (this.started) return;
+    this.started = true;
+    elements.set(this.session, this);
+    const label = this.getAttribute('aria-label') ?? (this.mode === 'train' ? 'WebGAN training demo' : 'WebGAN generator demo');
+    this.setAttribute('role', 'group');
+    this.setAttribute('aria-label', label);
+    if (this.mode === 'train') this.startTraining(); else this.startGenerating();
+  }
+
+  disconnectedCallback() {
+    this.playing = false;
+    cancelAnimationFrame(this.frameId);
+    worker().postMessage({ session: this.session, type: 'close' });
+    elements.delete(this.session);
+    this.started = false;
+  }
+
+  button(text, onClick) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = text;
+    b.addEventListener('click', onClick);
+    this.buttons.append(b);
+    return b;
+  }
+
+  send(message) { worker().postMessage({ session: this.session, ...message }); }
+
+  startTraining() {
+    const preset = PRESETS.find((p) => p.id === this.getAttribute('preset')) ?? PRESETS[0];
+    const architecture = this.getAttribute('architecture');
+    const options = {
+      ...preset.settings,
+      ...(architecture === 'mlp' || architecture === 'dcgan' ? { architecture } : {}),
+      backend: this.getAttribute('backend') ?? 'auto',
+      seed: Number(this.getAttribute('seed') ?? 42),
+    };
+    if (architecture && architecture !== options.architecture) {
+      this.fail(`architecture must be "mlp" or "dcgan", got "${architecture}"`);
+    }
+    this.playButton = this.button('Start', () => this.setPlaying(!this.playing));
+    this.playButton.setAttribute('aria-pressed', 'false');
+    this.button('Step', () => { this.setPlaying(false); this.request(1); });
+    // Autoplay only where motion is welcome.
+    const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    this.setPlaying(this.hasAttribute('autoplay') && !reducedMotion);
+    const data = new URL(this.getAttribute('data') ?? 'data/mnist-10k-images-idx3-ubyte.gz', BASE).href;
+    this.send({ type: 'train-init', options, source: data });
+    const frame = () => {
+      this.frameId = requestAnimationFrame(frame);
+      if (this.playing && this.ready && !this.inFlight) this.request(this.stepsPerFrame);
+    };
+    this.frameId = requestAnimationFrame(frame);
+  }
+
+  startGenerating() {
+    const weights = new URL(this.getAttribute('weights') ?? 'weights/generator.safetensors', BASE).href;
+    this.newButton = this.button('New samples', () => this.requestSamples());
+    this.newButton.disabled = true;
+    this.send({ type: 'generator-init', url: weights, backend: this.getAttribute('backend') ?? 'auto' });
+  }
+
+  setPlaying(playing) {
+    this.playing = playing;
+    this.playButton.textContent = playing ? 'Pause' : 'Start';
+    this.playButton.setAttribute('aria-pressed', String(playing));
+  }
+
+  request(steps) {
+    if (!this.ready || this.inFlight) return;
+    this.inFlight = true;
+    const grid = this.step + steps - this.lastGridStep >= GRID_EVERY;
+    this.send({ type: 'train', steps, grid });
+  }
+
+  requestSamples() {
+    this.newButton.disabled = true;
+    this.send({ type: 'samples', n: 64, seed: Math.floor(Math.random() * 2 ** 31) });
+  }
+
+  fail(message) {
+    this.errorLine.textContent = message;
+    this.dispatchEvent(new CustomEvent('error', { detail: { message } }));
+  }
+
+  /** Draws a grid and asks the judge what the digits look like, for the text alternative. */
+  showGrid(pixels) {
+    drawDigits(this.canvas, pixels);
+    this.grids = (this.grids ?? 0) + 1;
+    this.send({ type: 'classify', pixels });
+  }
+
+  receive(message) {
+    switch (message.type) {
+      case 'ready':
+      case 'generator-ready':
+        this.ready = true;
+        this.backend = message.backend;
+        this.statusLine.textContent = `${message.backend === 'webgpu' ? 'WebGPU' : 'CPU'} ready`;
+        this.dispatchEvent(new CustomEvent('ready', { detail: { backend: message.backend } }));
+        if (message.type === 'generator-ready') this.requestSamples();
+        break;
+      case 'trained':
+        this.inFlight = false;
+        if (!message.stats) break;
+        this.step = message.stats.step;
+        this.statusLine.textContent = `Step ${this.step.toLocaleString()} · D loss ${message.stats.d_loss.toFixed(2)} · G loss ${message.stats.g_loss.toFixed(2)}`;
+        this.dispatchEvent(new CustomEvent('step', { detail: message.stats }));
+        break;
+      case 'grid':
+        this.lastGridStep = this.step;
+        this.showGrid(message.pixels);
+        break;
+      case 'samples':
+        this.newButton.disabled = false;
+        this.showGrid(message.pixels);
+        break;
+      case 'classes': {
+        const counts = message.counts;
+        const text = counts.map((n, digit) => (n ? `${n}× ${digit}` : null)).filter(Boolean).join(', ');
+        const what = this.mode === 'train' ? `Generated digits at step ${this.step}` : '64 digits from the pretrained generator';
+        this.canvas.setAttribute('aria-label', `${what}. A digit classifier reads them as ${text}.`);
+        this.classesLine.textContent = `Reads as: ${text}`;
+        break;
+      }
+      case 'error':
+        if (message.about === 'train') this.inFlight = false;
+        if (message.about === 'train-init' || message.about === 'generator-init') this.setPlayingIfTraining(false);
+        this.fail(message.message);
+        break;
+      case 'data-error':
+        this.fail(`The dataset could not be loaded: ${message.message}`);
+        break;
+    }
+  }
+
+  setPlayingIfTraining(playing) { if (this.playButton) this.setPlaying(playing); }
+}
+
+customElements.define('webgan-demo', WebganDemo);
