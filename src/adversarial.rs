@@ -113,10 +113,6 @@ impl<G: ImageGenerator, D: Critic> AdversarialTrainer<G, D> {
         &self.discriminator
     }
 
-    pub fn steps_done(&self) -> u64 {
-        self.step
-    }
-
     /// One critic update on `real` (images in [-1, 1]), then a generator update: on every
     /// call with BCE, on every `critic_steps`-th call with WGAN-GP.
     pub fn step(&mut self, real: Tensor<2>) {

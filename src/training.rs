@@ -182,10 +182,6 @@ impl Trainer {
         &self.config
     }
 
-    pub fn steps_done(&self) -> u64 {
-        self.step
-    }
-
     /// The generator samples come from: the running average when there is one.
     pub fn generator(&self) -> &Generator {
         self.average.as_ref().unwrap_or(&self.generator)

@@ -24,7 +24,7 @@ const fail = (status) => (message) => {
   status.textContent = `Error: ${message.message}`;
 };
 const options = (presetId, extra = {}) => ({
-  ...PRESETS.find((p) => p.id === presetId).settings, backend: BACKEND, seed: 7, batchSize: 64, ...extra,
+  ...PRESETS.find((p) => p.id === presetId).settings, backend: BACKEND, seed: 42, batchSize: 64, ...extra,
 });
 
 // 1. Real digits next to the untrained generator's output.
