@@ -11,7 +11,7 @@ use crate::dcgan::{ConvDiscriminator, ConvGenerator};
 use crate::model::{Discriminator, GanConfig, Generator, Loss, noise_tensor};
 use crate::rng::HostRng;
 use crate::training::{PendingStats, bce_with_logits};
-use crate::weights::{WeightsError, WeightsFile, param_shapes};
+use crate::weights::{WeightsError, load_networks};
 
 /// A network that maps latent noise to images in [-1, 1].
 pub trait ImageGenerator: Module + Clone + 'static {
@@ -226,12 +226,7 @@ impl<G: ImageGenerator, D: Critic> AdversarialTrainer<G, D> {
     /// Replaces both networks' weights; the file is validated first, so on error nothing
     /// changes.
     pub fn load_weights(&mut self, bytes: &[u8]) -> Result<(), WeightsError> {
-        let file = WeightsFile::parse(bytes)?;
-        let mut expected = param_shapes("generator", &self.generator);
-        expected.extend(param_shapes("discriminator", &self.discriminator));
-        file.check(&expected, &[])?;
-        self.generator = file.apply("generator", self.generator.clone());
-        self.discriminator = file.apply("discriminator", self.discriminator.clone());
+        (self.generator, self.discriminator) = load_networks(bytes, &self.generator, &self.discriminator)?;
         Ok(())
     }
 }

@@ -13,7 +13,7 @@ use crate::backprop::{
 use crate::adversarial::{self, AdversarialTrainer, Critic, ImageGenerator};
 use crate::model::{Architecture, Discriminator, GanConfig, Generator, Loss, noise_tensor};
 use crate::rng::HostRng;
-use crate::weights::{Export, WeightsError, WeightsFile, param_shapes};
+use crate::weights::{Export, WeightsError, load_networks};
 
 /// Losses and discriminator outputs of one step.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -194,15 +194,10 @@ impl Trainer {
     /// Replaces the weights of both networks, e.g. to resume from an export. The file is fully
     /// validated first, so on error the trainer is unchanged.
     pub fn load_weights(&mut self, bytes: &[u8]) -> Result<(), WeightsError> {
-        let file = WeightsFile::parse(bytes)?;
-        let mut expected = param_shapes("generator", &self.generator);
-        expected.extend(param_shapes("discriminator", &self.discriminator));
-        file.check(&expected, &[])?;
-        self.generator = file.apply("generator", self.generator.clone());
+        (self.generator, self.discriminator) = load_networks(bytes, &self.generator, &self.discriminator)?;
         if self.average.is_some() {
             self.average = Some(self.generator.clone());
         }
-        self.discriminator = file.apply("discriminator", self.discriminator.clone());
         Ok(())
     }
 

@@ -269,6 +269,23 @@ impl ModuleMapper for Loader<'_> {
     }
 }
 
+/// Both networks of a trainer from a full export (`generator.*` and `discriminator.*`), with
+/// the file validated against them first, so on error the caller keeps its networks.
+pub fn load_networks<G: Module, D: Module>(
+    bytes: &[u8],
+    generator: &G,
+    discriminator: &D,
+) -> Result<(G, D), WeightsError> {
+    let file = WeightsFile::parse(bytes)?;
+    let mut expected = param_shapes("generator", generator);
+    expected.extend(param_shapes("discriminator", discriminator));
+    file.check(&expected, &[])?;
+    Ok((
+        file.apply("generator", generator.clone()),
+        file.apply("discriminator", discriminator.clone()),
+    ))
+}
+
 /// A pretrained generator of either architecture.
 pub enum LoadedGenerator {
     Mlp(Generator),
