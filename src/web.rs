@@ -288,13 +288,7 @@ impl GanTrainer {
         let (trainer, device, image_dim) = (self.trainer.clone(), self.device.clone(), self.image_dim);
         future_to_promise(async move {
             let scores = trainer.lock().await.discriminate(pixels_to_tensor(&pixels, image_dim, &device));
-            let data = scores
-                .into_data_async()
-                .await
-                .map_err(|e| error(&format!("discriminate: reading scores failed: {e:?}")))?;
-            let values = data
-                .try_to_vec::<f32>()
-                .map_err(|e| error(&format!("discriminate: unexpected data: {e:?}")))?;
+            let values = read_floats(scores, "discriminate", "scores").await?;
             Ok(Float32Array::from(&values[..]).into())
         })
     }
@@ -578,14 +572,18 @@ fn stats_object(stats: &StepStats) -> JsValue {
 }
 
 async fn read_pixels(images: Tensor<2>) -> Result<JsValue, JsValue> {
-    let data = images
+    let values = read_floats(images, "generate", "images").await?;
+    Ok(Uint8Array::from(&unit_to_pixels(&values)[..]).into())
+}
+
+/// A tensor's values, read back asynchronously (a synchronous read panics on WebGPU).
+async fn read_floats(tensor: Tensor<2>, name: &str, what: &str) -> Result<Vec<f32>, JsValue> {
+    let data = tensor
         .into_data_async()
         .await
-        .map_err(|e| error(&format!("generate: reading images failed: {e:?}")))?;
-    let values = data
-        .try_to_vec::<f32>()
-        .map_err(|e| error(&format!("generate: unexpected image data: {e:?}")))?;
-    Ok(Uint8Array::from(&unit_to_pixels(&values)[..]).into())
+        .map_err(|e| error(&format!("{name}: reading {what} failed: {e:?}")))?;
+    data.try_to_vec::<f32>()
+        .map_err(|e| error(&format!("{name}: unexpected {what} data: {e:?}")))
 }
 
 fn read_images(
