@@ -65,6 +65,8 @@ export class WebganDemo extends HTMLElement {
     this.ready = false;
     this.step = 0;
     this.lastGridStep = 0;
+    this.classifying = false;
+    this.classifiedAt = -Infinity;
     const root = this.attachShadow({ mode: 'open' });
     root.innerHTML = `<style>${STYLE}</style>
       <div class="frame">
@@ -179,7 +181,15 @@ export class WebganDemo extends HTMLElement {
   /** Draws a grid and asks the judge what the digits look like, for the text alternative. */
   showGrid(pixels) {
     drawDigits(this.canvas, pixels);
-    this.grids = (this.grids ?? 0) + 1;
+    // The classifier pass queues in the worker between training requests: while training,
+    // at most one a second, and never two waiting. Each new set of samples gets its own.
+    if (this.mode === 'train') {
+      const now = performance.now();
+      if (this.classifying || now - this.classifiedAt < 1000) return;
+      this.classifying = true;
+      this.classifiedAt = now;
+    }
+    this.classifiedStep = this.step;
     this.send({ type: 'classify', pixels });
   }
 
@@ -209,15 +219,17 @@ export class WebganDemo extends HTMLElement {
         this.showGrid(message.pixels);
         break;
       case 'classes': {
+        this.classifying = false;
         const counts = message.counts;
         const text = counts.map((n, digit) => (n ? `${n}× ${digit}` : null)).filter(Boolean).join(', ');
-        const what = this.mode === 'train' ? `Generated digits at step ${this.step}` : '64 digits from the pretrained generator';
+        const what = this.mode === 'train' ? `Generated digits at step ${this.classifiedStep}` : '64 digits from the pretrained generator';
         this.canvas.setAttribute('aria-label', `${what}. A digit classifier reads them as ${text}.`);
         this.classesLine.textContent = `Reads as: ${text}`;
         break;
       }
       case 'error':
         if (message.about === 'train') this.inFlight = false;
+        if (message.about === 'classify') this.classifying = false;
         if (message.about === 'train-init' || message.about === 'generator-init') this.setPlayingIfTraining(false);
         this.fail(message.message);
         break;

@@ -187,7 +187,7 @@ async function quality(s, id, n) {
 
 /** How many of the given digits the classifier reads as each of 0–9: a grid's text alternative. */
 async function classify(s, id, pixels) {
-  if (!s.build) return;
+  if (!s.build) throw new Error('classify: no trainer or generator yet');
   const { histogram } = await (await judgeFor(s.build)).score(pixels);
   const n = pixels.length / 784;
   post({ session: id, type: 'classes', counts: Array.from(histogram, (h) => Math.round(h * n)) });
