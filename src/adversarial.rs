@@ -23,7 +23,7 @@ pub trait Critic: Module + Clone + 'static {
     fn forward(&self, images: Tensor<2>) -> Tensor<2>; // [n, 784] → [n, 1]
 
     /// d(Σ D(x))/dx as a graph autodiff can differentiate again with respect to the weights,
-    /// for the gradient penalty. Only called on critics without batch norm.
+    /// for the gradient penalties. Only called on critics without batch norm.
     fn input_grad(&self, images: Tensor<2>) -> Tensor<2>; // [n, 784]
 }
 
@@ -143,8 +143,14 @@ impl<G: ImageGenerator, D: Critic> AdversarialTrainer<G, D> {
         let fake_scores = self.discriminator.forward(fake.clone()); // [batch, 1]
         let d_loss = match self.config.loss {
             Loss::Bce => {
-                bce_with_logits(real_scores.clone(), self.config.real_label)
-                    + bce_with_logits(fake_scores.clone(), 0.0)
+                let bce = bce_with_logits(real_scores.clone(), self.config.real_label)
+                    + bce_with_logits(fake_scores.clone(), 0.0);
+                let gamma = self.config.r1_penalty;
+                if gamma > 0.0 {
+                    bce + self.r1_penalty(real).mul_scalar(gamma / 2.0)
+                } else {
+                    bce
+                }
             }
             Loss::WganGp => {
                 fake_scores.clone().mean() - real_scores.clone().mean()
@@ -202,6 +208,11 @@ impl<G: ImageGenerator, D: Critic> AdversarialTrainer<G, D> {
         let grad = self.discriminator.input_grad(between); // [batch, 784]
         let norm = (grad.square().sum_dim(1) + 1e-12).sqrt(); // [batch, 1]
         norm.sub_scalar(1.0).square().mean() // [1]
+    }
+
+    /// E‖∇ₓD(x)‖² over the real images (Mescheder et al., 2018). // [1]
+    fn r1_penalty(&self, real: Tensor<2>) -> Tensor<1> {
+        self.discriminator.input_grad(real).square().sum_dim(1).mean()
     }
 
     fn noise(&mut self, batch: usize) -> Tensor<2> {

@@ -111,7 +111,7 @@ impl GanConfig {
             conv.bias = conv.bias.map(|b| zeros(b.dims(), device));
             conv
         };
-        let norm = self.loss == Loss::Bce;
+        let norm = self.discriminator_batch_norm();
         let discriminator = ConvDiscriminator {
             conv1: conv(rng, [1, c], true),
             // Batch norm subtracts each channel's mean, so a bias before it would do nothing
@@ -122,6 +122,13 @@ impl GanConfig {
             slope: self.leaky_slope,
         };
         (generator, discriminator)
+    }
+
+    /// Whether D normalises its second convolution. Batch norm makes each image's score depend
+    /// on the rest of its batch, so the per-image input-gradient penalties (WGAN-GP's and R1)
+    /// need a critic without it.
+    pub fn discriminator_batch_norm(&self) -> bool {
+        self.loss == Loss::Bce && self.r1_penalty == 0.0
     }
 
     /// The DCGAN generator alone, for loading pretrained weights into.

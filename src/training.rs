@@ -8,7 +8,7 @@ use burn::tensor::activation::{relu, sigmoid};
 use crate::adam::{Adam, AdamSettings};
 use crate::backprop::{
     GeneratorPass, discriminator_backward, discriminator_forward, discriminator_input_grad,
-    generator_backward, generator_forward,
+    generator_backward, generator_forward, r1_grads,
 };
 use crate::adversarial::{self, AdversarialTrainer, Critic, ImageGenerator};
 use crate::model::{Architecture, Discriminator, GanConfig, Generator, Loss, noise_tensor};
@@ -20,6 +20,7 @@ use crate::weights::{Export, WeightsError, load_networks};
 pub struct StepStats {
     /// Steps completed so far, this one included.
     pub step: u64,
+    /// D's BCE, without any R1 penalty.
     pub d_loss: f32,
     pub g_loss: f32,
     /// Mean D(x) on the real batch, as a probability.
@@ -243,7 +244,8 @@ impl Trainer {
         Tensor::from_data(TensorData::new(values, [batch, self.config.latent_dim]), &self.device) // [batch, latent]
     }
 
-    /// Updates D on `real` and `fake`; returns its logits on both, before the update.
+    /// Updates D on `real` and `fake`, with the R1 penalty on `real` when it is on; returns its
+    /// logits on both, before the update.
     fn discriminator_update(&mut self, real: Tensor<2>, fake: Tensor<2>) -> Tensor<2> {
         let batch = real.dims()[0];
         let slope = self.config.leaky_slope;
@@ -265,9 +267,15 @@ impl Trainer {
         let pass = discriminator_forward(&self.discriminator, slope, images, keep);
         let logits = pass.logits.clone(); // [2·batch, 1]
         let d_logits = (sigmoid(logits.clone()) - targets).div_scalar(batch as f32); // [2·batch, 1]
-        let grads = discriminator_backward(&self.discriminator, slope, pass, d_logits);
+        let gamma = self.config.r1_penalty;
+        let r1 = (gamma > 0.0).then(|| r1_grads(&self.discriminator, slope, &pass, batch, gamma));
+        let [mut hidden, mut output] = discriminator_backward(&self.discriminator, slope, pass, d_logits);
+        if let Some([r1_hidden, r1_output]) = r1 {
+            hidden.weight = hidden.weight + r1_hidden;
+            output.weight = output.weight + r1_output;
+        }
         let d = &mut self.discriminator;
-        self.optimizer_d.step([&mut d.hidden, &mut d.output], grads);
+        self.optimizer_d.step([&mut d.hidden, &mut d.output], [hidden, output]);
         logits
     }
 

@@ -65,6 +65,7 @@ mod native {
                 "--average" => args.config.average_decay = number(&value)? as f32,
                 "--hidden" => args.config.hidden_dim = number(&value)? as usize,
                 "--beta2" => args.config.beta2 = number(&value)? as f32,
+                "--r1" => args.config.r1_penalty = number(&value)? as f32,
                 "--architecture" => {
                     args.config.architecture = match value.as_str() {
                         "mlp" => Architecture::Mlp,
