@@ -55,6 +55,8 @@ export interface GanTrainerOptions {
   dropout?: number;
   /** Decay of the running average of G's weights that samples come from, in [0, 1); 0 is off. MLP + BCE. */
   averageDecay?: number;
+  /** BCE: weight of the R1 penalty on D's input gradients at real digits, in [0, 100]; 0 (default) is off. The DCGAN's D drops batch norm for it. */
+  r1Penalty?: number;
   /** WGAN-GP: critic steps per generator step, 1 to 20. */
   criticSteps?: number;
   /** safetensors bytes from export_weights(), to resume from. */
@@ -136,6 +138,7 @@ impl GanTrainer {
                 "realLabel",
                 "dropout",
                 "averageDecay",
+                "r1Penalty",
                 "criticSteps",
                 "weights",
             ],
@@ -176,9 +179,13 @@ impl GanTrainer {
         if let Some(decay) = options.number("averageDecay", |v| (0.0..1.0).contains(&v), "in [0, 1)")? {
             config.average_decay = decay as f32;
         }
+        if let Some(gamma) = options.number("r1Penalty", |v| (0.0..=100.0).contains(&v), "in [0, 100]")? {
+            config.r1_penalty = gamma as f32;
+        }
         if let Some(steps) = options.integer("criticSteps", 1.0, 20.0)? {
             config.critic_steps = steps as usize;
         }
+        check_combination(&config)?;
         let weights = options.bytes("weights")?;
         let requested = options.backend()?;
 
@@ -331,6 +338,21 @@ impl GanTrainer {
             Ok(stats_object(&stats))
         })
     }
+}
+
+/// Options that only one architecture or loss reads are errors elsewhere, rather than ignored.
+fn check_combination(config: &GanConfig) -> Result<(), JsError> {
+    let hand_written = config.architecture == Architecture::Mlp && config.loss == Loss::Bce;
+    let problem = if config.loss == Loss::WganGp && config.r1_penalty > 0.0 {
+        "r1Penalty applies to the BCE loss; WGAN-GP has its own gradient penalty"
+    } else if !hand_written && config.dropout > 0.0 {
+        "dropout applies to the MLP with the BCE loss only"
+    } else if !hand_written && config.average_decay > 0.0 {
+        "averageDecay applies to the MLP with the BCE loss only"
+    } else {
+        return Ok(());
+    };
+    Err(JsError::new(&format!("GanTrainer.create: {problem}")))
 }
 
 /// An inference-only generator: no discriminator, no autodiff. Load it with

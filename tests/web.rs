@@ -172,6 +172,10 @@ async fn bad_options_are_errors() {
         (vec![("dropout", 1.into())], "option dropout is 1, expected a number in [0, 0.9]"),
         (vec![("realLabel", 0.2.into())], "option realLabel is 0.2, expected a number in (0.5, 1]"),
         (vec![("criticSteps", 0.into())], "option criticSteps is 0"),
+        (vec![("r1Penalty", (-1).into())], "option r1Penalty is -1, expected a number in [0, 100]"),
+        (vec![("loss", "wgan-gp".into()), ("r1Penalty", 5.into())], "r1Penalty applies to the BCE loss"),
+        (vec![("architecture", "dcgan".into()), ("dropout", 0.3.into())], "dropout applies to the MLP"),
+        (vec![("loss", "wgan-gp".into()), ("averageDecay", 0.9.into())], "averageDecay applies to the MLP"),
         // An MLP export does not fit a DCGAN trainer.
         (vec![("architecture", "dcgan".into()), ("weights", Uint8Array::from(&mlp[..]).into())], "generator."),
     ];
@@ -376,8 +380,15 @@ async fn backends_agree(extra: &[(&str, JsValue)], batch: usize, steps: usize) {
 
 #[wasm_bindgen_test]
 async fn webgpu_and_cpu_agree() {
-    // The classic MLP with the default preset's dropout, label smoothing and weight average.
-    let preset = [("dropout", 0.3.into()), ("realLabel", 0.9.into()), ("averageDecay", 0.99.into())];
+    // The classic MLP with the default preset's learning rate and R1 penalty, and every other
+    // option of the hand-written path: dropout, label smoothing and the weight average.
+    let preset = [
+        ("learningRate", 2e-3.into()),
+        ("r1Penalty", 5.into()),
+        ("dropout", 0.3.into()),
+        ("realLabel", 0.9.into()),
+        ("averageDecay", 0.99.into()),
+    ];
     backends_agree(&preset, 32, 2).await;
 }
 
@@ -394,15 +405,16 @@ async fn webgpu_and_cpu_agree_on_wgan_gp() {
     backends_agree(&[("architecture", "dcgan".into()), ("loss", "wgan-gp".into())], 8, 2).await;
 }
 
-/// Both architectures and both losses train on the CPU: finite losses, weights that move, and
+/// Both architectures and both losses, and the DCGAN with the R1 penalty, train on the CPU: finite losses, weights that move, and
 /// digits of the right size.
 #[wasm_bindgen_test]
 async fn every_architecture_and_loss_trains() {
-    for (architecture, loss) in [("dcgan", "bce"), ("dcgan", "wgan-gp"), ("mlp", "wgan-gp")] {
+    for (architecture, loss, r1) in [("dcgan", "bce", 0), ("dcgan", "bce", 5), ("dcgan", "wgan-gp", 0), ("mlp", "wgan-gp", 0)] {
         let trainer = create(&[
             ("backend", "cpu".into()),
             ("architecture", architecture.into()),
             ("loss", loss.into()),
+            ("r1Penalty", r1.into()),
             ("batchSize", 16.into()),
         ])
         .await;
@@ -411,7 +423,7 @@ async fn every_architecture_and_loss_trains() {
             let stats = step(&trainer, batches(1, 16, n)).await;
             assert_eq!(field(&stats, "step"), n as f64);
             for key in ["d_loss", "g_loss", "d_real", "d_fake"] {
-                assert!(field(&stats, key).is_finite(), "{architecture}/{loss} {key}: {stats:?}");
+                assert!(field(&stats, key).is_finite(), "{architecture}/{loss}/R1 {r1} {key}: {stats:?}");
             }
             if loss == "bce" {
                 assert_sane(&stats, n as f64);
@@ -419,13 +431,14 @@ async fn every_architecture_and_loss_trains() {
         }
         let after = generate(&trainer, noise(2, 1.0)).await;
         assert_eq!(after.len(), 2 * PIXELS);
-        assert_ne!(before, after, "{architecture}/{loss} did not change the generator");
+        assert_ne!(before, after, "{architecture}/{loss}/R1 {r1} did not change the generator");
         // Its export resumes in a new trainer and loads as an inference-only generator.
         let bytes = export(&trainer).await;
         let resumed = create(&[
             ("backend", "cpu".into()),
             ("architecture", architecture.into()),
             ("loss", loss.into()),
+            ("r1Penalty", r1.into()),
             ("weights", Uint8Array::from(&bytes[..]).into()),
         ])
         .await;
