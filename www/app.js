@@ -116,6 +116,9 @@ async function startTrainMode() {
   for (const p of PRESETS) preset.add(new Option(p.name, p.id));
   // The preset's settings that have no field of their own (β2, critic steps) ride along.
   let presetSettings = {};
+  // WGAN-GP brings its own gradient penalty; R1 is a BCE option.
+  const syncR1 = () => { $('r1').disabled = $('loss').value !== 'bce'; };
+  $('loss').addEventListener('change', syncR1);
   const applyPreset = (id) => {
     const p = PRESETS.find((x) => x.id === id) ?? PRESETS[0];
     preset.value = p.id;
@@ -126,6 +129,8 @@ async function startTrainMode() {
     $('lr').value = p.settings.learningRate;
     $('batch').value = p.settings.batchSize;
     $('beta1').value = p.settings.beta1;
+    $('r1').value = p.settings.r1Penalty ?? 0;
+    syncR1();
   };
   applyPreset(params.get('preset'));
   charts.clear({ probabilities: $('loss').value === 'bce' });
@@ -142,6 +147,7 @@ async function startTrainMode() {
     learningRate: Number($('lr').value),
     batchSize: Number($('batch').value),
     beta1: Number($('beta1').value),
+    r1Penalty: $('loss').value === 'bce' ? Number($('r1').value) : 0,
     seed: Number(params.get('seed') ?? 42),
   });
   const stepsPerFrame = () => Math.max(1, Math.min(200, Math.floor(Number($('steps-per-frame').value)) || 1));

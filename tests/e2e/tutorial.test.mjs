@@ -84,6 +84,8 @@ test('every tutorial widget does its job', { timeout: 600_000 }, async () => {
   assert.match(await p.locator('#excerpt-mlp').textContent(), /pub fn forward\(&self, noise: Tensor<2>\)/);
   assert.match(await p.locator('#excerpt-step').textContent(), /self\.discriminator_update\(/);
   assert.match(await p.locator('#excerpt-presets').textContent(), /beta1: 0\.9/);
+  assert.match(await p.locator('#excerpt-default').textContent(), /r1Penalty: 5/);
+  assert.match(await p.locator('#excerpt-r1').textContent(), /input_grad\(real\)\.square\(\)/);
 
   await p.screenshot({ path: join(OUTPUT, 'tutorial-1280.png'), fullPage: true });
   assert.deepEqual((await tutorial(p)).errors, []);
