@@ -7,7 +7,7 @@ import { serve, launch, open, ROOT } from '../tests/e2e/harness.mjs';
 
 const server = await serve();
 const browser = await launch();
-const results = { date: new Date().toISOString(), model: 'speed: classic MLP, batch 64; quality: every architecture preset' };
+const results = { date: new Date().toISOString(), model: 'speed: classic MLP, batch 64, and the default preset; quality: every architecture preset' };
 
 try {
   const size = (path) => {
@@ -21,21 +21,27 @@ try {
   await page.waitForFunction(() => window.ready, null, { timeout: 120_000 });
   page.setDefaultTimeout(0);
   results.cpu = await page.evaluate(() => window.runBackend('cpu', { everyStepSteps: 100, everyFiftySteps: 200, memory: [200, 2000] }));
-  // Quality against steps for each architecture (seed 1), then the 3,000-step check of the
-  // default MLP preset and the DCGAN on seeds 2 and 3 (seed 1's 3,000-step row is above).
-  results.quality = [];
-  const quality = (preset, seed, checkpoints) => page.evaluate(
-    ([preset, seed, checkpoints]) => window.runQuality(preset, seed, checkpoints), [preset, seed, checkpoints]);
-  for (const preset of ['default', 'dcgan', 'wgan-gp']) results.quality.push(await quality(preset, 1, [500, 1000, 3000]));
-  for (const preset of ['default', 'dcgan']) {
-    for (const seed of [2, 3]) results.quality.push(await quality(preset, seed, [3000]));
-  }
+  // The page's default preset adds the R1 penalty to the same MLP: its cost per step.
+  const preset = (await import('../www/presets.js')).PRESETS.find((p) => p.id === 'default').settings;
+  const presetSpeed = (backend, steps) => page.evaluate(([backend, steps, settings]) => window.runBackend(backend, { everyStepSteps: steps, everyFiftySteps: 4 * steps, memory: [], settings }), [backend, steps, preset]);
+  results.cpuDefaultPreset = await presetSpeed('cpu', 50);
   results.webgpu = await page.evaluate(() => window.runBackend('webgpu', { everyStepSteps: 5, everyFiftySteps: 50, memory: [] }));
-  await page.close();
-
+  results.webgpuDefaultPreset = await presetSpeed('webgpu', 5);
   const generate = await open(browser, `${server.url}/www/index.html?mode=generate`);
   await generate.page.waitForFunction(() => window.webgan.firstGridMs !== null, null, { timeout: 120_000 });
   results.generateFirstGridMs = await generate.page.evaluate(() => window.webgan.firstGridMs);
+  await generate.page.close();
+  // Quality last, as it takes most of the hour: against steps for each architecture preset
+  // and the MLP without R1 (seed 1), then the 3,000-step check of the default MLP preset and
+  // the DCGAN on seeds 2 and 3 (seed 1's 3,000-step row is above).
+  results.quality = [];
+  const quality = (preset, seed, checkpoints) => page.evaluate(
+    ([preset, seed, checkpoints]) => window.runQuality(preset, seed, checkpoints), [preset, seed, checkpoints]);
+  for (const preset of ['default', 'no-r1', 'dcgan', 'wgan-gp']) results.quality.push(await quality(preset, 1, [500, 1000, 3000]));
+  for (const preset of ['default', 'dcgan']) {
+    for (const seed of [2, 3]) results.quality.push(await quality(preset, seed, [3000]));
+  }
+  await page.close();
 } finally {
   await browser.close();
   server.close();
@@ -51,6 +57,9 @@ const rows = [
   ['WebGPU steps/s, stats every step', f(results.webgpu.everyStep.stepsPerSecond, 2), ''],
   ['WebGPU steps/s, stats every 50', f(results.webgpu.everyFifty.stepsPerSecond, 2), ''],
   ['WebGPU dispatches per step', f(results.webgpu.everyFifty.dispatches), '≤ 40'],
+  ['default preset (+ R1): CPU steps/s, stats every 50', f(results.cpuDefaultPreset.everyFifty.stepsPerSecond), ''],
+  ['default preset (+ R1): WebGPU steps/s, stats every 50', f(results.webgpuDefaultPreset.everyFifty.stepsPerSecond, 2), ''],
+  ['default preset (+ R1): WebGPU dispatches per step', f(results.webgpuDefaultPreset.everyFifty.dispatches), ''],
   ['WebGPU submits per step', f(results.webgpu.everyFifty.submits, 2), ''],
   ['WebGPU readbacks per step, stats every 50', f(results.webgpu.everyFifty.readbacks, 3), '≤ 0.05'],
   ['WebGPU readbacks per step, stats every step', f(results.webgpu.everyStep.readbacks, 2), ''],
