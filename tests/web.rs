@@ -401,6 +401,17 @@ async fn webgpu_and_cpu_agree_on_the_dcgan() {
 }
 
 #[wasm_bindgen_test]
+async fn webgpu_and_cpu_agree_on_the_dcgan_with_r1() {
+    // The DCGAN preset: D without batch norm, with the R1 penalty's input-gradient graph.
+    backends_agree(
+        &[("architecture", "dcgan".into()), ("learningRate", 1e-3.into()), ("r1Penalty", 5.into())],
+        8,
+        2,
+    )
+    .await;
+}
+
+#[wasm_bindgen_test]
 async fn webgpu_and_cpu_agree_on_wgan_gp() {
     backends_agree(&[("architecture", "dcgan".into()), ("loss", "wgan-gp".into())], 8, 2).await;
 }

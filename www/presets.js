@@ -17,8 +17,8 @@ export const PRESETS = [
   {
     id: 'dcgan',
     name: 'DCGAN',
-    settings: { architecture: 'dcgan', loss: 'bce', learningRate: 2e-4, batchSize: 64, beta1: 0.5 },
-    note: 'Convolutions instead of dense layers: G paints 4×4 patches onto growing feature maps and D looks at local strokes, with batch norm keeping activations in range. Clearer digits in fewer steps; each step costs more.',
+    settings: { architecture: 'dcgan', loss: 'bce', learningRate: 1e-3, batchSize: 64, beta1: 0.5, r1Penalty: 5 },
+    note: 'Convolutions instead of dense layers: G paints 4×4 patches onto growing feature maps and D looks at local strokes, with batch norm in G keeping activations in range. D takes the R1 penalty instead of batch norm, so both learn at 1e-3. Clearer digits in fewer steps; each step costs more.',
   },
   {
     id: 'wgan-gp',
