@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# WebGAN build script. Usage: ./build.sh [setup|build|serve|test|bench|profile]; no argument = setup,
+# WebGAN build script. Usage: ./build.sh [setup|build|serve|test|bench [preset…]|profile]; no argument = setup,
 # build, serve.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -91,7 +91,7 @@ run_tests() {
 bench() {
   build
   log "benchmark in headless Chromium (CPU and WebGPU)"
-  node bench/run.mjs
+  node bench/run.mjs "$@"
 }
 
 # A CPU profile of training in the browser. The build keeps its name section (a full rebuild
@@ -109,7 +109,7 @@ case "${1:-all}" in
   build) setup; build ;;
   serve) setup; serve ;;
   test) run_tests ;;
-  bench) setup; bench ;;
+  bench) shift; setup; bench "$@" ;;
   profile) setup; profile ;;
   all) setup; serve ;;
   *) echo "usage: $0 [setup|build|serve|test|bench|profile]" >&2; exit 2 ;;

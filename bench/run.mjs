@@ -1,5 +1,7 @@
 // `./build.sh bench`: measures training speed, WebGPU calls per step, start-up times, wasm
-// size and memory in headless Chromium, prints a table and writes bench/results/<time>.json.
+// size and memory in headless Chromium, then quality against steps, prints a table and writes
+// bench/results/<time>.json. `./build.sh bench <preset id>…` measures only those presets'
+// quality.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -7,38 +9,44 @@ import { serve, launch, open, ROOT } from '../tests/e2e/harness.mjs';
 
 const server = await serve();
 const browser = await launch();
-const results = { date: new Date().toISOString(), model: 'speed: classic MLP, batch 64, and the default preset; quality: every architecture preset' };
+const only = process.argv.slice(2);
+const results = {
+  date: new Date().toISOString(),
+  model: only.length ? `quality: ${only.join(', ')}` : 'speed: classic MLP, batch 64, and the default preset; quality: every architecture preset',
+};
 
 try {
-  const size = (path) => {
-    const wasm = readFileSync(join(ROOT, path));
-    return { rawBytes: wasm.length, gzipBytes: gzipSync(wasm, { level: 9 }).length };
-  };
-  results.wasm = size('www/pkg/webgan_bg.wasm');
-  results.cpuOnlyWasm = size('www/pkg-cpu/webgan_bg.wasm');
-
   const { page } = await open(browser, `${server.url}/bench/bench.html`);
   await page.waitForFunction(() => window.ready, null, { timeout: 120_000 });
   page.setDefaultTimeout(0);
-  results.cpu = await page.evaluate(() => window.runBackend('cpu', { everyStepSteps: 100, everyFiftySteps: 200, memory: [200, 2000] }));
-  // The page's default preset adds the R1 penalty to the same MLP: its cost per step.
-  const preset = (await import('../www/presets.js')).PRESETS.find((p) => p.id === 'default').settings;
-  const presetSpeed = (backend, steps) => page.evaluate(([backend, steps, settings]) => window.runBackend(backend, { everyStepSteps: steps, everyFiftySteps: 4 * steps, memory: [], settings }), [backend, steps, preset]);
-  results.cpuDefaultPreset = await presetSpeed('cpu', 50);
-  results.webgpu = await page.evaluate(() => window.runBackend('webgpu', { everyStepSteps: 5, everyFiftySteps: 50, memory: [] }));
-  results.webgpuDefaultPreset = await presetSpeed('webgpu', 5);
-  const generate = await open(browser, `${server.url}/www/index.html?mode=generate`);
-  await generate.page.waitForFunction(() => window.webgan.firstGridMs !== null, null, { timeout: 120_000 });
-  results.generateFirstGridMs = await generate.page.evaluate(() => window.webgan.firstGridMs);
-  await generate.page.close();
+  if (!only.length) {
+    const size = (path) => {
+      const wasm = readFileSync(join(ROOT, path));
+      return { rawBytes: wasm.length, gzipBytes: gzipSync(wasm, { level: 9 }).length };
+    };
+    results.wasm = size('www/pkg/webgan_bg.wasm');
+    results.cpuOnlyWasm = size('www/pkg-cpu/webgan_bg.wasm');
+
+    results.cpu = await page.evaluate(() => window.runBackend('cpu', { everyStepSteps: 100, everyFiftySteps: 200, memory: [200, 2000] }));
+    // The page's default preset adds the R1 penalty to the same MLP: its cost per step.
+    const preset = (await import('../www/presets.js')).PRESETS.find((p) => p.id === 'default').settings;
+    const presetSpeed = (backend, steps) => page.evaluate(([backend, steps, settings]) => window.runBackend(backend, { everyStepSteps: steps, everyFiftySteps: 4 * steps, memory: [], settings }), [backend, steps, preset]);
+    results.cpuDefaultPreset = await presetSpeed('cpu', 50);
+    results.webgpu = await page.evaluate(() => window.runBackend('webgpu', { everyStepSteps: 5, everyFiftySteps: 50, memory: [] }));
+    results.webgpuDefaultPreset = await presetSpeed('webgpu', 5);
+    const generate = await open(browser, `${server.url}/www/index.html?mode=generate`);
+    await generate.page.waitForFunction(() => window.webgan.firstGridMs !== null, null, { timeout: 120_000 });
+    results.generateFirstGridMs = await generate.page.evaluate(() => window.webgan.firstGridMs);
+    await generate.page.close();
+  }
   // Quality last, as it takes most of the hour: against steps for each architecture preset
   // and the MLP without R1 (seed 1), then the 3,000-step check of the default MLP preset and
   // the DCGAN on seeds 2 and 3 (seed 1's 3,000-step row is above).
   results.quality = [];
   const quality = (preset, seed, checkpoints) => page.evaluate(
     ([preset, seed, checkpoints]) => window.runQuality(preset, seed, checkpoints), [preset, seed, checkpoints]);
-  for (const preset of ['default', 'no-r1', 'dcgan', 'wgan-gp']) results.quality.push(await quality(preset, 1, [500, 1000, 3000]));
-  for (const preset of ['default', 'dcgan']) {
+  for (const preset of only.length ? only : ['default', 'no-r1', 'dcgan', 'wgan-gp']) results.quality.push(await quality(preset, 1, [500, 1000, 3000]));
+  for (const preset of only.length ? only : ['default', 'dcgan']) {
     for (const seed of [2, 3]) results.quality.push(await quality(preset, seed, [3000]));
   }
   await page.close();
@@ -49,35 +57,37 @@ try {
 
 const f = (x, d = 1) => (x === undefined || x === null ? '–' : Number(x).toFixed(d));
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
-const rows = [
-  ['wasm size, www/pkg (WebGPU + CPU)', `${mb(results.wasm.rawBytes)} raw, ${mb(results.wasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
-  ['wasm size, www/pkg-cpu (CPU only)', `${mb(results.cpuOnlyWasm.rawBytes)} raw, ${mb(results.cpuOnlyWasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
-  ['CPU steps/s, stats every step', f(results.cpu.everyStep.stepsPerSecond), ''],
-  ['CPU steps/s, stats every 50', f(results.cpu.everyFifty.stepsPerSecond), '≥ 100'],
-  ['WebGPU steps/s, stats every step', f(results.webgpu.everyStep.stepsPerSecond, 2), ''],
-  ['WebGPU steps/s, stats every 50', f(results.webgpu.everyFifty.stepsPerSecond, 2), ''],
-  ['WebGPU dispatches per step', f(results.webgpu.everyFifty.dispatches), '≤ 40'],
-  ['default preset (+ R1): CPU steps/s, stats every 50', f(results.cpuDefaultPreset.everyFifty.stepsPerSecond), ''],
-  ['default preset (+ R1): WebGPU steps/s, stats every 50', f(results.webgpuDefaultPreset.everyFifty.stepsPerSecond, 2), ''],
-  ['default preset (+ R1): WebGPU dispatches per step', f(results.webgpuDefaultPreset.everyFifty.dispatches), ''],
-  ['WebGPU submits per step', f(results.webgpu.everyFifty.submits, 2), ''],
-  ['WebGPU readbacks per step, stats every 50', f(results.webgpu.everyFifty.readbacks, 3), '≤ 0.05'],
-  ['WebGPU readbacks per step, stats every step', f(results.webgpu.everyStep.readbacks, 2), ''],
-  ['create → first step, CPU', `${f(results.cpu.firstStepMs, 0)} ms`, ''],
-  ['create → first step, WebGPU', `${f(results.webgpu.firstStepMs, 0)} ms`, '≤ 5000 ms'],
-  ['  of which GanTrainer.create, WebGPU', `${f(results.webgpu.createMs, 0)} ms`, ''],
-  ['WebGPU pipelines compiled for the first step', f(results.webgpu.firstStepPipelines, 0), ''],
-  ['create → first step again, kernels compiled', `${f(results.webgpu.cachedFirstStepMs, 0)} ms`, ''],
-  ['generate mode: load → first grid', `${f(results.generateFirstGridMs, 0)} ms`, '≤ 1000 ms'],
-  ['wasm memory after 200 steps (CPU, pkg-cpu)', mb(results.cpu.wasmMemoryBytes[200]), ''],
-  ['wasm memory after 2,000 steps (CPU, pkg-cpu)', mb(results.cpu.wasmMemoryBytes[2000]),
-    `≤ 1.1× (${f(results.cpu.wasmMemoryBytes[2000] / results.cpu.wasmMemoryBytes[200], 2)}×)`],
-];
-console.log(`WebGPU adapter: ${results.webgpu.adapter}`);
-console.log('WebGPU dispatches per step by kernel (stats every 50):');
-for (const [kernel, n] of Object.entries(results.webgpu.everyFifty.perKernel)) console.log(`  ${f(n, 2).padStart(6)}  ${kernel}`);
-const width = Math.max(...rows.map((r) => r[0].length));
-for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(28)} ${target}`);
+if (!only.length) {
+  const rows = [
+    ['wasm size, www/pkg (WebGPU + CPU)', `${mb(results.wasm.rawBytes)} raw, ${mb(results.wasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
+    ['wasm size, www/pkg-cpu (CPU only)', `${mb(results.cpuOnlyWasm.rawBytes)} raw, ${mb(results.cpuOnlyWasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
+    ['CPU steps/s, stats every step', f(results.cpu.everyStep.stepsPerSecond), ''],
+    ['CPU steps/s, stats every 50', f(results.cpu.everyFifty.stepsPerSecond), '≥ 100'],
+    ['WebGPU steps/s, stats every step', f(results.webgpu.everyStep.stepsPerSecond, 2), ''],
+    ['WebGPU steps/s, stats every 50', f(results.webgpu.everyFifty.stepsPerSecond, 2), ''],
+    ['WebGPU dispatches per step', f(results.webgpu.everyFifty.dispatches), '≤ 40'],
+    ['default preset (+ R1): CPU steps/s, stats every 50', f(results.cpuDefaultPreset.everyFifty.stepsPerSecond), ''],
+    ['default preset (+ R1): WebGPU steps/s, stats every 50', f(results.webgpuDefaultPreset.everyFifty.stepsPerSecond, 2), ''],
+    ['default preset (+ R1): WebGPU dispatches per step', f(results.webgpuDefaultPreset.everyFifty.dispatches), ''],
+    ['WebGPU submits per step', f(results.webgpu.everyFifty.submits, 2), ''],
+    ['WebGPU readbacks per step, stats every 50', f(results.webgpu.everyFifty.readbacks, 3), '≤ 0.05'],
+    ['WebGPU readbacks per step, stats every step', f(results.webgpu.everyStep.readbacks, 2), ''],
+    ['create → first step, CPU', `${f(results.cpu.firstStepMs, 0)} ms`, ''],
+    ['create → first step, WebGPU', `${f(results.webgpu.firstStepMs, 0)} ms`, '≤ 5000 ms'],
+    ['  of which GanTrainer.create, WebGPU', `${f(results.webgpu.createMs, 0)} ms`, ''],
+    ['WebGPU pipelines compiled for the first step', f(results.webgpu.firstStepPipelines, 0), ''],
+    ['create → first step again, kernels compiled', `${f(results.webgpu.cachedFirstStepMs, 0)} ms`, ''],
+    ['generate mode: load → first grid', `${f(results.generateFirstGridMs, 0)} ms`, '≤ 1000 ms'],
+    ['wasm memory after 200 steps (CPU, pkg-cpu)', mb(results.cpu.wasmMemoryBytes[200]), ''],
+    ['wasm memory after 2,000 steps (CPU, pkg-cpu)', mb(results.cpu.wasmMemoryBytes[2000]),
+      `≤ 1.1× (${f(results.cpu.wasmMemoryBytes[2000] / results.cpu.wasmMemoryBytes[200], 2)}×)`],
+  ];
+  console.log(`WebGPU adapter: ${results.webgpu.adapter}`);
+  console.log('WebGPU dispatches per step by kernel (stats every 50):');
+  for (const [kernel, n] of Object.entries(results.webgpu.everyFifty.perKernel)) console.log(`  ${f(n, 2).padStart(6)}  ${kernel}`);
+  const width = Math.max(...rows.map((r) => r[0].length));
+  for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(28)} ${target}`);
+}
 
 const { reference } = results.quality[0];
 console.log(`Quality against steps, CPU, 1,500 samples; a run passes at score ≥ 6 with every class ≥ 3% (held-out real digits: score ${f(reference.score, 2)}, FD ${f(reference.fd, 2)}):`);
