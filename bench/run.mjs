@@ -1,7 +1,7 @@
 // `./build.sh bench`: measures training speed, WebGPU calls per step, start-up times, wasm
 // size and memory in headless Chromium, then quality against steps, prints a table and writes
 // bench/results/<time>.json. `./build.sh bench <preset id>…` measures only those presets'
-// quality.
+// quality, `./build.sh bench speed` only the speed.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -9,10 +9,15 @@ import { serve, launch, open, ROOT } from '../tests/e2e/harness.mjs';
 
 const server = await serve();
 const browser = await launch();
-const only = process.argv.slice(2);
+// Arguments: preset ids measure only their quality; `speed` measures only the speed.
+const speedOnly = process.argv[2] === 'speed';
+const only = speedOnly ? [] : process.argv.slice(2);
 const results = {
   date: new Date().toISOString(),
-  model: only.length ? `quality: ${only.join(', ')}` : 'speed: classic MLP, batch 64, and the default preset; quality: every architecture preset',
+  model: [
+    only.length ? '' : 'speed: classic MLP, batch 64, and the default preset',
+    speedOnly ? '' : `quality: ${only.length ? only.join(', ') : 'every architecture preset'}`,
+  ].filter(Boolean).join('; '),
 };
 
 try {
@@ -30,10 +35,12 @@ try {
     results.cpu = await page.evaluate(() => window.runBackend('cpu', { everyStepSteps: 100, everyFiftySteps: 200, memory: [200, 2000] }));
     // The page's default preset adds the R1 penalty to the same MLP: its cost per step.
     const preset = (await import('../www/presets.js')).PRESETS.find((p) => p.id === 'default').settings;
-    const presetSpeed = (backend, steps) => page.evaluate(([backend, steps, settings]) => window.runBackend(backend, { everyStepSteps: steps, everyFiftySteps: 4 * steps, memory: [], settings }), [backend, steps, preset]);
-    results.cpuDefaultPreset = await presetSpeed('cpu', 50);
+    const presetSpeed = (backend, everyStepSteps, everyFiftySteps) => page.evaluate(
+      ([backend, options]) => window.runBackend(backend, options),
+      [backend, { everyStepSteps, everyFiftySteps, memory: [], settings: preset }]);
+    results.cpuDefaultPreset = await presetSpeed('cpu', 50, 200);
     results.webgpu = await page.evaluate(() => window.runBackend('webgpu', { everyStepSteps: 5, everyFiftySteps: 50, memory: [] }));
-    results.webgpuDefaultPreset = await presetSpeed('webgpu', 5);
+    results.webgpuDefaultPreset = await presetSpeed('webgpu', 5, 50);
     const generate = await open(browser, `${server.url}/www/index.html?mode=generate`);
     await generate.page.waitForFunction(() => window.webgan.firstGridMs !== null, null, { timeout: 120_000 });
     results.generateFirstGridMs = await generate.page.evaluate(() => window.webgan.firstGridMs);
@@ -45,9 +52,11 @@ try {
   results.quality = [];
   const quality = (preset, seed, checkpoints) => page.evaluate(
     ([preset, seed, checkpoints]) => window.runQuality(preset, seed, checkpoints), [preset, seed, checkpoints]);
-  for (const preset of only.length ? only : ['default', 'no-r1', 'dcgan', 'wgan-gp']) results.quality.push(await quality(preset, 1, [500, 1000, 3000]));
-  for (const preset of only.length ? only : ['default', 'dcgan']) {
-    for (const seed of [2, 3]) results.quality.push(await quality(preset, seed, [3000]));
+  if (!speedOnly) {
+    for (const preset of only.length ? only : ['default', 'no-r1', 'dcgan', 'wgan-gp']) results.quality.push(await quality(preset, 1, [500, 1000, 3000]));
+    for (const preset of only.length ? only : ['default', 'dcgan']) {
+      for (const seed of [2, 3]) results.quality.push(await quality(preset, seed, [3000]));
+    }
   }
   await page.close();
 } finally {
@@ -89,13 +98,15 @@ if (!only.length) {
   for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(28)} ${target}`);
 }
 
-const { reference } = results.quality[0];
-console.log(`Quality against steps, CPU, 1,500 samples; a run passes at score ≥ 6 with every class ≥ 3% (held-out real digits: score ${f(reference.score, 2)}, FD ${f(reference.fd, 2)}):`);
-for (const { preset, seed, results: rows } of results.quality) {
-  for (const { step, score, fd, histogram, seconds } of rows) {
-    const classes = histogram.map((h) => (100 * h).toFixed(1).padStart(5)).join('');
-    const pass = score >= 6 && Math.min(...histogram) >= 0.03 ? 'pass' : '    ';
-    console.log(`  ${preset.padEnd(16)} seed ${seed}  step ${String(step).padStart(5)}  score ${f(score, 2)}  FD ${f(fd, 1).padStart(7)}  ${pass}  classes %${classes}  (${f(seconds, 0)} s)`);
+if (results.quality.length) {
+  const { reference } = results.quality[0];
+  console.log(`Quality against steps, CPU, 1,500 samples; a run passes at score ≥ 6 with every class ≥ 3% (held-out real digits: score ${f(reference.score, 2)}, FD ${f(reference.fd, 2)}):`);
+  for (const { preset, seed, results: rows } of results.quality) {
+    for (const { step, score, fd, histogram, seconds } of rows) {
+      const classes = histogram.map((h) => (100 * h).toFixed(1).padStart(5)).join('');
+      const pass = score >= 6 && Math.min(...histogram) >= 0.03 ? 'pass' : '    ';
+      console.log(`  ${preset.padEnd(16)} seed ${seed}  step ${String(step).padStart(5)}  score ${f(score, 2)}  FD ${f(fd, 1).padStart(7)}  ${pass}  classes %${classes}  (${f(seconds, 0)} s)`);
+    }
   }
 }
 
