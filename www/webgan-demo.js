@@ -122,8 +122,11 @@ export class WebganDemo extends HTMLElement {
   send(message) { worker().postMessage({ session: this.session, ...message }); }
 
   startTraining() {
-    const preset = PRESETS.find((p) => p.id === this.getAttribute('preset')) ?? PRESETS[0];
     const architecture = this.getAttribute('architecture');
+    // Without a preset, the first one for the architecture asked for (Default or DCGAN): their
+    // learning rates and penalties are tuned for their own networks.
+    const preset = PRESETS.find((p) => p.id === this.getAttribute('preset'))
+      ?? PRESETS.find((p) => p.settings.architecture === architecture) ?? PRESETS[0];
     const options = {
       ...preset.settings,
       ...(architecture === 'mlp' || architecture === 'dcgan' ? { architecture } : {}),
