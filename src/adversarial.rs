@@ -217,8 +217,7 @@ impl<G: ImageGenerator, D: Critic> AdversarialTrainer<G, D> {
 
     fn noise(&mut self, batch: usize) -> Tensor<2> {
         let latent = self.config.latent_dim;
-        let values = self.rng.normal(batch * latent);
-        Tensor::from_data(TensorData::new(values, [batch, latent]), &self.device) // [batch, latent]
+        noise_tensor(self.rng.normal(batch * latent), latent, &self.device) // [batch, latent]
     }
 
     pub fn stats(&self) -> Option<PendingStats> {

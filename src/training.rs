@@ -240,8 +240,8 @@ impl Trainer {
     }
 
     fn noise(&mut self, batch: usize) -> Tensor<2> {
-        let values = self.noise_rng.normal(batch * self.config.latent_dim);
-        Tensor::from_data(TensorData::new(values, [batch, self.config.latent_dim]), &self.device) // [batch, latent]
+        let latent = self.config.latent_dim;
+        noise_tensor(self.noise_rng.normal(batch * latent), latent, &self.device) // [batch, latent]
     }
 
     /// Updates D on `real` and `fake`, with the R1 penalty on `real` when it is on; returns its
