@@ -17,6 +17,11 @@ pub enum Architecture {
     Dcgan,
 }
 
+impl Architecture {
+    /// The names the page, the JS API and `pretrain` use.
+    pub const NAMES: [(&'static str, Self); 2] = [("mlp", Self::Mlp), ("dcgan", Self::Dcgan)];
+}
+
 /// What D and G are trained to optimise.
 #[derive(Config, Debug, Copy, PartialEq, Eq)]
 pub enum Loss {
@@ -28,6 +33,11 @@ pub enum Loss {
     /// by penalising input gradients whose norm is not 1. Smoother gradients for G at the
     /// cost of several critic steps per G step.
     WganGp,
+}
+
+impl Loss {
+    /// The names the page, the JS API and `pretrain` use.
+    pub const NAMES: [(&'static str, Self); 2] = [("bce", Self::Bce), ("wgan-gp", Self::WganGp)];
 }
 
 /// Sizes and training hyperparameters of the GAN.

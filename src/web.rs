@@ -144,12 +144,10 @@ impl GanTrainer {
             ],
         )?;
         let mut config = GanConfig::new();
-        if let Some(architecture) =
-            options.choice("architecture", &[("mlp", Architecture::Mlp), ("dcgan", Architecture::Dcgan)])?
-        {
+        if let Some(architecture) = options.choice("architecture", &Architecture::NAMES)? {
             config.architecture = architecture;
         }
-        if let Some(loss) = options.choice("loss", &[("bce", Loss::Bce), ("wgan-gp", Loss::WganGp)])? {
+        if let Some(loss) = options.choice("loss", &Loss::NAMES)? {
             config.loss = loss;
         }
         if let Some(seed) = options.integer("seed", 0.0, 9_007_199_254_740_991.0)? {

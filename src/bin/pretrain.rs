@@ -66,20 +66,8 @@ mod native {
                 "--hidden" => args.config.hidden_dim = number(&value)? as usize,
                 "--beta2" => args.config.beta2 = number(&value)? as f32,
                 "--r1" => args.config.r1_penalty = number(&value)? as f32,
-                "--architecture" => {
-                    args.config.architecture = match value.as_str() {
-                        "mlp" => Architecture::Mlp,
-                        "dcgan" => Architecture::Dcgan,
-                        _ => return Err(format!("--architecture: '{value}' is not mlp or dcgan")),
-                    }
-                }
-                "--loss" => {
-                    args.config.loss = match value.as_str() {
-                        "bce" => Loss::Bce,
-                        "wgan-gp" => Loss::WganGp,
-                        _ => return Err(format!("--loss: '{value}' is not bce or wgan-gp")),
-                    }
-                }
+                "--architecture" => args.config.architecture = named(&Architecture::NAMES, &flag, &value)?,
+                "--loss" => args.config.loss = named(&Loss::NAMES, &flag, &value)?,
                 "--channels" => args.config.channels = number(&value)? as usize,
                 "--critic-steps" => args.config.critic_steps = number(&value)? as usize,
                 "--out" => args.out = value,
@@ -89,6 +77,17 @@ mod native {
             }
         }
         Ok(args)
+    }
+
+    /// The value of `names` called `value`, e.g. `Architecture::NAMES`.
+    fn named<T: Copy>(names: &[(&str, T)], flag: &str, value: &str) -> Result<T, String> {
+        match names.iter().find(|(name, _)| *name == value) {
+            Some(&(_, choice)) => Ok(choice),
+            None => {
+                let known: Vec<&str> = names.iter().map(|(name, _)| *name).collect();
+                Err(format!("{flag}: '{value}' is not {}", known.join(" or ")))
+            }
+        }
     }
 
     pub fn run() -> Result<(), String> {
