@@ -56,9 +56,9 @@ build() {
   log "copying uPlot from its npm package into www/vendor"
   mkdir -p www/vendor
   cp node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css node_modules/uplot/LICENSE www/vendor/
-  log "copying the model and training source into www/source for the tutorial's excerpts"
-  mkdir -p www/source
-  cp src/model.rs src/dcgan.rs src/training.rs src/adversarial.rs www/source/
+  log "copying the Rust source into www/source for the tutorial's excerpts"
+  rm -rf www/source
+  cp -r src www/source
   log "building the release wasm into www/pkg (WebGPU and CPU) and www/pkg-cpu (CPU only)"
   wasm-pack build --release --target web --out-dir www/pkg --no-pack --features webgpu
   wasm-pack build --release --target web --out-dir www/pkg-cpu --no-pack
@@ -79,11 +79,14 @@ run_tests() {
   setup
   log "native tests"
   cargo test
+  build
   log "browser tests (headless Chromium, WebGPU through webdriver.json)"
+  # In the release profile, so they reuse every dependency the release build above compiled
+  # (a debug build of the same took 20 minutes cold); only the two test binaries are linked.
   # The runner's default 20 s covers the whole suite; SwiftShader compiles the DCGAN's
   # kernels for about a minute.
-  WASM_BINDGEN_TEST_TIMEOUT=600 wasm-pack test --headless --chrome --features webgpu
-  build
+  WASM_BINDGEN_TEST_TIMEOUT=600 wasm-pack test --release --headless --chrome --features webgpu \
+    --test web --test no_webgpu
   log "end-to-end tests (playwright-core driving /usr/bin/chromium)"
   node --test --test-concurrency=1 tests/e2e/
 }

@@ -5,6 +5,16 @@ use std::fmt;
 
 use burn::prelude::*;
 
+/// Side of an MNIST image, in pixels.
+pub const IMAGE_SIDE: usize = 28;
+/// Pixels per image: what every network reads or writes per digit.
+pub const IMAGE_PIXELS: usize = IMAGE_SIDE * IMAGE_SIDE;
+
+/// The shipped digits and their labels, relative to the repository root (the page fetches
+/// the same files relative to `www/`).
+pub const SHIPPED_IMAGES: &str = "www/data/mnist-10k-images-idx3-ubyte.gz";
+pub const SHIPPED_LABELS: &str = "www/data/mnist-10k-labels-idx1-ubyte.gz";
+
 const IMAGES_MAGIC: u32 = 0x0000_0803;
 const LABELS_MAGIC: u32 = 0x0000_0801;
 
@@ -90,11 +100,11 @@ fn body(bytes: &[u8], header_len: usize, len: usize) -> Result<&[u8], DataError>
         })
 }
 
-/// Raw pixels (0..255) as a `[batch, pixels_per_image]` tensor in [-1, 1].
-pub fn pixels_to_tensor(pixels: &[u8], pixels_per_image: usize, device: &Device) -> Tensor<2> {
+/// Raw pixels (0..255) of whole images as a `[batch, 784]` tensor in [-1, 1].
+pub fn pixels_to_tensor(pixels: &[u8], device: &Device) -> Tensor<2> {
     let values: Vec<f32> = pixels.iter().map(|&p| p as f32 / 127.5 - 1.0).collect();
-    let batch = pixels.len() / pixels_per_image;
-    Tensor::from_data(TensorData::new(values, [batch, pixels_per_image]), device)
+    let batch = pixels.len() / IMAGE_PIXELS;
+    Tensor::from_data(TensorData::new(values, [batch, IMAGE_PIXELS]), device) // [batch, 784]
 }
 
 /// Generator output in [-1, 1] back to grey bytes.

@@ -1,21 +1,20 @@
 //! WebGAN: a GAN that trains on WebGPU inside the browser.
 //!
-//! The model, training, data and weights modules are plain burn code that also runs natively;
-//! `web` holds every `#[wasm_bindgen]` export.
+//! Imports run one way, from the leaves to the boundary:
+//! `config`, `rng`, `data` → `nets`, `weights` → `train`, `inference`, `quality` → `web`
+//! (and the native commands in `src/bin`). Everything below `web` is plain burn code that
+//! also runs natively; `web` holds every `#[wasm_bindgen]` export.
 
-pub mod adam;
-pub mod adversarial;
-pub mod backprop;
-pub mod classifier;
+pub mod config;
 pub mod data;
-pub mod dcgan;
-pub mod model;
-pub mod quality;
 pub mod rng;
-pub mod training;
+
+pub mod nets;
 pub mod weights;
 
-#[cfg(target_arch = "wasm32")]
-pub mod device;
+pub mod inference;
+pub mod quality;
+pub mod train;
+
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -1,10 +1,13 @@
 //! Weights as safetensors: `generator.hidden.weight`, `discriminator.output.bias`, … in f32.
+//! A generator's file says what it holds in its `__metadata__`: the architecture, the latent
+//! size, the image shape and the format version. Files without them (those written before
+//! format 1) still load: their architecture is read from the tensor names.
 //!
 //! Reading is done with one asynchronous transaction because a synchronous readback panics on
 //! wasm with WebGPU. Loading validates the whole file before touching a module, so a bad file
 //! leaves the caller's networks as they were.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use burn::module::{ModuleMapper, ModuleVisitor, Param};
@@ -12,9 +15,12 @@ use burn::prelude::*;
 use burn::tensor::Transaction;
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 
-use crate::dcgan::ConvGenerator;
-use crate::model::{GanConfig, Generator, noise_tensor};
-use crate::rng::HostRng;
+use crate::config::{Architecture, ModelConfig, named};
+use crate::data::IMAGE_SIDE;
+use crate::nets::ImageGenerator;
+
+/// The version of the layout [`Export`] writes; files without one are older.
+pub const FORMAT_VERSION: &str = "1";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum WeightsError {
@@ -35,6 +41,10 @@ pub enum WeightsError {
     },
     /// The device failed while reading weights back.
     Readback(String),
+    /// The file's metadata says it holds another architecture than the one loading it.
+    Architecture { found: String, expected: String },
+    /// A `__metadata__` entry this version cannot use.
+    Metadata { key: String, value: String },
 }
 
 impl fmt::Display for WeightsError {
@@ -61,6 +71,13 @@ impl fmt::Display for WeightsError {
                 write!(f, "tensor '{name}' is {found}, expected F32")
             }
             Self::Readback(why) => write!(f, "could not read weights from the device: {why}"),
+            Self::Architecture { found, expected } => write!(
+                f,
+                "weights were exported from the {found} architecture; this trainer is {expected}"
+            ),
+            Self::Metadata { key, value } => {
+                write!(f, "weights metadata '{key}' is '{value}', which this version cannot read")
+            }
         }
     }
 }
@@ -85,9 +102,31 @@ pub fn param_shapes<M: Module>(prefix: &str, module: &M) -> Vec<ParamShape> {
 #[derive(Default)]
 pub struct Export {
     tensors: Vec<(String, Vec<usize>, Tensor<1>)>,
+    metadata: HashMap<String, String>,
 }
 
 impl Export {
+    /// A generator under `generator.*`, with metadata saying what it is.
+    pub fn of_generator<G: ImageGenerator>(model: &ModelConfig, generator: &G) -> Self {
+        let mut export = Self::default().add("generator", generator);
+        for (key, value) in [
+            ("format_version", FORMAT_VERSION.to_string()),
+            ("architecture", model.architecture.name().to_string()),
+            ("latent_dim", generator.latent_dim().to_string()),
+            ("image_shape", format!("{IMAGE_SIDE},{IMAGE_SIDE}")),
+        ] {
+            export.metadata.insert(key.to_string(), value);
+        }
+        export
+    }
+
+    /// The names and shapes of a trainer's two networks, G's first, without reading them back.
+    pub fn layers<G: Module, D: Module>(generator: &G, discriminator: &D) -> Vec<ParamShape> {
+        let mut layers = param_shapes("generator", generator);
+        layers.extend(param_shapes("discriminator", discriminator));
+        layers
+    }
+
     /// Adds every parameter and running statistic of `module` under `prefix`.
     pub fn add<M: Module>(mut self, prefix: &str, module: &M) -> Self {
         let mut visitor = Collector::new(prefix);
@@ -126,19 +165,45 @@ impl Export {
                     .map_err(|e| WeightsError::Corrupt(e.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let metadata = HashMap::from([("producer".to_string(), "webgan".to_string())]);
-        safetensors::tensor::serialize(views, Some(metadata))
-            .map_err(|e| WeightsError::Corrupt(e.to_string()))
+        let mut metadata = self.metadata.clone();
+        metadata.insert("producer".to_string(), "webgan".to_string());
+        let bytes = safetensors::tensor::serialize(views, Some(metadata))
+            .map_err(|e| WeightsError::Corrupt(e.to_string()))?;
+        sort_metadata(bytes)
     }
 }
 
-/// A parsed weights file: every tensor as f32 values with its shape.
+/// safetensors writes `__metadata__` in its HashMap's order, which differs from one map to
+/// the next; the same weights must give the same bytes, so the header is written again with
+/// the metadata sorted by key (and padded to 8 bytes, as safetensors pads it).
+fn sort_metadata(bytes: Vec<u8>) -> Result<Vec<u8>, WeightsError> {
+    let corrupt = |e: serde_json::Error| WeightsError::Corrupt(e.to_string());
+    let length = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize;
+    let mut header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + length]).map_err(corrupt)?;
+    if let Some(metadata) = header.get("__metadata__") {
+        let sorted: BTreeMap<String, String> = serde_json::from_value(metadata.clone()).map_err(corrupt)?;
+        header["__metadata__"] = serde_json::to_value(sorted).map_err(corrupt)?;
+    }
+    let mut text = serde_json::to_string(&header).map_err(corrupt)?;
+    text.extend(std::iter::repeat_n(' ', (8 - text.len() % 8) % 8));
+    let mut out = Vec::with_capacity(8 + text.len() + bytes.len() - 8 - length);
+    out.extend_from_slice(&(text.len() as u64).to_le_bytes());
+    out.extend_from_slice(text.as_bytes());
+    out.extend_from_slice(&bytes[8 + length..]);
+    Ok(out)
+}
+
+/// A parsed weights file: every tensor as f32 values with its shape, and the metadata.
 pub struct WeightsFile {
     tensors: HashMap<String, (Vec<usize>, Vec<f32>)>,
+    metadata: HashMap<String, String>,
 }
 
 impl WeightsFile {
     pub fn parse(bytes: &[u8]) -> Result<Self, WeightsError> {
+        let (_, header) =
+            SafeTensors::read_metadata(bytes).map_err(|e| WeightsError::Corrupt(e.to_string()))?;
+        let metadata = header.metadata().clone().unwrap_or_default();
         let file =
             SafeTensors::deserialize(bytes).map_err(|e| WeightsError::Corrupt(e.to_string()))?;
         let mut tensors = HashMap::new();
@@ -156,7 +221,29 @@ impl WeightsFile {
                 .collect();
             tensors.insert(name, (view.shape().to_vec(), values));
         }
-        Ok(Self { tensors })
+        if let Some(version) = metadata.get("format_version").filter(|v| *v != FORMAT_VERSION) {
+            return Err(WeightsError::Metadata {
+                key: "format_version".into(),
+                value: version.clone(),
+            });
+        }
+        Ok(Self { tensors, metadata })
+    }
+
+    /// The architecture the file's metadata names; `None` in files written before format 1.
+    pub fn architecture(&self) -> Result<Option<Architecture>, WeightsError> {
+        let Some(name) = self.metadata.get("architecture") else {
+            return Ok(None);
+        };
+        named(&Architecture::NAMES, name).map(Some).map_err(|_| WeightsError::Metadata {
+            key: "architecture".into(),
+            value: name.clone(),
+        })
+    }
+
+    /// The shape of tensor `name`, if the file has it.
+    pub fn shape(&self, name: &str) -> Option<&[usize]> {
+        self.tensors.get(name).map(|(shape, _)| &shape[..])
     }
 
     /// Checks that the file holds exactly `expected`, ignoring names that start with one of
@@ -273,92 +360,33 @@ impl ModuleMapper for Loader<'_> {
 /// the file validated against them first, so on error the caller keeps its networks.
 pub fn load_networks<G: Module, D: Module>(
     bytes: &[u8],
+    architecture: Architecture,
     generator: &G,
     discriminator: &D,
 ) -> Result<(G, D), WeightsError> {
     let file = WeightsFile::parse(bytes)?;
-    let mut expected = param_shapes("generator", generator);
-    expected.extend(param_shapes("discriminator", discriminator));
-    file.check(&expected, &[])?;
+    if let Some(found) = file.architecture()?.filter(|&found| found != architecture) {
+        return Err(WeightsError::Architecture {
+            found: found.name().into(),
+            expected: architecture.name().into(),
+        });
+    }
+    file.check(&Export::layers(generator, discriminator), &[])?;
     Ok((
         file.apply("generator", generator.clone()),
         file.apply("discriminator", discriminator.clone()),
     ))
 }
 
-/// A pretrained generator of either architecture.
-pub enum LoadedGenerator {
-    Mlp(Generator),
-    Dcgan(ConvGenerator),
-}
-
-impl LoadedGenerator {
-    pub fn latent_dim(&self) -> usize {
-        match self {
-            Self::Mlp(g) => g.latent_dim(),
-            Self::Dcgan(g) => g.latent_dim(),
-        }
-    }
-
-    /// Images for host noise (`n × latent` values), in [-1, 1]. // [n, 784]
-    pub fn generate(&self, noise: Vec<f32>, device: &Device) -> Tensor<2> {
-        let noise = noise_tensor(noise, self.latent_dim(), device); // [n, latent]
-        match self {
-            Self::Mlp(g) => g.forward(noise),
-            Self::Dcgan(g) => g.forward(noise),
-        }
-    }
-}
-
-/// An inference-only generator from a file holding `generator.*` tensors (a full trainer
-/// export works too: its discriminator is ignored). The architecture and layer widths are
-/// read from the file: a DCGAN has `generator.project.*`, the MLP `generator.hidden.*`.
-pub fn load_generator(bytes: &[u8], device: &Device) -> Result<LoadedGenerator, WeightsError> {
-    let file = WeightsFile::parse(bytes)?;
-    let defaults = GanConfig::new();
-    // Placeholder values, all overwritten by the file below.
-    let mut rng = HostRng::new(0);
-    if let Some((shape, _)) = file.tensors.get("generator.project.weight") {
-        let config = match shape[..] {
-            [latent, width] if width % (2 * 49) == 0 => defaults.with_latent_dim(latent).with_channels(width / 98),
-            _ => {
-                return Err(WeightsError::Shape {
-                    name: "generator.project.weight".into(),
-                    expected: vec![defaults.latent_dim, 2 * defaults.channels * 49],
-                    found: shape.clone(),
-                });
-            }
-        };
-        let generator = config.init_conv_generator(&mut rng, device);
-        file.check(&param_shapes("generator", &generator), &["discriminator"])?;
-        return Ok(LoadedGenerator::Dcgan(file.apply("generator", generator)));
-    }
-    let name = "generator.hidden.weight";
-    let config = match file.tensors.get(name) {
-        Some((shape, _)) if shape.len() == 2 => defaults.with_latent_dim(shape[0]).with_hidden_dim(shape[1]),
-        Some((shape, _)) => {
-            return Err(WeightsError::Shape {
-                name: name.into(),
-                expected: vec![defaults.latent_dim, defaults.hidden_dim],
-                found: shape.clone(),
-            });
-        }
-        None => return Err(WeightsError::Missing(name.into())),
-    };
-    let generator = config.init_generator(&mut rng, device);
-    file.check(&param_shapes("generator", &generator), &["discriminator"])?;
-    Ok(LoadedGenerator::Mlp(file.apply("generator", generator)))
-}
-
 // Native only: the tests block on futures with pollster.
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::nets::mlp::{self, MlpDiscriminator, MlpGenerator};
+    use crate::rng::HostRng;
 
-    fn networks(seed: u64) -> (Generator, crate::model::Discriminator) {
-        GanConfig::new()
-            .with_seed(seed)
-            .init(&mut HostRng::new(seed), &Device::flex())
+    fn networks(seed: u64) -> (MlpGenerator, MlpDiscriminator) {
+        mlp::init(&ModelConfig::new(), &mut HostRng::new(seed), &Device::flex())
     }
 
     fn export(seed: u64) -> Vec<u8> {
@@ -397,41 +425,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(again, bytes);
-    }
-
-    #[test]
-    fn generator_loads_alone_and_ignores_the_discriminator() {
-        let device = Device::flex();
-        let generator = load_generator(&export(3), &device).unwrap();
-        assert_eq!(generator.latent_dim(), 100);
-        assert!(matches!(
-            load_generator(b"nope", &device),
-            Err(WeightsError::Corrupt(_))
-        ));
-    }
-
-    /// A trained DCGAN generator, batch-norm running statistics included, survives export and
-    /// inference-only loading: the same noise gives the same digits.
-    #[test]
-    fn dcgan_generator_round_trips() {
-        use crate::model::Architecture;
-        use crate::training::trainer;
-        let device = Device::flex();
-        let config = GanConfig::new().with_architecture(Architecture::Dcgan).with_channels(4).with_batch_size(8);
-        let mut trainer = trainer(config, &device);
-        for salt in 0..3u8 {
-            let pixels: Vec<u8> = (0..8 * 784).map(|i| (i as u8).wrapping_mul(salt + 7)).collect();
-            trainer.step(crate::data::pixels_to_tensor(&pixels, 784, &device));
-        }
-        let bytes = pollster::block_on(trainer.export_generator().to_bytes()).unwrap();
-        let loaded = load_generator(&bytes, &device).unwrap();
-        assert!(matches!(loaded, LoadedGenerator::Dcgan(_)));
-        let noise = HostRng::new(9).normal(5 * 100);
-        let read = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().unwrap();
-        let expected = read(trainer.generate(noise.clone()));
-        assert_eq!(read(loaded.generate(noise, &device)), expected);
-        // A trainer's own export loads back too; a file cut short does not.
-        assert!(load_generator(&bytes[..bytes.len() / 2], &device).is_err());
     }
 
     #[test]

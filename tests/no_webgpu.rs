@@ -8,7 +8,7 @@ use common::*;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
-use webgan::web::{GanTrainer, PretrainedGenerator};
+use webgan::web::{GanTrainer, Generator};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -31,7 +31,7 @@ async fn webgpu_requested_without_webgpu_is_an_error_and_auto_falls_back() {
     assert!(text.contains("Use backend \"cpu\" or \"auto\""), "{text}");
 
     let bytes = js_sys::Uint8Array::new_with_length(0);
-    let error = PretrainedGenerator::load(bytes.into(), options(&[("backend", "webgpu".into())]))
+    let error = Generator::load(bytes.into(), options(&[("backend", "webgpu".into())]))
         .await
         .err()
         .expect("webgpu was granted without navigator.gpu");
@@ -39,6 +39,7 @@ async fn webgpu_requested_without_webgpu_is_an_error_and_auto_falls_back() {
 
     let error = webgan::web::probe_webgpu().await.err().expect("an adapter without navigator.gpu");
     assert!(message(error.into()).contains("navigator.gpu is missing"));
+    assert_eq!(webgan::web::preferred_backend().await, "cpu");
 
     // The module still works, on the CPU.
     let trainer = create(&[("batchSize", 8.into())]).await;

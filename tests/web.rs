@@ -8,14 +8,14 @@ use js_sys::{Float32Array, Uint8Array};
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
-use webgan::web::{GanTrainer, PretrainedGenerator};
+use webgan::web::{GanTrainer, Generator};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 async fn trains_on_webgpu() {
     // No skip: a missing adapter fails here with the reason.
-    let gpu = webgan::device::webgpu()
+    let gpu = webgan::web::backend::webgpu()
         .await
         .unwrap_or_else(|why| panic!("no WebGPU adapter: {why}"));
     web_sys::console::log_1(&format!("WebGPU adapter: {}", gpu.adapter.name).into());
@@ -70,9 +70,17 @@ async fn train_steps_reads_only_the_last_step() {
 #[wasm_bindgen_test]
 async fn auto_prefers_cpu_over_a_software_adapter() {
     let trainer = create(&[]).await;
-    match webgan::device::webgpu().await {
-        Ok(gpu) if gpu.adapter.software => assert_eq!(trainer.backend(), "cpu"),
-        Ok(_) => assert!(["cpu", "webgpu"].contains(&trainer.backend().as_str())),
+    // The worker asks preferredBackend() which build to fetch: the same rule, in one place.
+    let preferred = webgan::web::preferred_backend().await;
+    match webgan::web::backend::webgpu().await {
+        Ok(gpu) if gpu.adapter.software => {
+            assert_eq!(trainer.backend(), "cpu");
+            assert_eq!(preferred, "cpu");
+        }
+        Ok(_) => {
+            assert!(["cpu", "webgpu"].contains(&trainer.backend().as_str()));
+            assert_eq!(preferred, "webgpu");
+        }
         Err(why) => panic!("no WebGPU adapter: {why}"),
     }
     assert_sane(&step(&trainer, batches(1, 64, 0)).await, 1.0);
@@ -85,7 +93,7 @@ async fn probe_describes_the_webgpu_adapter() {
     let probe = webgan::web::probe_webgpu()
         .await
         .unwrap_or_else(|e| panic!("no WebGPU adapter: {}", message(e.into())));
-    let gpu = webgan::device::webgpu().await.expect("a WebGPU adapter");
+    let gpu = webgan::web::backend::webgpu().await.expect("a WebGPU adapter");
     let field = |key: &str| js_sys::Reflect::get(&probe, &key.into()).unwrap();
     assert_eq!(field("adapter").as_string(), Some(gpu.adapter.name));
     assert_eq!(field("software").as_bool(), Some(gpu.adapter.software));
@@ -166,7 +174,8 @@ async fn bad_options_are_errors() {
         (vec![("learningRate", f64::NAN.into())], "option learningRate is NaN"),
         (vec![("beta1", 1.into())], "option beta1 is 1, expected a number in [0, 1)"),
         (vec![("seed", (-3).into())], "option seed is -3"),
-        (vec![("weights", "abc".into())], "option weights must be a Uint8Array, got string"),
+        (vec![("weights", "abc".into())], "option weights is \"abc\", expected a Uint8Array"),
+        (vec![("weights", js_sys::Array::new().into())], "option weights is Array, expected a Uint8Array"),
         (vec![("architecture", "resnet".into())], "option architecture is \"resnet\", expected \"mlp\" or \"dcgan\""),
         (vec![("loss", "hinge".into())], "option loss is \"hinge\", expected \"bce\" or \"wgan-gp\""),
         (vec![("dropout", 1.into())], "option dropout is 1, expected a number in [0, 0.9]"),
@@ -176,8 +185,13 @@ async fn bad_options_are_errors() {
         (vec![("loss", "wgan-gp".into()), ("r1Penalty", 5.into())], "r1Penalty applies to the BCE loss"),
         (vec![("architecture", "dcgan".into()), ("dropout", 0.3.into())], "dropout applies to the MLP"),
         (vec![("loss", "wgan-gp".into()), ("averageDecay", 0.9.into())], "averageDecay applies to the MLP"),
-        // An MLP export does not fit a DCGAN trainer.
-        (vec![("architecture", "dcgan".into()), ("weights", Uint8Array::from(&mlp[..]).into())], "generator."),
+        // An MLP export does not fit a DCGAN trainer: its metadata says so.
+        (
+            vec![("architecture", "dcgan".into()), ("weights", Uint8Array::from(&mlp[..]).into())],
+            "GanTrainer.create: weights were exported from the mlp architecture; this trainer is dcgan",
+        ),
+        (vec![("seed", 2.5.into())], "option seed is 2.5, expected a whole number"),
+        (vec![("criticSteps", "5".into())], "option criticSteps is \"5\", expected a whole number"),
     ];
     for (pairs, expected) in cases {
         let error = GanTrainer::create(options(&pairs)).await.err();
@@ -186,7 +200,7 @@ async fn bad_options_are_errors() {
     }
     let error = GanTrainer::create("cpu".into()).await.err().expect("a string was accepted");
     assert!(message(error.into()).contains("options must be an object, got string"));
-    let error = PretrainedGenerator::load(Uint8Array::new_with_length(8).into(), options(&[("seed", 1.into())]))
+    let error = Generator::load(Uint8Array::new_with_length(8).into(), options(&[("seed", 1.into())]))
         .await
         .err()
         .expect("unknown option accepted");
@@ -277,7 +291,7 @@ async fn bad_weights_are_errors_and_leave_everything_usable() {
     assert!(message(error.into()).contains("weights hold tensor 'generator.stray'"));
     // The inference path reports the same problems.
     for (bytes, expected) in &cases[..4] {
-        let error = PretrainedGenerator::load(Uint8Array::from(&bytes[..]).into(), options(&[("backend", "cpu".into())]))
+        let error = Generator::load(Uint8Array::from(&bytes[..]).into(), options(&[("backend", "cpu".into())]))
             .await
             .err()
             .expect("bad weights were accepted");
@@ -303,7 +317,7 @@ async fn save_then_load_round_trips() {
 
     let expected = generate(&trainer, noise(8, 5.0)).await;
     assert_eq!(generate(&resumed, noise(8, 5.0)).await, expected);
-    let generator = PretrainedGenerator::load(weights.into(), options(&[("backend", "cpu".into())]))
+    let generator = Generator::load(weights.into(), options(&[("backend", "cpu".into())]))
         .await
         .map_err(|e| message(e.into()))
         .unwrap();
@@ -454,7 +468,7 @@ async fn every_architecture_and_loss_trains() {
         ])
         .await;
         assert_eq!(generate(&resumed, noise(2, 1.0)).await, after);
-        let generator = PretrainedGenerator::load(Uint8Array::from(&bytes[..]).into(), options(&[("backend", "cpu".into())]))
+        let generator = Generator::load(Uint8Array::from(&bytes[..]).into(), options(&[("backend", "cpu".into())]))
             .await
             .unwrap_or_else(|e| panic!("{architecture}/{loss}: {}", message(e.into())));
         let images = Uint8Array::new(&resolve(generator.generate(noise(2, 1.0).into())).await).to_vec();
@@ -473,7 +487,7 @@ async fn judge_scores_generated_digits() {
     assert!(field(&reference, "score") > 9.0, "reference {reference:?}");
 
     let weights = include_bytes!("../www/weights/generator.safetensors");
-    let generator = PretrainedGenerator::load(Uint8Array::from(&weights[..]).into(), options(&[("backend", "cpu".into())]))
+    let generator = Generator::load(Uint8Array::from(&weights[..]).into(), options(&[("backend", "cpu".into())]))
         .await
         .unwrap_or_else(|e| panic!("{}", message(e.into())));
     let normal = Float32Array::from(&webgan::rng::HostRng::new(5).normal(1_000 * 100)[..]);
@@ -531,5 +545,40 @@ async fn discriminator_and_generator_step_separately() {
         assert!(message.contains("discriminate: images holds 100 bytes, expected n × 784 with n ≥ 1"), "{message}");
         let message = reject(trainer.train_discriminator(batches(1, 3, 0).into())).await;
         assert!(message.contains("train_discriminator:"), "{message}");
+    }
+}
+
+/// layers() lists both networks' tensors, G's first, with the shapes and counts the export
+/// holds, without reading anything back; the export names its architecture in its metadata.
+#[wasm_bindgen_test]
+async fn layers_match_the_export_and_the_metadata() {
+    for architecture in ["mlp", "dcgan"] {
+        let trainer = create(&[("backend", "cpu".into()), ("architecture", architecture.into())]).await;
+        let layers: Vec<(String, Vec<usize>, f64)> = trainer
+            .layers()
+            .iter()
+            .map(|layer| {
+                let get = |key: &str| js_sys::Reflect::get(&layer, &key.into()).unwrap();
+                let shape = js_sys::Array::from(&get("shape")).iter().map(|d| d.as_f64().unwrap() as usize).collect();
+                (get("name").as_string().unwrap(), shape, get("count").as_f64().unwrap())
+            })
+            .collect();
+        let first_d = layers.iter().position(|(name, _, _)| name.starts_with("discriminator.")).unwrap();
+        assert!(first_d > 0 && layers[..first_d].iter().all(|(name, _, _)| name.starts_with("generator.")));
+        assert!(layers[first_d..].iter().all(|(name, _, _)| name.starts_with("discriminator.")));
+
+        let bytes = export(&trainer).await;
+        let file = SafeTensors::deserialize(&bytes).unwrap();
+        assert_eq!(file.len(), layers.len(), "{architecture}");
+        for (name, shape, count) in &layers {
+            let tensor = file.tensor(name).unwrap_or_else(|_| panic!("{name} is not in the export"));
+            assert_eq!(tensor.shape(), &shape[..], "{name}");
+            assert_eq!(*count, shape.iter().product::<usize>() as f64, "{name}");
+        }
+        let (_, header) = SafeTensors::read_metadata(&bytes).unwrap();
+        let metadata = header.metadata().clone().unwrap();
+        assert_eq!(metadata["architecture"], architecture);
+        assert_eq!(metadata["latent_dim"], "100");
+        assert_eq!(metadata["image_shape"], "28,28");
     }
 }

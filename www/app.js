@@ -1,17 +1,19 @@
 // The page's main thread: it renders and handles input, and nothing else. Training and
-// generation run in worker.js; the two talk in small typed messages.
+// generation run in worker.js, where the page is one session (session.js) among any others.
 import { drawDigits } from './digits_canvas.js';
 import { PRESETS } from './presets.js';
+import {
+  DATA_URL, DEFAULT_STEPS_PER_FRAME, GENERATOR_URL, GRID, GRID_EVERY, QUALITY_EVERY, QUALITY_SAMPLES,
+  clampStepsPerFrame,
+} from './protocol.js';
 import { qualityPanel } from './quality_panel.js';
+import { onWorkerError, openSession } from './session.js';
+import { TrainingLoop } from './training_loop.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-const DEFAULT_DATA = 'data/mnist-10k-images-idx3-ubyte.gz';
-const DEFAULT_WEIGHTS = 'weights/generator.safetensors';
-const GRID_EVERY = 20;
-// The quality panel scores this many fresh samples every QUALITY_EVERY steps.
-const QUALITY_SAMPLES = 500;
-const QUALITY_EVERY = 500;
+// Generate mode judges more samples at once: nothing else is running.
+const GENERATE_QUALITY_SAMPLES = 1000;
 
 /** State the end-to-end tests read. */
 const state = (window.webgan = {
@@ -46,11 +48,17 @@ const recordQuality = (show) => (result) => {
   show(result);
 };
 
-const describeBackend = (backend, adapter) =>
-  backend === 'webgpu' ? `WebGPU — ${adapter}` : 'CPU (WebAssembly)';
+/** Keeps and shows the backend that a `ready` or `generator-ready` reply names. */
+function showBackend(element, { backend, adapter }) {
+  state.backend = backend;
+  state.adapter = adapter;
+  element.textContent = backend === 'webgpu' ? `WebGPU — ${adapter}` : 'CPU (WebAssembly)';
+}
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-worker.addEventListener('error', (event) => showError(`The worker failed: ${event.message}`));
+// The page's session; each mode sets what handles the replies.
+let receive = () => {};
+const session = openSession((message) => receive(message));
+onWorkerError((event) => showError(`The worker failed: ${event.message}`));
 
 if (state.mode === 'generate') startGenerateMode(); else startTrainMode();
 
@@ -58,7 +66,7 @@ function startGenerateMode() {
   $('generate-view').hidden = false;
   const showQuality = recordQuality(qualityPanel($('gen-quality')));
   $('link-generate').setAttribute('aria-current', 'page');
-  const weights = params.get('weights') ?? DEFAULT_WEIGHTS;
+  const weights = params.get('weights') ?? GENERATOR_URL;
   $('gen-weights').textContent = weights;
   // Another generator is another page load: the worker then holds only the one shown.
   const choice = $('gen-choice');
@@ -71,14 +79,12 @@ function startGenerateMode() {
   const button = $('new-samples');
   const request = () => {
     button.disabled = true;
-    worker.postMessage({ type: 'samples', n: 64, seed: Math.floor(Math.random() * 2 ** 31) });
+    session.send({ type: 'samples', n: GRID, seed: Math.floor(Math.random() * 2 ** 31) });
   };
-  worker.onmessage = ({ data: message }) => {
+  receive = (message) => {
     switch (message.type) {
       case 'generator-ready':
-        state.backend = message.backend;
-        state.adapter = message.adapter;
-        $('gen-backend').textContent = describeBackend(message.backend, message.adapter);
+        showBackend($('gen-backend'), message);
         request();
         break;
       case 'samples':
@@ -86,7 +92,7 @@ function startGenerateMode() {
         state.grids += 1;
         state.firstGridMs ??= performance.now() - state.loadedAt;
         button.disabled = false;
-        if (!state.quality) worker.postMessage({ type: 'quality', n: 1000 });
+        if (!state.quality) session.send({ type: 'quality', n: GENERATE_QUALITY_SAMPLES });
         break;
       case 'quality':
         if (message.result) showQuality(message.result);
@@ -98,7 +104,7 @@ function startGenerateMode() {
     }
   };
   button.addEventListener('click', request);
-  worker.postMessage({ type: 'generator-init', url: weights, backend: params.get('backend') ?? 'auto' });
+  session.send({ type: 'generator-init', url: weights, backend: params.get('backend') ?? 'auto' });
 }
 
 async function startTrainMode() {
@@ -136,8 +142,8 @@ async function startTrainMode() {
   charts.clear({ probabilities: $('loss').value === 'bce' });
   preset.addEventListener('change', () => applyPreset(preset.value));
   $('backend-choice').value = params.get('backend') ?? 'auto';
-  $('steps-per-frame').value = params.get('steps') ?? 5;
-  $('data-url').value = params.get('data') ?? DEFAULT_DATA;
+  $('steps-per-frame').value = params.get('steps') ?? DEFAULT_STEPS_PER_FRAME;
+  $('data-url').value = params.get('data') ?? DATA_URL;
 
   const options = () => ({
     ...presetSettings,
@@ -150,59 +156,41 @@ async function startTrainMode() {
     r1Penalty: $('loss').value === 'bce' ? Number($('r1').value) : 0,
     seed: Number(params.get('seed') ?? 42),
   });
-  const stepsPerFrame = () => Math.max(1, Math.min(200, Math.floor(Number($('steps-per-frame').value)) || 1));
-
-  let ready = false;
-  let inFlight = false;
-  let lastGridStep = 0;
   const rate = { steps: 0, since: performance.now(), value: 0 };
 
-  const setPlaying = (playing) => {
-    state.playing = playing;
-    $('start').disabled = playing;
-    $('pause').disabled = !playing;
-  };
+  const loop = new TrainingLoop(session.send, {
+    stepsPerFrame: () => clampStepsPerFrame($('steps-per-frame').value, 1),
+    onPlaying: (playing) => {
+      state.playing = playing;
+      $('start').disabled = playing;
+      $('pause').disabled = !playing;
+    },
+  });
   // Training starts by itself, unless the reader asked for less motion or the URL says no.
   const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
-  setPlaying(params.get('autoplay') !== '0' && !reducedMotion);
-
-  const request = (steps) => {
-    inFlight = true;
-    const grid = state.step + steps - lastGridStep >= GRID_EVERY;
-    worker.postMessage({ type: 'train', steps, grid });
-  };
-
-  // One request per animation frame at most, and never while the previous one is running.
-  const frame = () => {
-    requestAnimationFrame(frame);
-    if (state.playing && ready && !inFlight) request(stepsPerFrame());
-  };
-  requestAnimationFrame(frame);
+  loop.setPlaying(params.get('autoplay') !== '0' && !reducedMotion);
 
   const reset = () => {
-    ready = false;
+    loop.reset();
     state.step = 0;
-    lastGridStep = 0;
     lastQualityStep = 0;
     charts.clear({ probabilities: $('loss').value === 'bce' });
     $('step-count').textContent = '0';
     $('backend').textContent = 'starting…';
-    worker.postMessage({ type: 'reset', options: options() });
+    session.send({ type: 'reset', options: options() });
   };
 
   const loadData = (source) => {
     $('data-status').textContent = 'downloading…';
     $('data-progress').value = 0;
-    worker.postMessage({ type: 'load-data', source });
+    session.send({ type: 'load-data', source });
   };
 
-  worker.onmessage = ({ data: message }) => {
+  receive = (message) => {
+    loop.receive(message);
     switch (message.type) {
       case 'ready':
-        ready = true;
-        state.backend = message.backend;
-        state.adapter = message.adapter;
-        $('backend').textContent = describeBackend(message.backend, message.adapter);
+        showBackend($('backend'), message);
         break;
       case 'progress': {
         const { bytes, size, count, total } = message;
@@ -219,13 +207,12 @@ async function startTrainMode() {
         $('data-url').focus();
         break;
       case 'trained':
-        inFlight = false;
-        if (!ready) break; // a reply from the trainer a reset replaced
+        if (!loop.ready) break; // a reply from the trainer a reset replaced
         if (!message.stats) {
           $('rate').textContent = message.reason;
           break;
         }
-        state.step = message.stats.step;
+        state.step = loop.step;
         state.firstStepMs ??= performance.now() - state.loadedAt;
         $('step-count').textContent = state.step.toLocaleString();
         $('epoch').textContent = message.complete ? message.epoch : `${message.epoch} (data still arriving)`;
@@ -235,7 +222,7 @@ async function startTrainMode() {
         if (state.step - lastQualityStep >= QUALITY_EVERY && !qualityInFlight) {
           qualityInFlight = true;
           lastQualityStep = state.step;
-          worker.postMessage({ type: 'quality', n: QUALITY_SAMPLES });
+          session.send({ type: 'quality', n: QUALITY_SAMPLES });
         }
         rate.steps += message.steps;
         if (performance.now() - rate.since > 1000) {
@@ -250,28 +237,23 @@ async function startTrainMode() {
         if (message.result) showQuality({ ...message.result, step: lastQualityStep });
         break;
       case 'grid':
-        lastGridStep = state.step;
         state.grids += 1;
         drawDigits($('grid'), message.pixels);
         break;
       case 'error':
-        if (message.about === 'train') inFlight = false;
         if (message.about === 'quality') qualityInFlight = false;
         if (message.about === 'train-init' || message.about === 'reset') {
           $('backend').textContent = 'unavailable';
-          setPlaying(false);
+          loop.setPlaying(false);
         }
         showError(message.message);
         break;
     }
   };
 
-  $('start').addEventListener('click', () => setPlaying(true));
-  $('pause').addEventListener('click', () => setPlaying(false));
-  $('step-once').addEventListener('click', () => {
-    setPlaying(false);
-    if (ready && !inFlight) request(1);
-  });
+  $('start').addEventListener('click', () => loop.setPlaying(true));
+  $('pause').addEventListener('click', () => loop.setPlaying(false));
+  $('step-once').addEventListener('click', () => loop.stepOnce());
   $('reset').addEventListener('click', reset);
   $('data-form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -282,5 +264,5 @@ async function startTrainMode() {
     if (file) loadData(file);
   });
 
-  worker.postMessage({ type: 'train-init', options: options(), source: $('data-url').value });
+  session.send({ type: 'train-init', options: options(), source: $('data-url').value });
 }

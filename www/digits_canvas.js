@@ -1,8 +1,8 @@
 // Draws 28×28 grey digits into a canvas as a square grid.
-const SIDE = 28;
+import { PIXELS, SIDE } from './protocol.js';
 
 export function drawDigits(canvas, pixels, columns = 8) {
-  const count = Math.floor(pixels.length / (SIDE * SIDE));
+  const count = Math.floor(pixels.length / PIXELS);
   const rows = Math.ceil(count / columns);
   const image = new ImageData(columns * SIDE, rows * SIDE);
   for (let n = 0; n < count; n++) {
@@ -10,7 +10,7 @@ export function drawDigits(canvas, pixels, columns = 8) {
     const y0 = Math.floor(n / columns) * SIDE;
     for (let y = 0; y < SIDE; y++) {
       for (let x = 0; x < SIDE; x++) {
-        const value = pixels[n * SIDE * SIDE + y * SIDE + x];
+        const value = pixels[n * PIXELS + y * SIDE + x];
         const at = ((y0 + y) * columns * SIDE + x0 + x) * 4;
         image.data[at] = image.data[at + 1] = image.data[at + 2] = value;
         image.data[at + 3] = 255;

@@ -1,9 +1,9 @@
 // Streams an IDX images file (gzipped or not) from a URL or a local File into a growing set
-// of 28×28 digits, and deals shuffled batches from whatever has arrived so far.
+// of 28×28 digits, and deals shuffled batches from whatever has arrived so far: to any number
+// of readers, each in an order of its own.
+import { PIXELS, SIDE } from './protocol.js';
 
 const IMAGES_MAGIC = 0x00000803;
-const SIDE = 28;
-export const PIXELS = SIDE * SIDE;
 
 /** A problem with the dataset, worded for the page. */
 export class DatasetError extends Error {}
@@ -54,10 +54,8 @@ export class MnistStream {
   /** Images the file's header promises. */
   total = 0;
   done = false;
-  /** Completed passes over the whole set. */
-  epoch = 0;
-  #order = [];
-  #cursor = 0;
+  /** The reader behind `batches` and `epoch`, for a stream with one reader. */
+  #reader = this.reader();
 
   /**
    * Downloads and parses `source`, growing `pixels` as images arrive. `onProgress` gets
@@ -113,11 +111,34 @@ export class MnistStream {
       throw new DatasetError(`not an IDX images file: magic number ${hex}, expected 0x00000803`);
     }
     const [total, rows, cols] = [view.getUint32(4), view.getUint32(8), view.getUint32(12)];
-    if (rows !== SIDE || cols !== SIDE) throw new DatasetError(`the images are ${rows}×${cols}, expected 28×28`);
+    if (rows !== SIDE || cols !== SIDE) throw new DatasetError(`the images are ${rows}×${cols}, expected ${SIDE}×${SIDE}`);
     if (total === 0) throw new DatasetError('the file holds no images');
     this.total = total;
     this.pixels = new Uint8Array(total * PIXELS);
   }
+
+  /** A new reader of this stream, with its own order and epoch count. */
+  reader() { return new StreamReader(this); }
+
+  /** `reader().batches` of this stream's own reader. */
+  batches(n, size, random) { return this.#reader.batches(n, size, random); }
+
+  /** Completed passes of this stream's own reader. */
+  get epoch() { return this.#reader.epoch; }
+}
+
+/** One reader's way through a stream that others may read too, while it is still arriving. */
+export class StreamReader {
+  /** Completed passes over the whole set. */
+  epoch = 0;
+  #order = [];
+  #cursor = 0;
+
+  constructor(stream) { this.stream = stream; }
+
+  get count() { return this.stream.count; }
+
+  get done() { return this.stream.done; }
 
   /**
    * `n` batches of `size` images, concatenated. While the file is still arriving, images are
@@ -126,9 +147,10 @@ export class MnistStream {
    */
   batches(n, size, random) {
     const out = new Uint8Array(n * size * PIXELS);
+    const { pixels } = this.stream;
     for (let i = 0; i < n * size; i++) {
       const index = this.#next(random);
-      out.set(this.pixels.subarray(index * PIXELS, (index + 1) * PIXELS), i * PIXELS);
+      out.set(pixels.subarray(index * PIXELS, (index + 1) * PIXELS), i * PIXELS);
     }
     return out;
   }

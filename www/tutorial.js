@@ -1,13 +1,12 @@
 // The tutorial's live widgets. Each has its own session on the worker that <webgan-demo>
-// elements share, so the whole page runs one wasm module.
-import { openSession } from './webgan-demo.js';
+// elements share, so the whole page runs one wasm module and downloads the digits once.
 import { drawDigits } from './digits_canvas.js';
 import { PRESETS } from './presets.js';
+import { DATA_URL as DATA, PIXELS, QUALITY_EVERY, QUALITY_SAMPLES } from './protocol.js';
 import { qualityPanel } from './quality_panel.js';
+import { openSession } from './session.js';
 
 const $ = (id) => document.getElementById(id);
-const DATA = 'data/mnist-10k-images-idx3-ubyte.gz';
-const PIXELS = 784;
 const params = new URLSearchParams(location.search);
 const BACKEND = params.get('backend') ?? 'cpu';
 
@@ -128,7 +127,6 @@ const options = (presetId, extra = {}) => ({
 {
   const status = $('unstable-status');
   const panel = qualityPanel($('unstable-quality'));
-  const QUALITY_EVERY = 500;
   let preset = null;
   let running = false;
   let step = 0;
@@ -138,7 +136,7 @@ const options = (presetId, extra = {}) => ({
       if (!m.stats) return setTimeout(train, 100);
       step = m.stats.step;
       status.textContent = `${preset.name}: step ${step.toLocaleString('en')}`;
-      if (step % QUALITY_EVERY === 0) session.send({ type: 'quality', n: 500 });
+      if (step % QUALITY_EVERY === 0) session.send({ type: 'quality', n: QUALITY_SAMPLES });
       else train();
     } else if (m.type === 'quality') {
       if (m.result) {

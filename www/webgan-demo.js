@@ -10,34 +10,12 @@
 // "error" (detail: { message }). Every element on a page shares one worker and one wasm module.
 import { drawDigits } from './digits_canvas.js';
 import { PRESETS } from './presets.js';
+import { DATA_URL, DEFAULT_STEPS_PER_FRAME, GENERATOR_URL, GRID, clampStepsPerFrame } from './protocol.js';
+import { openSession } from './session.js';
+import { TrainingLoop } from './training_loop.js';
 
+// Relative data and weights URLs are read next to this file, wherever the page is.
 const BASE = new URL('.', import.meta.url);
-const GRID_EVERY = 20;
-
-/** The one worker every element talks to; replies are routed by session id. */
-let shared = null;
-const elements = new Map();
-function worker() {
-  if (!shared) {
-    shared = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-    shared.addEventListener('message', ({ data }) => elements.get(data.session)?.receive(data));
-  }
-  return shared;
-}
-let nextId = 0;
-
-/**
- * A session of its own on the shared worker, for widgets that are not <webgan-demo> (the
- * tutorial's): `send` posts a message, `onMessage` receives the replies.
- */
-export function openSession(onMessage) {
-  const id = `widget-${nextId++}`;
-  elements.set(id, { receive: onMessage });
-  return {
-    send: (message) => worker().postMessage({ session: id, ...message }),
-    close: () => { worker().postMessage({ session: id, type: 'close' }); elements.delete(id); },
-  };
-}
 
 const STYLE = `
   :host { display: block; font: 14px/1.4 system-ui, sans-serif; color: #1f2328; max-width: 100%; }
@@ -59,12 +37,7 @@ export class WebganDemo extends HTMLElement {
 
   constructor() {
     super();
-    this.session = `demo-${nextId++}`;
-    this.playing = false;
-    this.inFlight = false;
-    this.ready = false;
-    this.step = 0;
-    this.lastGridStep = 0;
+    this.loop = null;
     this.classifying = false;
     this.classifiedAt = -Infinity;
     const root = this.attachShadow({ mode: 'open' });
@@ -88,14 +61,13 @@ export class WebganDemo extends HTMLElement {
   get mode() { return this.getAttribute('mode') === 'generate' ? 'generate' : 'train'; }
 
   get stepsPerFrame() {
-    const n = Math.floor(Number(this.getAttribute('steps-per-frame') ?? 5));
-    return Number.isFinite(n) ? Math.max(1, Math.min(200, n)) : 5;
+    return clampStepsPerFrame(this.getAttribute('steps-per-frame') ?? DEFAULT_STEPS_PER_FRAME, DEFAULT_STEPS_PER_FRAME);
   }
 
   connectedCallback() {
     if (this.started) return;
     this.started = true;
-    elements.set(this.session, this);
+    this.session = openSession((message) => this.receive(message));
     const label = this.getAttribute('aria-label') ?? (this.mode === 'train' ? 'WebGAN training demo' : 'WebGAN generator demo');
     this.setAttribute('role', 'group');
     this.setAttribute('aria-label', label);
@@ -103,10 +75,8 @@ export class WebganDemo extends HTMLElement {
   }
 
   disconnectedCallback() {
-    this.playing = false;
-    cancelAnimationFrame(this.frameId);
-    worker().postMessage({ session: this.session, type: 'close' });
-    elements.delete(this.session);
+    this.loop?.setPlaying(false);
+    this.session.close();
     this.started = false;
   }
 
@@ -119,7 +89,7 @@ export class WebganDemo extends HTMLElement {
     return b;
   }
 
-  send(message) { worker().postMessage({ session: this.session, ...message }); }
+  send(message) { this.session.send(message); }
 
   startTraining() {
     const architecture = this.getAttribute('architecture');
@@ -136,44 +106,33 @@ export class WebganDemo extends HTMLElement {
     if (architecture && architecture !== options.architecture) {
       this.fail(`architecture must be "mlp" or "dcgan", got "${architecture}"`);
     }
-    this.playButton = this.button('Start', () => this.setPlaying(!this.playing));
+    this.playButton = this.button('Start', () => this.loop.setPlaying(!this.loop.playing));
     this.playButton.setAttribute('aria-pressed', 'false');
-    this.button('Step', () => { this.setPlaying(false); this.request(1); });
+    this.button('Step', () => this.loop.stepOnce());
+    this.loop = new TrainingLoop(this.session.send, {
+      stepsPerFrame: () => this.stepsPerFrame,
+      onPlaying: (playing) => {
+        this.playButton.textContent = playing ? 'Pause' : 'Start';
+        this.playButton.setAttribute('aria-pressed', String(playing));
+      },
+    });
     // Autoplay only where motion is welcome.
     const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
-    this.setPlaying(this.hasAttribute('autoplay') && !reducedMotion);
-    const data = new URL(this.getAttribute('data') ?? 'data/mnist-10k-images-idx3-ubyte.gz', BASE).href;
+    this.loop.setPlaying(this.hasAttribute('autoplay') && !reducedMotion);
+    const data = new URL(this.getAttribute('data') ?? DATA_URL, BASE).href;
     this.send({ type: 'train-init', options, source: data });
-    const frame = () => {
-      this.frameId = requestAnimationFrame(frame);
-      if (this.playing && this.ready && !this.inFlight) this.request(this.stepsPerFrame);
-    };
-    this.frameId = requestAnimationFrame(frame);
   }
 
   startGenerating() {
-    const weights = new URL(this.getAttribute('weights') ?? 'weights/generator.safetensors', BASE).href;
+    const weights = new URL(this.getAttribute('weights') ?? GENERATOR_URL, BASE).href;
     this.newButton = this.button('New samples', () => this.requestSamples());
     this.newButton.disabled = true;
     this.send({ type: 'generator-init', url: weights, backend: this.getAttribute('backend') ?? 'auto' });
   }
 
-  setPlaying(playing) {
-    this.playing = playing;
-    this.playButton.textContent = playing ? 'Pause' : 'Start';
-    this.playButton.setAttribute('aria-pressed', String(playing));
-  }
-
-  request(steps) {
-    if (!this.ready || this.inFlight) return;
-    this.inFlight = true;
-    const grid = this.step + steps - this.lastGridStep >= GRID_EVERY;
-    this.send({ type: 'train', steps, grid });
-  }
-
   requestSamples() {
     this.newButton.disabled = true;
-    this.send({ type: 'samples', n: 64, seed: Math.floor(Math.random() * 2 ** 31) });
+    this.send({ type: 'samples', n: GRID, seed: Math.floor(Math.random() * 2 ** 31) });
   }
 
   fail(message) {
@@ -192,29 +151,26 @@ export class WebganDemo extends HTMLElement {
       this.classifying = true;
       this.classifiedAt = now;
     }
-    this.classifiedStep = this.step;
+    this.classifiedStep = this.loop?.step;
     this.send({ type: 'classify', pixels });
   }
 
   receive(message) {
+    this.loop?.receive(message);
     switch (message.type) {
       case 'ready':
       case 'generator-ready':
-        this.ready = true;
         this.backend = message.backend;
         this.statusLine.textContent = `${message.backend === 'webgpu' ? 'WebGPU' : 'CPU'} ready`;
         this.dispatchEvent(new CustomEvent('ready', { detail: { backend: message.backend } }));
         if (message.type === 'generator-ready') this.requestSamples();
         break;
       case 'trained':
-        this.inFlight = false;
         if (!message.stats) break;
-        this.step = message.stats.step;
-        this.statusLine.textContent = `Step ${this.step.toLocaleString()} · D loss ${message.stats.d_loss.toFixed(2)} · G loss ${message.stats.g_loss.toFixed(2)}`;
+        this.statusLine.textContent = `Step ${this.loop.step.toLocaleString()} · D loss ${message.stats.d_loss.toFixed(2)} · G loss ${message.stats.g_loss.toFixed(2)}`;
         this.dispatchEvent(new CustomEvent('step', { detail: message.stats }));
         break;
       case 'grid':
-        this.lastGridStep = this.step;
         this.showGrid(message.pixels);
         break;
       case 'samples':
@@ -225,15 +181,14 @@ export class WebganDemo extends HTMLElement {
         this.classifying = false;
         const counts = message.counts;
         const text = counts.map((n, digit) => (n ? `${n}× ${digit}` : null)).filter(Boolean).join(', ');
-        const what = this.mode === 'train' ? `Generated digits at step ${this.classifiedStep}` : '64 digits from the pretrained generator';
+        const what = this.mode === 'train' ? `Generated digits at step ${this.classifiedStep}` : `${GRID} digits from the pretrained generator`;
         this.canvas.setAttribute('aria-label', `${what}. A digit classifier reads them as ${text}.`);
         this.classesLine.textContent = `Reads as: ${text}`;
         break;
       }
       case 'error':
-        if (message.about === 'train') this.inFlight = false;
         if (message.about === 'classify') this.classifying = false;
-        if (message.about === 'train-init' || message.about === 'generator-init') this.setPlayingIfTraining(false);
+        if (message.about === 'train-init' || message.about === 'generator-init') this.loop?.setPlaying(false);
         this.fail(message.message);
         break;
       case 'data-error':
@@ -241,8 +196,6 @@ export class WebganDemo extends HTMLElement {
         break;
     }
   }
-
-  setPlayingIfTraining(playing) { if (this.playButton) this.setPlaying(playing); }
 }
 
 customElements.define('webgan-demo', WebganDemo);

@@ -1,16 +1,15 @@
 // The module worker that owns the wasm module, the GPU device, the datasets and the models.
-// Pages send small typed messages; pixels travel back as transferred buffers. Every message
-// names a session: the demo page is one, each <webgan-demo> element another, so several
-// widgets share one worker and one wasm module while keeping their own models.
-import { MnistStream } from './mnist_stream.js';
+// Pages send small typed messages (protocol.js); pixels travel back as transferred buffers.
+// Every message names a session: the demo page is one, each <webgan-demo> element and
+// tutorial widget another, so they share one worker, one wasm module and one download of each
+// dataset while keeping their own models and batch orders.
+import { Datasets } from './datasets.js';
+import { CLASSIFIER_URL, GRID, LATENT, PIXELS } from './protocol.js';
 import { normalNoise, seeded } from './random.js';
-
-const GRID = 64;
-const LATENT = 100;
 
 /**
  * One widget's models: a trainer or a generator, the build it came from (whose Judge scores
- * its samples), its dataset and the seeded random numbers that pick its batches.
+ * its samples), its reader of a dataset and the seeded random numbers that pick its batches.
  */
 const sessions = new Map();
 const session = (id) => {
@@ -20,7 +19,6 @@ const session = (id) => {
   return sessions.get(id);
 };
 const judges = new Map();
-const JUDGE_WEIGHTS = 'weights/classifier.safetensors';
 // Its own noise, so scoring never shifts the order of the training batches.
 const qualityRandom = seeded(99);
 
@@ -35,22 +33,24 @@ const load = (name) => {
 };
 
 /**
- * The build that serves `backend`, and the backend to ask it for. "auto" fetches the WebGPU
- * build only for a hardware adapter, where that build times WebGPU against the CPU itself.
+ * The build that serves `backend`, and the backend to ask it for. For "auto" the CPU build
+ * says whether a hardware adapter is there (`preferredBackend`); only then is the WebGPU build
+ * fetched, and it times WebGPU against the CPU itself.
  */
 async function buildFor(backend) {
   if (backend === 'webgpu') return { wasm: await load('pkg'), backend };
   const cpu = await load('pkg-cpu');
-  if (backend === 'cpu') return { wasm: cpu, backend };
-  try {
-    const probe = await cpu.probeWebGpu();
-    if (!probe.software) return { wasm: await load('pkg'), backend: 'auto' };
-    console.info(`WebGAN: using the CPU backend; WebGPU adapter '${probe.adapter}' is a software rasteriser`);
-  } catch (error) {
-    console.info(`WebGAN: using the CPU backend; ${error.message}`);
-  }
-  return { wasm: cpu, backend: 'cpu' };
+  if (backend === 'cpu' || (await cpu.preferredBackend()) === 'cpu') return { wasm: cpu, backend: 'cpu' };
+  return { wasm: await load('pkg'), backend: 'auto' };
 }
+
+/** The bytes at `url`, or an error that names it. */
+async function download(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not download ${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 // The grid's noise never changes, so the same samples can be watched improving.
 const fixedNoise = normalNoise(GRID * LATENT, seeded(2024));
 
@@ -68,16 +68,28 @@ async function createTrainer(s, id, options) {
   await sendGrid(s, id);
 }
 
+const datasets = new Datasets();
+
+/** Points the session at another reader of a dataset, or none, letting go of the old one. */
+function setData(s, reader) {
+  if (s.data) datasets.release(s.data);
+  s.data = reader;
+}
+
+/** Gives the session its own reader of `source`, with its own progress and data-error replies. */
 async function loadData(s, id, source) {
-  const stream = new MnistStream();
-  s.data = stream;
+  const { reader, loaded, follow } = datasets.open(source);
+  setData(s, reader);
+  const unfollow = follow((progress) => {
+    if (s.data === reader) post({ session: id, type: 'progress', ...progress });
+  });
   try {
-    await stream.load(source, (progress) => {
-      if (s.data === stream) post({ session: id, type: 'progress', ...progress });
-    });
+    await loaded;
   } catch (error) {
-    if (s.data === stream) s.data = null;
+    if (s.data === reader) setData(s, null);
     post({ session: id, type: 'data-error', message: error.message });
+  } finally {
+    unfollow();
   }
 }
 
@@ -131,24 +143,18 @@ async function realDigits(s, id, n) {
   post({ session: id, type: 'real', pixels }, [pixels.buffer]);
 }
 
-/** The trainer's layers and parameter counts, read from its own exported weights. */
-async function describe(s, id) {
+/** The trainer's weight tensors and parameter counts, as the model holds them (no readback). */
+function describe(s, id) {
   if (!s.trainer) return post({ session: id, type: 'layers', layers: null, reason: 'no trainer yet' });
-  const bytes = await s.trainer.export_weights();
-  const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
-  const layers = Object.entries(header)
-    .filter(([name]) => name !== '__metadata__')
-    .map(([name, { shape }]) => ({ name, shape, count: shape.reduce((a, b) => a * b, 1) }))
-    // The file lists tensors alphabetically; show G's before D's.
-    .sort((a, b) => a.name.startsWith('discriminator') - b.name.startsWith('discriminator'));
+  // G's tensors, then D's; each network's by name, as the table has always listed them.
+  const network = ({ name }) => (name.startsWith('discriminator.') ? 1 : 0);
+  const byName = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const layers = s.trainer.layers().sort((a, b) => network(a) - network(b) || byName(a, b));
   post({ session: id, type: 'layers', layers });
 }
 
 async function loadGenerator(s, id, url, backend) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`could not download ${url}: HTTP ${response.status}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  const bytes = await download(url);
   const created = performance.now();
   const build = await buildFor(backend);
   s.generator?.free();
@@ -165,11 +171,7 @@ async function samples(s, id, n, seed) {
 
 /** The digit classifier in `build`, loaded once per build. */
 async function judgeFor(build) {
-  if (!judges.has(build)) {
-    const response = await fetch(JUDGE_WEIGHTS);
-    if (!response.ok) throw new Error(`could not download ${JUDGE_WEIGHTS}: HTTP ${response.status}`);
-    judges.set(build, build.Judge.load(new Uint8Array(await response.arrayBuffer())));
-  }
+  if (!judges.has(build)) judges.set(build, build.Judge.load(await download(CLASSIFIER_URL)));
   return judges.get(build);
 }
 
@@ -189,7 +191,7 @@ async function quality(s, id, n) {
 async function classify(s, id, pixels) {
   if (!s.build) throw new Error('classify: no trainer or generator yet');
   const { histogram } = await (await judgeFor(s.build)).score(pixels);
-  const n = pixels.length / 784;
+  const n = pixels.length / PIXELS;
   post({ session: id, type: 'classes', counts: Array.from(histogram, (h) => Math.round(h * n)) });
 }
 
@@ -197,6 +199,7 @@ function close(id) {
   const s = sessions.get(id);
   s?.trainer?.free();
   s?.generator?.free();
+  if (s) setData(s, null);
   sessions.delete(id);
 }
 
@@ -223,7 +226,7 @@ const handlers = {
 // Messages are handled one at a time, in order, so no two touch the models at once.
 let queue = Promise.resolve();
 self.onmessage = ({ data: message }) => {
-  const id = message.session ?? 'page';
+  const id = message.session;
   queue = queue.then(async () => {
     await handlers[message.type](session(id), id, message);
   }).catch((error) => post({ session: id, type: 'error', about: message.type, message: error.message ?? String(error) }));

@@ -3,8 +3,12 @@
 //!
 //! `cargo run --release --bin pretrain -- [--steps 20000] [--seed 42] [--lr 2e-4]
 //!  [--batch 64] [--beta1 0.5] [--real-label 1] [--dropout 0] [--average 0] [--hidden 256]
-//!  [--architecture mlp|dcgan] [--loss bce|wgan-gp] [--channels 32] [--critic-steps 5] [--beta2 0.999] [--out www/weights/generator.safetensors] [--preview docs/pretrained-dcgan.png]
+//!  [--architecture mlp|dcgan] [--loss bce|wgan-gp] [--channels 32] [--critic-steps 5] [--beta2 0.999]
+//!  [--r1 0] [--out www/weights/generator.safetensors] [--preview docs/pretrained-dcgan.png]
 //!  [--score-every 1000]`
+//!
+//! The settings are checked by `GanConfig::validate`, as the page's are, so pretrain refuses
+//! what `GanTrainer.create` refuses, with the same message.
 //!
 //! `--score-every N` judges 1,500 samples with the digit classifier every N steps and at the
 //! end (class histogram, score, Fréchet distance), as the page's quality panel does.
@@ -25,14 +29,12 @@ mod native {
     use std::time::Instant;
 
     use burn::prelude::*;
-    use webgan::data::{parse_idx_images, pixels_to_tensor, read_gz, unit_to_pixels};
-    use webgan::model::{Architecture, GanConfig, Loss};
-    use webgan::quality::{HELD_OUT, Judge};
+    use webgan::config::{Architecture, GanConfig, Loss, named};
+    use webgan::data::{IMAGE_PIXELS, IMAGE_SIDE, SHIPPED_IMAGES, parse_idx_images, pixels_to_tensor, read_gz, unit_to_pixels};
+    use webgan::inference::SHIPPED_GENERATOR;
+    use webgan::quality::{HELD_OUT, Judge, SHIPPED_CLASSIFIER};
     use webgan::rng::HostRng;
-    use webgan::training;
-
-    const DATA: &str = "www/data/mnist-10k-images-idx3-ubyte.gz";
-    const CLASSIFIER: &str = "www/weights/classifier.safetensors";
+    use webgan::train;
 
     struct Args {
         steps: usize,
@@ -46,7 +48,7 @@ mod native {
         let mut args = Args {
             steps: 20_000,
             config: GanConfig::new(),
-            out: "www/weights/generator.safetensors".into(),
+            out: SHIPPED_GENERATOR.into(),
             preview: None,
             score_every: None,
         };
@@ -54,54 +56,47 @@ mod native {
         while let Some(flag) = it.next() {
             let value = it.next().ok_or(format!("{flag} needs a value"))?;
             let number = |v: &str| v.parse::<f64>().map_err(|_| format!("{flag}: '{v}' is not a number"));
+            let whole = |v: &str| v.parse::<usize>().map_err(|_| format!("{flag}: '{v}' is not a whole number"));
+            let choice = |e: String| format!("{flag}: '{value}': {e}");
+            let c = &mut args.config;
             match flag.as_str() {
-                "--steps" => args.steps = number(&value)? as usize,
-                "--seed" => args.config.seed = number(&value)? as u64,
-                "--lr" => args.config.learning_rate = number(&value)?,
-                "--batch" => args.config.batch_size = number(&value)? as usize,
-                "--beta1" => args.config.beta1 = number(&value)? as f32,
-                "--real-label" => args.config.real_label = number(&value)? as f32,
-                "--dropout" => args.config.dropout = number(&value)? as f32,
-                "--average" => args.config.average_decay = number(&value)? as f32,
-                "--hidden" => args.config.hidden_dim = number(&value)? as usize,
-                "--beta2" => args.config.beta2 = number(&value)? as f32,
-                "--r1" => args.config.r1_penalty = number(&value)? as f32,
-                "--architecture" => args.config.architecture = named(&Architecture::NAMES, &flag, &value)?,
-                "--loss" => args.config.loss = named(&Loss::NAMES, &flag, &value)?,
-                "--channels" => args.config.channels = number(&value)? as usize,
-                "--critic-steps" => args.config.critic_steps = number(&value)? as usize,
+                "--steps" => args.steps = whole(&value)?,
+                "--seed" => c.seed = whole(&value)? as u64,
+                "--lr" => c.optim.learning_rate = number(&value)?,
+                "--batch" => c.batch_size = whole(&value)?,
+                "--beta1" => c.optim.beta1 = number(&value)? as f32,
+                "--beta2" => c.optim.beta2 = number(&value)? as f32,
+                "--real-label" => c.loss.real_label = number(&value)? as f32,
+                "--r1" => c.loss.r1_penalty = number(&value)? as f32,
+                "--critic-steps" => c.loss.critic_steps = whole(&value)?,
+                "--loss" => c.loss.kind = named(&Loss::NAMES, &value).map_err(choice)?,
+                "--dropout" => c.stabilizers.dropout = number(&value)? as f32,
+                "--average" => c.stabilizers.average_decay = number(&value)? as f32,
+                "--architecture" => c.model.architecture = named(&Architecture::NAMES, &value).map_err(choice)?,
+                "--hidden" => c.model.hidden_dim = whole(&value)?,
+                "--channels" => c.model.channels = whole(&value)?,
                 "--out" => args.out = value,
                 "--preview" => args.preview = Some(value),
-                "--score-every" => args.score_every = Some(number(&value)? as usize),
+                "--score-every" => args.score_every = Some(whole(&value)?),
                 _ => return Err(format!("unknown flag {flag}")),
             }
         }
+        args.config.validate().map_err(|e| e.to_string())?;
         Ok(args)
-    }
-
-    /// The value of `names` called `value`, e.g. `Architecture::NAMES`.
-    fn named<T: Copy>(names: &[(&str, T)], flag: &str, value: &str) -> Result<T, String> {
-        match names.iter().find(|(name, _)| *name == value) {
-            Some(&(_, choice)) => Ok(choice),
-            None => {
-                let known: Vec<&str> = names.iter().map(|(name, _)| *name).collect();
-                Err(format!("{flag}: '{value}' is not {}", known.join(" or ")))
-            }
-        }
     }
 
     pub fn run() -> Result<(), String> {
         let args = parse_args()?;
-        let images = parse_idx_images(&read_gz(DATA)?).map_err(|e| e.to_string())?;
-        let pixels = images.rows * images.cols;
+        let images = parse_idx_images(&read_gz(SHIPPED_IMAGES)?).map_err(|e| e.to_string())?;
+        let pixels = IMAGE_PIXELS;
         let config = args.config.clone();
         println!("{} digits; {} steps with {config}", images.count, args.steps);
 
         let device = Device::flex();
-        let mut trainer = training::trainer(config.clone(), &device);
+        let mut trainer = train::trainer(config.clone(), &device);
         let judge = match args.score_every {
             Some(_) => Some(
-                Judge::load(&std::fs::read(CLASSIFIER).map_err(|e| format!("{CLASSIFIER}: {e}"))?, &device)
+                Judge::load(&std::fs::read(SHIPPED_CLASSIFIER).map_err(|e| format!("{SHIPPED_CLASSIFIER}: {e}"))?, &device)
                     .map_err(|e| e.to_string())?,
             ),
             None => None,
@@ -122,7 +117,7 @@ mod native {
                 cursor += 1;
                 batch.extend_from_slice(&images.pixels[i * pixels..(i + 1) * pixels]);
             }
-            trainer.step(pixels_to_tensor(&batch, pixels, &device));
+            trainer.step(pixels_to_tensor(&batch, &device));
             if step % 1000 == 0 || step == args.steps {
                 let stats = trainer.stats().expect("a step was taken");
                 let s = pollster::block_on(stats.read()).map_err(|e| format!("{e:?}"))?;
@@ -137,7 +132,7 @@ mod native {
             }
             if let (Some(judge), Some(every)) = (&judge, args.score_every) {
                 if step % every == 0 || step == args.steps {
-                    let noise = score_rng.normal(HELD_OUT * config.latent_dim);
+                    let noise = score_rng.normal(HELD_OUT * config.model.latent_dim);
                     let q = pollster::block_on(judge.score(trainer.generate(noise)))?;
                     let classes: Vec<String> = q.histogram.iter().map(|h| format!("{:.1}", 100.0 * h)).collect();
                     println!(
@@ -159,7 +154,7 @@ mod native {
         println!("wrote {} ({} bytes)", args.out, bytes.len());
 
         if let Some(path) = args.preview {
-            let noise = HostRng::new(7).normal(64 * config.latent_dim);
+            let noise = HostRng::new(7).normal(64 * config.model.latent_dim);
             let values = trainer.generate(noise).into_data().try_to_vec::<f32>().map_err(|e| format!("{e:?}"))?;
             write_grid(&path, &unit_to_pixels(&values)).map_err(|e| format!("{path}: {e}"))?;
             println!("wrote {path}");
@@ -169,13 +164,13 @@ mod native {
 
     /// 64 digits as an 8 × 8 grid, scaled 2× for viewing.
     fn write_grid(path: &str, pixels: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
-        const SIDE: usize = 28 * 8 * 2;
+        const SIDE: usize = IMAGE_SIDE * 8 * 2;
         let mut image = vec![0u8; SIDE * SIDE];
         for (y, row) in image.chunks_mut(SIDE).enumerate() {
             for (x, value) in row.iter_mut().enumerate() {
                 let (gx, gy) = (x / 2, y / 2);
-                let n = (gy / 28) * 8 + gx / 28;
-                *value = pixels[n * 784 + (gy % 28) * 28 + gx % 28];
+                let n = (gy / IMAGE_SIDE) * 8 + gx / IMAGE_SIDE;
+                *value = pixels[n * IMAGE_PIXELS + (gy % IMAGE_SIDE) * IMAGE_SIDE + gx % IMAGE_SIDE];
             }
         }
         let mut encoder = png::Encoder::new(std::fs::File::create(path)?, SIDE as u32, SIDE as u32);

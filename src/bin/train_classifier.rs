@@ -22,21 +22,18 @@ mod native {
     use burn::nn::loss::CrossEntropyLossConfig;
     use burn::optim::{AdamConfig, GradientsParams};
     use burn::prelude::*;
-    use webgan::classifier::{Classifier, ClassifierConfig};
-    use webgan::data::{parse_idx_images, parse_idx_labels, pixels_to_tensor, read_gz};
+    use webgan::nets::classifier::{Classifier, ClassifierConfig};
+    use webgan::data::{IMAGE_PIXELS, SHIPPED_IMAGES, SHIPPED_LABELS, parse_idx_images, parse_idx_labels, pixels_to_tensor, read_gz};
     use burn::tensor::activation::softmax;
-    use webgan::quality::{CLASSES, FeatureStats, f32_tensor, held_out_split, score_of};
+    use webgan::quality::{CLASSES, FeatureStats, SHIPPED_CLASSIFIER, f32_tensor, held_out_split, score_of};
     use webgan::rng::HostRng;
     use webgan::weights::Export;
 
-    const IMAGES: &str = "www/data/mnist-10k-images-idx3-ubyte.gz";
-    const LABELS: &str = "www/data/mnist-10k-labels-idx1-ubyte.gz";
     const BATCH: usize = 64;
-    const PIXELS: usize = 784;
 
     pub fn run() -> Result<(), String> {
         let mut epochs = 16;
-        let mut out = "www/weights/classifier.safetensors".to_string();
+        let mut out = SHIPPED_CLASSIFIER.to_string();
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
             let value = it.next().ok_or(format!("{flag} needs a value"))?;
@@ -46,8 +43,8 @@ mod native {
                 _ => return Err(format!("unknown flag {flag}")),
             }
         }
-        let images = parse_idx_images(&read_gz(IMAGES)?).map_err(|e| e.to_string())?;
-        let labels = parse_idx_labels(&read_gz(LABELS)?).map_err(|e| e.to_string())?;
+        let images = parse_idx_images(&read_gz(SHIPPED_IMAGES)?).map_err(|e| e.to_string())?;
+        let labels = parse_idx_labels(&read_gz(SHIPPED_LABELS)?).map_err(|e| e.to_string())?;
         let (train, held_out) = held_out_split(images.count);
         println!("{} training digits, {} held out", train.len(), held_out.len());
 
@@ -65,7 +62,7 @@ mod native {
             let lr = if epoch * 4 > epochs * 3 { 1e-4 } else { 1e-3 };
             rng.shuffle(&mut order);
             for batch in order.chunks(BATCH) {
-                let x = pixels_to_tensor(&gather(&images.pixels, batch), PIXELS, &autodiff);
+                let x = pixels_to_tensor(&gather(&images.pixels, batch), &autodiff);
                 let y = Tensor::<1, Int>::from_data(
                     TensorData::new(batch.iter().map(|&i| labels[i] as i64).collect(), [batch.len()]),
                     &autodiff,
@@ -87,7 +84,7 @@ mod native {
         let model = model.valid();
         let dim = model.hidden.weight.dims()[1];
         let features_of = |indices: &[usize]| {
-            let images = pixels_to_tensor(&gather(&images.pixels, indices), PIXELS, &device);
+            let images = pixels_to_tensor(&gather(&images.pixels, indices), &device);
             let features = model.features(images);
             let probabilities = softmax(model.logits(features.clone()), 1);
             let read = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().map_err(|e| format!("{e:?}"));
@@ -114,11 +111,11 @@ mod native {
 
     /// The pixels of the images at `indices`, one after another.
     fn gather(pixels: &[u8], indices: &[usize]) -> Vec<u8> {
-        indices.iter().flat_map(|&i| &pixels[i * PIXELS..(i + 1) * PIXELS]).copied().collect()
+        indices.iter().flat_map(|&i| &pixels[i * IMAGE_PIXELS..(i + 1) * IMAGE_PIXELS]).copied().collect()
     }
 
     fn accuracy(model: &Classifier, pixels: &[u8], labels: &[u8], indices: &[usize], device: &Device) -> f64 {
-        let logits = model.forward(pixels_to_tensor(&gather(pixels, indices), PIXELS, device));
+        let logits = model.forward(pixels_to_tensor(&gather(pixels, indices), device));
         let predicted = logits.argmax(1).into_data().convert::<i64>().try_to_vec::<i64>().unwrap_or_default();
         let correct = indices.iter().zip(&predicted).filter(|(i, p)| labels[**i] as i64 == **p).count();
         correct as f64 / indices.len() as f64

@@ -21,8 +21,32 @@ async function axeViolations(p) {
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
 }
 
+/** The layer table's rows as [tensor, shape, parameters] texts, and its caption. */
+const layerTable = (p) => p.evaluate(() => ({
+  rows: [...document.querySelectorAll('#networks-table tbody tr')].map((row) => [...row.cells].map((cell) => cell.textContent)),
+  caption: document.querySelector('#networks-table caption').textContent,
+}));
+
+/** Checks the table against the layers it was drawn from: G's tensors, then D's, and their counts. */
+function assertLayerTable(table, layers) {
+  assert.deepEqual(table.rows.map(([name]) => name), layers.map((l) => l.name));
+  const firstD = layers.findIndex((l) => l.name.startsWith('discriminator.'));
+  assert.ok(firstD > 0, 'G comes first');
+  assert.ok(layers.slice(0, firstD).every((l) => l.name.startsWith('generator.')), 'G, then D');
+  assert.ok(layers.slice(firstD).every((l) => l.name.startsWith('discriminator.')), 'G, then D');
+  const total = { generator: 0, discriminator: 0 };
+  table.rows.forEach(([name, shape, count], i) => {
+    const dims = shape.split(' × ').map(Number);
+    assert.equal(dims.join(), layers[i].shape.join(), name);
+    assert.equal(layers[i].count, dims.reduce((a, b) => a * b, 1), name);
+    assert.equal(count, layers[i].count.toLocaleString('en'), name);
+    total[name.split('.')[0]] += layers[i].count;
+  });
+  assert.equal(table.caption, `Weight tensors: G has ${total.generator.toLocaleString('en')} numbers, D ${total.discriminator.toLocaleString('en')}`);
+}
+
 test('every tutorial widget does its job', { timeout: 600_000 }, async () => {
-  const { page: p, errors } = await open(browser, `${server.url}/www/tutorial.html`);
+  const { page: p, errors, requests } = await open(browser, `${server.url}/www/tutorial.html`);
   await p.setViewportSize({ width: 1280, height: 900 });
 
   // 1. Real digits beside the untrained generator's noise.
@@ -37,11 +61,15 @@ test('every tutorial widget does its job', { timeout: 600_000 }, async () => {
     'discriminator.hidden.bias', 'discriminator.hidden.weight', 'discriminator.output.bias', 'discriminator.output.weight',
   ]);
   assert.equal(n.networks.layers.reduce((a, l) => a + l.count, 0), 100 * 256 + 256 + 256 * 784 + 784 + 784 * 256 + 256 + 256 + 1);
+  const mlpTable = await layerTable(p);
+  assertLayerTable(mlpTable, n.networks.layers);
+  assert.equal(mlpTable.caption, 'Weight tensors: G has 227,344 numbers, D 201,217');
   assert.match(await p.locator('#networks-verdict').textContent(), /D\(G\(z\)\) = 0\.\d{3}/);
   await p.selectOption('#networks-architecture', 'dcgan');
   await p.waitForFunction(() => window.tutorial.networks?.architecture === 'dcgan' && window.tutorial.networks.verdict, null, { timeout: 120_000 });
   n = await tutorial(p);
   assert.ok(n.networks.layers.some((l) => l.name === 'generator.up1.weight' && l.shape.join() === '64,32,4,4'), JSON.stringify(n.networks.layers));
+  assertLayerTable(await layerTable(p), n.networks.layers);
 
   // 3. A D step pulls D(x) and D(G(z)) apart; a G step pushes D(G(z)) back up.
   await p.waitForFunction(() => window.tutorial.loop.length === 1, null, { timeout: 60_000 });
@@ -81,13 +109,15 @@ test('every tutorial widget does its job', { timeout: 600_000 }, async () => {
   await p.click('#unstable-stop');
 
   // Excerpts are cut from the project's source.
-  assert.match(await p.locator('#excerpt-mlp').textContent(), /pub fn forward\(&self, noise: Tensor<2>\)/);
+  assert.match(await p.locator('#excerpt-mlp').textContent(), /fn forward\(&self, noise: Tensor<2>\) -> Tensor<2>/);
   assert.match(await p.locator('#excerpt-step').textContent(), /self\.discriminator_update\(/);
   assert.match(await p.locator('#excerpt-presets').textContent(), /beta1: 0\.9/);
   assert.match(await p.locator('#excerpt-default').textContent(), /r1Penalty: 5/);
   assert.match(await p.locator('#excerpt-r1').textContent(), /input_grad\(real\)\.square\(\)/);
 
   await p.screenshot({ path: join(OUTPUT, 'tutorial-1280.png'), fullPage: true });
+  // Five sessions, two architectures and three presets later, the digits were downloaded once.
+  assert.equal(requests.filter((path) => path.endsWith('/mnist-10k-images-idx3-ubyte.gz')).length, 1, JSON.stringify(requests));
   assert.deepEqual((await tutorial(p)).errors, []);
   assert.deepEqual(errors, []);
   await p.close();

@@ -11,15 +11,17 @@ use burn::tensor::activation::{relu, tanh};
 use burn::tensor::module::conv_transpose2d;
 use burn::tensor::ops::ConvTransposeOptions;
 
-use crate::model::{GanConfig, Loss};
+use super::{Critic, ImageGenerator};
+use crate::config::ModelConfig;
+use crate::data::{IMAGE_PIXELS, IMAGE_SIDE};
 use crate::rng::HostRng;
 
 /// Side of the smallest feature map: 28 / 2 / 2.
-const SIDE: usize = 7;
+const SIDE: usize = IMAGE_SIDE / 4;
 
 /// Noise → [linear → 7×7×2c → BN → ReLU] → [↑2 → 14×14×c → BN → ReLU] → [↑2 → 28×28 → tanh].
 #[derive(Module, Debug)]
-pub struct ConvGenerator {
+pub struct DcganGenerator {
     pub project: Linear,
     pub project_norm: BatchNorm,
     pub up1: ConvTranspose2d,
@@ -27,24 +29,24 @@ pub struct ConvGenerator {
     pub up2: ConvTranspose2d,
 }
 
-impl ConvGenerator {
-    pub fn forward(&self, noise: Tensor<2>) -> Tensor<2> {
+impl ImageGenerator for DcganGenerator {
+    fn forward(&self, noise: Tensor<2>) -> Tensor<2> {
         let n = noise.dims()[0];
         let channels = self.project_norm.gamma.dims()[0];
         let x = self.project.forward(noise).reshape([n, channels, SIDE, SIDE]); // [n, 2c, 7, 7]
         let x = relu(self.project_norm.forward(x));
         let x = relu(self.up1_norm.forward(self.up1.forward(x))); // [n, c, 14, 14]
-        tanh(self.up2.forward(x)).reshape([n, 784]) // [n, 784]
+        tanh(self.up2.forward(x)).reshape([n, IMAGE_PIXELS]) // [n, 784]
     }
 
-    pub fn latent_dim(&self) -> usize {
+    fn latent_dim(&self) -> usize {
         self.project.weight.dims()[0]
     }
 }
 
 /// Image → [conv ↓2 → 14×14×c → LeakyReLU] → [conv ↓2 → 7×7×2c → (BN) → LeakyReLU] → logit.
 #[derive(Module, Debug)]
-pub struct ConvDiscriminator {
+pub struct DcganDiscriminator {
     pub conv1: Conv2d,
     pub conv2: Conv2d,
     /// Absent in a WGAN-GP critic.
@@ -53,10 +55,10 @@ pub struct ConvDiscriminator {
     pub slope: f64,
 }
 
-impl ConvDiscriminator {
-    pub fn forward(&self, images: Tensor<2>) -> Tensor<2> {
+impl Critic for DcganDiscriminator {
+    fn forward(&self, images: Tensor<2>) -> Tensor<2> {
         let n = images.dims()[0];
-        let x = images.reshape([n, 1, 28, 28]); // [n, 1, 28, 28]
+        let x = images.reshape([n, 1, IMAGE_SIDE, IMAGE_SIDE]); // [n, 1, 28, 28]
         let x = self.leaky(self.conv1.forward(x)); // [n, c, 14, 14]
         let mut x = self.conv2.forward(x); // [n, 2c, 7, 7]
         if let Some(norm) = &self.norm {
@@ -69,9 +71,9 @@ impl ConvDiscriminator {
     /// weights: the gradient penalty's backward pass needs it, and burn has no double
     /// backward. Exact for a critic without batch norm: LeakyReLU's second derivative is zero,
     /// so its slope pattern is a constant here.
-    pub fn input_grad(&self, images: Tensor<2>) -> Tensor<2> {
+    fn input_grad(&self, images: Tensor<2>) -> Tensor<2> {
         let n = images.dims()[0];
-        let x = images.reshape([n, 1, 28, 28]); // [n, 1, 28, 28]
+        let x = images.reshape([n, 1, IMAGE_SIDE, IMAGE_SIDE]); // [n, 1, 28, 28]
         let pre1 = self.conv1.forward(x); // [n, c, 14, 14]
         let pre2 = self.conv2.forward(self.leaky(pre1.clone())); // [n, 2c, 7, 7]
         let [_, channels, _, _] = pre2.dims();
@@ -80,9 +82,11 @@ impl ConvDiscriminator {
         let stride2 = ConvTransposeOptions::new([2, 2], [1, 1], [0, 0], [1, 1], 1);
         let d_pre1 = conv_transpose2d(d_pre2, self.conv2.weight.val(), None, stride2.clone())
             * self.slopes(pre1); // [n, c, 14, 14]
-        conv_transpose2d(d_pre1, self.conv1.weight.val(), None, stride2).reshape([n, 784]) // [n, 784]
+        conv_transpose2d(d_pre1, self.conv1.weight.val(), None, stride2).reshape([n, IMAGE_PIXELS]) // [n, 784]
     }
+}
 
+impl DcganDiscriminator {
     fn leaky(&self, x: Tensor<4>) -> Tensor<4> {
         x.clone().mask_where(x.clone().lower_elem(0.0), x.mul_scalar(self.slope))
     }
@@ -94,64 +98,60 @@ impl ConvDiscriminator {
     }
 }
 
-impl GanConfig {
-    /// Both DCGAN networks with the DCGAN paper's initialisation (weights from N(0, 0.02),
-    /// batch-norm scales from N(1, 0.02)), drawn from `rng` on the host so every backend
-    /// starts from identical weights.
-    pub fn init_dcgan(&self, rng: &mut HostRng, device: &Device) -> (ConvGenerator, ConvDiscriminator) {
-        let generator = self.init_conv_generator(rng, device);
-        let c = self.channels;
-        let conv = |rng: &mut HostRng, channels: [usize; 2], bias: bool| {
-            let mut conv = Conv2dConfig::new(channels, [4, 4])
-                .with_stride([2, 2])
-                .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
-                .with_bias(bias)
-                .init(device);
-            conv.weight = normal(rng, conv.weight.dims(), 0.0, device);
-            conv.bias = conv.bias.map(|b| zeros(b.dims(), device));
-            conv
-        };
-        let norm = self.discriminator_batch_norm();
-        let discriminator = ConvDiscriminator {
-            conv1: conv(rng, [1, c], true),
-            // Batch norm subtracts each channel's mean, so a bias before it would do nothing
-            // (and, with a zero gradient, drift on rounding noise).
-            conv2: conv(rng, [c, 2 * c], !norm),
-            norm: norm.then(|| batch_norm(rng, 2 * c, device)),
-            output: dense(rng, 2 * c * SIDE * SIDE, 1, true, device),
-            slope: self.leaky_slope,
-        };
-        (generator, discriminator)
-    }
+/// Both DCGAN networks with the DCGAN paper's initialisation (weights from N(0, 0.02),
+/// batch-norm scales from N(1, 0.02)), drawn from `rng` on the host so every backend starts
+/// from identical weights. `critic_norm`: whether D normalises its second convolution
+/// ([`crate::config::GanConfig::critic_batch_norm`]).
+pub fn init(
+    model: &ModelConfig,
+    critic_norm: bool,
+    rng: &mut HostRng,
+    device: &Device,
+) -> (DcganGenerator, DcganDiscriminator) {
+    let generator = init_generator(model, rng, device);
+    let c = model.channels;
+    let conv = |rng: &mut HostRng, channels: [usize; 2], bias: bool| {
+        let mut conv = Conv2dConfig::new(channels, [4, 4])
+            .with_stride([2, 2])
+            .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
+            .with_bias(bias)
+            .init(device);
+        conv.weight = normal(rng, conv.weight.dims(), 0.0, device);
+        conv.bias = conv.bias.map(|b| zeros(b.dims(), device));
+        conv
+    };
+    let discriminator = DcganDiscriminator {
+        conv1: conv(rng, [1, c], true),
+        // Batch norm subtracts each channel's mean, so a bias before it would do nothing
+        // (and, with a zero gradient, drift on rounding noise).
+        conv2: conv(rng, [c, 2 * c], !critic_norm),
+        norm: critic_norm.then(|| batch_norm(rng, 2 * c, device)),
+        output: dense(rng, 2 * c * SIDE * SIDE, 1, true, device),
+        slope: model.leaky_slope,
+    };
+    (generator, discriminator)
+}
 
-    /// Whether D normalises its second convolution. Batch norm makes each image's score depend
-    /// on the rest of its batch, so the per-image input-gradient penalties (WGAN-GP's and R1)
-    /// need a critic without it.
-    pub fn discriminator_batch_norm(&self) -> bool {
-        self.loss == Loss::Bce && self.r1_penalty == 0.0
-    }
-
-    /// The DCGAN generator alone, for loading pretrained weights into.
-    pub fn init_conv_generator(&self, rng: &mut HostRng, device: &Device) -> ConvGenerator {
-        let c = self.channels;
-        let up = |rng: &mut HostRng, channels: [usize; 2], bias: bool| {
-            let mut up = ConvTranspose2dConfig::new(channels, [4, 4])
-                .with_stride([2, 2])
-                .with_padding([1, 1])
-                .with_bias(bias)
-                .init(device);
-            up.weight = normal(rng, up.weight.dims(), 0.0, device);
-            up.bias = up.bias.map(|b| zeros(b.dims(), device));
-            up
-        };
-        // No bias in the layers batch norm follows (see `init_dcgan`).
-        ConvGenerator {
-            project: dense(rng, self.latent_dim, 2 * c * SIDE * SIDE, false, device),
-            project_norm: batch_norm(rng, 2 * c, device),
-            up1: up(rng, [2 * c, c], false),
-            up1_norm: batch_norm(rng, c, device),
-            up2: up(rng, [c, 1], true),
-        }
+/// The DCGAN generator alone, for loading pretrained weights into.
+pub fn init_generator(model: &ModelConfig, rng: &mut HostRng, device: &Device) -> DcganGenerator {
+    let c = model.channels;
+    let up = |rng: &mut HostRng, channels: [usize; 2], bias: bool| {
+        let mut up = ConvTranspose2dConfig::new(channels, [4, 4])
+            .with_stride([2, 2])
+            .with_padding([1, 1])
+            .with_bias(bias)
+            .init(device);
+        up.weight = normal(rng, up.weight.dims(), 0.0, device);
+        up.bias = up.bias.map(|b| zeros(b.dims(), device));
+        up
+    };
+    // No bias in the layers batch norm follows (see `init`).
+    DcganGenerator {
+        project: dense(rng, model.latent_dim, 2 * c * SIDE * SIDE, false, device),
+        project_norm: batch_norm(rng, 2 * c, device),
+        up1: up(rng, [2 * c, c], false),
+        up1_norm: batch_norm(rng, c, device),
+        up2: up(rng, [c, 1], true),
     }
 }
 
@@ -183,14 +183,15 @@ fn zeros<const D: usize>(shape: [usize; D], device: &Device) -> Param<Tensor<D>>
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::config::GanConfig;
 
     /// The hand-built input gradient equals autodiff's gradient of Σ D(x) with respect to x.
     #[test]
     fn input_grad_matches_autodiff() {
-        let config = GanConfig::new().with_loss(Loss::WganGp).with_channels(4);
+        let model = ModelConfig::new().with_channels(4);
         let device = Device::flex().autodiff();
         let mut rng = HostRng::new(5);
-        let (_, critic) = config.init_dcgan(&mut rng, &device);
+        let (_, critic) = init(&model, false, &mut rng, &device);
         let images = Tensor::<2>::from_data(TensorData::new(rng.normal(3 * 784), [3, 784]), &device)
             .require_grad();
         let grads = critic.forward(images.clone()).sum().backward();
@@ -205,9 +206,9 @@ mod tests {
 
     #[test]
     fn shapes() {
-        let config = GanConfig::new().with_channels(4);
+        let model = ModelConfig::new().with_channels(4);
         let device = Device::flex();
-        let (g, d) = config.init_dcgan(&mut HostRng::new(1), &device);
+        let (g, d) = init(&model, GanConfig::new().critic_batch_norm(), &mut HostRng::new(1), &device);
         let images = g.forward(Tensor::zeros([2, 100], &device));
         assert_eq!(images.dims(), [2, 784]);
         assert_eq!(d.forward(images).dims(), [2, 1]);

@@ -9,7 +9,7 @@ use burn::nn::Linear;
 use burn::prelude::*;
 use burn::tensor::activation::tanh;
 
-use crate::model::{Discriminator, Generator};
+use crate::nets::mlp::{MlpDiscriminator, MlpGenerator};
 
 /// Gradients of one linear layer's weight `[in, out]` and bias `[out]`.
 pub struct LinearGrads {
@@ -37,7 +37,7 @@ pub struct DiscriminatorPass {
     pub logits: Tensor<2>,
 }
 
-pub fn generator_forward(generator: &Generator, noise: Tensor<2>) -> GeneratorPass {
+pub fn generator_forward(generator: &MlpGenerator, noise: Tensor<2>) -> GeneratorPass {
     let hidden_pre = affine(&generator.hidden, noise.clone()); // [batch, hidden]
     let hidden = hidden_pre.clone().clamp_min(0.0); // relu, [batch, hidden]
     let images = tanh(affine(&generator.output, hidden.clone())); // [batch, 784]
@@ -51,7 +51,7 @@ pub fn generator_forward(generator: &Generator, noise: Tensor<2>) -> GeneratorPa
 
 /// Gradients of G's hidden and output layers, given the loss gradient on its images.
 pub fn generator_backward(
-    generator: &Generator,
+    generator: &MlpGenerator,
     pass: GeneratorPass,
     d_images: Tensor<2>, // [batch, 784]
 ) -> [LinearGrads; 2] {
@@ -67,7 +67,7 @@ pub fn generator_backward(
 /// D's forward pass; `keep` is an optional dropout mask on the hidden layer (see
 /// [`DiscriminatorPass`]).
 pub fn discriminator_forward(
-    discriminator: &Discriminator,
+    discriminator: &MlpDiscriminator,
     slope: f64,
     images: Tensor<2>,
     keep: Option<Tensor<2>>,
@@ -89,7 +89,7 @@ pub fn discriminator_forward(
 
 /// Gradients of D's layers, given the loss gradient on its logits.
 pub fn discriminator_backward(
-    discriminator: &Discriminator,
+    discriminator: &MlpDiscriminator,
     slope: f64,
     pass: DiscriminatorPass,
     d_logits: Tensor<2>, // [batch, 1]
@@ -103,7 +103,7 @@ pub fn discriminator_backward(
 /// The loss gradient on D's input images, for the generator step, which needs no gradients
 /// for D's own weights.
 pub fn discriminator_input_grad(
-    discriminator: &Discriminator,
+    discriminator: &MlpDiscriminator,
     slope: f64,
     pass: DiscriminatorPass,
     d_logits: Tensor<2>, // [batch, 1]
@@ -118,7 +118,7 @@ pub fn discriminator_input_grad(
 /// dP/dW₁ = (γ/n)·gᵀ·a, and dP/da = (γ/n)·g·W₁ flows back to the output weights through the
 /// same mask and slopes. The slope pattern is constant almost everywhere, so nothing reaches
 /// the biases or the hidden pre-activation.
-pub fn r1_grads(discriminator: &Discriminator, slope: f64, pass: &DiscriminatorPass, rows: usize, gamma: f32) -> [Tensor<2>; 2] {
+pub fn r1_grads(discriminator: &MlpDiscriminator, slope: f64, pass: &DiscriminatorPass, rows: usize, gamma: f32) -> [Tensor<2>; 2] {
     let hidden_pre = pass.hidden_pre.clone().slice(0..rows); // [n, hidden]
     let keep = pass.keep.clone().map(|keep| keep.slice(0..rows)); // [n, hidden]
     let through_mask = |t: Tensor<2>| {
@@ -140,7 +140,7 @@ pub fn r1_grads(discriminator: &Discriminator, slope: f64, pass: &DiscriminatorP
 /// dL/d(hidden pre-activation). The output layer has one unit, so dL/dhidden is an outer
 /// product: a broadcast multiply rather than a matmul.
 fn hidden_grad(
-    discriminator: &Discriminator,
+    discriminator: &MlpDiscriminator,
     slope: f64,
     pass: &DiscriminatorPass,
     d_logits: Tensor<2>, // [batch, 1]
@@ -180,9 +180,11 @@ fn leaky_relu_scale(value: Tensor<2>, x: Tensor<2>, slope: f64) -> Tensor<2> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::model::GanConfig;
+    use crate::config::ModelConfig;
+    use crate::nets::mlp;
+    use crate::nets::{Critic, ImageGenerator};
     use crate::rng::HostRng;
-    use crate::training::bce_with_logits;
+    use crate::train::loss::bce_with_logits;
     use burn::module::Module;
 
     fn close(a: Tensor<2>, b: Tensor<2>, what: &str) {
@@ -203,11 +205,11 @@ mod tests {
     /// Every hand-written gradient equals burn's autodiff on the same losses.
     #[test]
     fn matches_autodiff() {
-        let config = GanConfig::new().with_hidden_dim(32).with_latent_dim(8);
+        let model = ModelConfig::new().with_hidden_dim(32).with_latent_dim(8);
         let device = Device::flex().autodiff();
         let mut rng = HostRng::new(3);
-        let (generator, discriminator) = config.init(&mut rng, &device);
-        let slope = config.leaky_slope;
+        let (generator, discriminator) = mlp::init(&model, &mut rng, &device);
+        let slope = model.leaky_slope;
         let batch = 6;
         let noise = Tensor::<2>::from_data(TensorData::new(rng.normal(batch * 8), [batch, 8]), &device);
         let real = Tensor::<2>::from_data(TensorData::new(rng.normal(batch * 784), [batch, 784]), &device);
@@ -245,11 +247,11 @@ mod tests {
     /// graph, with dropout, on the real rows of a real-and-fake batch.
     #[test]
     fn r1_matches_autodiff() {
-        let config = GanConfig::new().with_hidden_dim(32);
+        let model = ModelConfig::new().with_hidden_dim(32);
         let device = Device::flex().autodiff();
         let mut rng = HostRng::new(5);
-        let (_, discriminator) = config.init(&mut rng, &device);
-        let slope = config.leaky_slope;
+        let (_, discriminator) = mlp::init(&model, &mut rng, &device);
+        let slope = model.leaky_slope;
         let (real, fake, gamma) = (4, 3, 10.0);
         let images = Tensor::<2>::from_data(TensorData::new(rng.normal((real + fake) * 784), [real + fake, 784]), &device);
         let keep: Vec<f32> = (0..(real + fake) * 32).map(|i| if i % 4 == 1 { 0.0 } else { 4.0 / 3.0 }).collect();

@@ -7,6 +7,8 @@ use burn::nn::{Linear, LinearConfig, PaddingConfig2d};
 use burn::prelude::*;
 use burn::tensor::activation::relu;
 
+use crate::data::IMAGE_SIDE;
+
 /// Sizes of the classifier.
 #[derive(Config, Debug)]
 pub struct ClassifierConfig {
@@ -52,7 +54,7 @@ impl Classifier {
     /// Penultimate activations of images scaled to [-1, 1], one 784-pixel row each.
     pub fn features(&self, images: Tensor<2>) -> Tensor<2> {
         let n = images.dims()[0];
-        let x = images.reshape([n, 1, 28, 28]); // [n, 1, 28, 28]
+        let x = images.reshape([n, 1, IMAGE_SIDE, IMAGE_SIDE]); // [n, 1, 28, 28]
         let x = self.pool.forward(relu(self.conv1.forward(x))); // [n, c1, 14, 14]
         let x = self.pool.forward(relu(self.conv2.forward(x))); // [n, c2, 7, 7]
         relu(self.hidden.forward(x.flatten(1, 3))) // [n, features]

@@ -5,20 +5,13 @@ use burn::module::Param;
 use burn::nn::Linear;
 use burn::prelude::*;
 
-use crate::backprop::LinearGrads;
+use super::manual_grads::LinearGrads;
+use crate::config::OptimConfig;
 
-/// Adam's settings: the same update as `burn::optim::Adam` without weight decay.
-#[derive(Clone, Copy, Debug)]
-pub struct AdamSettings {
-    pub learning_rate: f64,
-    pub beta1: f32,
-    pub beta2: f32,
-    pub epsilon: f32,
-}
-
-/// Adam for a network of linear layers; the moments persist across steps.
-pub struct Adam {
-    settings: AdamSettings,
+/// Adam for a network of linear layers, the same update as `burn::optim::Adam` without weight
+/// decay; the moments persist across steps.
+pub struct FusedAdam {
+    settings: OptimConfig,
     time: i32,
     /// First and second moments of each layer's weight and bias, once it has been updated.
     moments: Vec<Option<LayerMoments>>,
@@ -29,8 +22,8 @@ struct LayerMoments {
     bias: [Tensor<1>; 2],
 }
 
-impl Adam {
-    pub fn new(settings: AdamSettings) -> Self {
+impl FusedAdam {
+    pub fn new(settings: OptimConfig) -> Self {
         Self {
             settings,
             time: 0,
@@ -114,7 +107,7 @@ mod tests {
     fn matches_burn_adam() {
         // burn's optimizer wants an autodiff device; ours works on either.
         let device = Device::flex().autodiff();
-        let settings = AdamSettings { learning_rate: 0.01, beta1: 0.5, beta2: 0.999, epsilon: 1e-8 };
+        let settings = OptimConfig::new().with_learning_rate(0.01).with_beta1(0.5).with_epsilon(1e-8);
         let weight = Tensor::<2>::from_floats([[0.5, -1.0], [2.0, 0.25]], &device);
         let bias = Tensor::<1>::from_floats([0.1, -0.2], &device);
         let linear = || Linear {
@@ -123,7 +116,7 @@ mod tests {
         };
         let mut ours = linear();
         let mut theirs = linear();
-        let mut adam = Adam::new(settings);
+        let mut adam = FusedAdam::new(settings);
         let mut reference = AdamConfig::new().with_beta_1(0.5).with_epsilon(1e-8).init();
         for step in 0..3 {
             let g = step as f32 + 1.0;

@@ -1,5 +1,6 @@
 //! Picking where the tensors live: WebGPU when the browser offers it, the flex CPU backend
-//! otherwise.
+//! otherwise, and the "auto" rule between them, once for the whole API (the worker asks
+//! [`hardware_adapter`] through `preferredBackend()` before fetching the WebGPU build).
 //!
 //! burn's wgpu runtime can be initialised once per page, so the WebGPU device is created on
 //! first use and shared by every trainer and generator afterwards.
@@ -10,17 +11,23 @@ use std::rc::Rc;
 use burn::prelude::*;
 use futures_util::lock::Mutex;
 use js_sys::{Promise, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsError, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+use super::convert::log;
+use super::options::Requested;
+use crate::config::GanConfig;
+use crate::data::{IMAGE_PIXELS, pixels_to_tensor};
+use crate::train;
 
 /// The backend a trainer or generator runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
+pub enum BackendKind {
     WebGpu,
     Cpu,
 }
 
-impl Backend {
+impl BackendKind {
     pub fn name(self) -> &'static str {
         match self {
             Self::WebGpu => "webgpu",
@@ -153,4 +160,94 @@ pub fn describe(error: &JsValue) -> String {
         .map(|e| String::from(e.message()))
         .or_else(|| error.as_string())
         .unwrap_or_else(|| format!("{error:?}"))
+}
+
+/// What a trainer or generator runs on: the backend, its device and the adapter's name.
+pub type Choice = (BackendKind, Device, Option<String>);
+
+/// Resolves the `backend` option. With `timing` (a trainer's config), `"auto"` times a
+/// hardware adapter against the CPU; without it (inference) a hardware adapter wins outright.
+pub async fn pick(requested: Requested, timing: Option<&GanConfig>) -> Result<Choice, JsError> {
+    match requested {
+        Requested::Cpu => Ok((BackendKind::Cpu, cpu(), None)),
+        Requested::WebGpu => {
+            let gpu = webgpu().await.map_err(|why| {
+                JsError::new(&format!(
+                    "backend \"webgpu\" was requested but WebGPU is unavailable: {why}. \
+                     Use backend \"cpu\" or \"auto\"."
+                ))
+            })?;
+            Ok((BackendKind::WebGpu, gpu.device, Some(gpu.adapter.name)))
+        }
+        Requested::Auto => Ok(auto(timing).await),
+    }
+}
+
+/// The first half of the "auto" rule: a hardware WebGPU adapter, or `None` (logged with the
+/// reason). A software adapter (SwiftShader) is never used by "auto": it is ~100× slower than
+/// the CPU backend and its first step compiles shaders for seconds.
+pub async fn hardware_adapter() -> Option<AdapterInfo> {
+    match probe().await {
+        Ok(adapter) if !adapter.software => Some(adapter),
+        Ok(adapter) => {
+            log(&format!(
+                "WebGAN: using the CPU backend; WebGPU adapter '{}' is a software rasteriser",
+                adapter.name
+            ));
+            None
+        }
+        Err(why) => {
+            log(&format!("WebGAN: using the CPU backend; {why}"));
+            None
+        }
+    }
+}
+
+/// `"auto"`: a hardware WebGPU adapter if it is faster than the CPU, else the CPU.
+async fn auto(timing: Option<&GanConfig>) -> Choice {
+    let cpu = (BackendKind::Cpu, cpu(), None);
+    if hardware_adapter().await.is_none() {
+        return cpu;
+    }
+    let gpu = match webgpu().await {
+        Ok(gpu) => gpu,
+        Err(why) => {
+            log(&format!("WebGAN: using the CPU backend; {why}"));
+            return cpu;
+        }
+    };
+    let Some(config) = timing else {
+        return (BackendKind::WebGpu, gpu.device, Some(gpu.adapter.name));
+    };
+    let gpu_rate = steps_per_second(config, &gpu.device).await;
+    let cpu_rate = steps_per_second(config, &cpu.1).await;
+    log(&format!(
+        "WebGAN: '{}' trains at {gpu_rate:.1} steps/s, the CPU at {cpu_rate:.1} steps/s",
+        gpu.adapter.name
+    ));
+    if gpu_rate >= cpu_rate {
+        (BackendKind::WebGpu, gpu.device, Some(gpu.adapter.name))
+    } else {
+        cpu
+    }
+}
+
+/// Steady-state training speed on `device`: one warm-up step, then three timed ones.
+async fn steps_per_second(config: &GanConfig, device: &Device) -> f64 {
+    let mut trainer = train::trainer(config.clone(), device);
+    let pixels = vec![0u8; config.batch_size * IMAGE_PIXELS];
+    let mut run = async |steps: usize| {
+        for _ in 0..steps {
+            trainer.step(pixels_to_tensor(&pixels, device));
+        }
+        trainer.stats().expect("at least one step").read().await
+    };
+    if run(1).await.is_err() {
+        return 0.0;
+    }
+    let start = js_sys::Date::now();
+    match run(3).await {
+        Ok(_) => 3.0 / ((js_sys::Date::now() - start).max(1.0) / 1000.0),
+        Err(_) => 0.0,
+    }
 }

@@ -1,0 +1,332 @@
+//! Every setting of a training run, nested by concern, and [`GanConfig::validate`]: the one
+//! place a setting's range and its combination with the others are checked. The JS API
+//! (`web::options`) and `pretrain` both call it, so neither accepts what the other refuses.
+//!
+//! Settings are named in errors as the JS API spells them (`learningRate`); `pretrain`'s flags
+//! are the same names in kebab case (`--learning-rate`).
+
+use std::fmt;
+
+use burn::prelude::*;
+
+/// Length of the latent noise vector, unless a config or a weights file says otherwise.
+pub const LATENT_DIM: usize = 100;
+
+/// Which pair of networks to train.
+#[derive(Config, Debug, Copy, PartialEq, Eq)]
+pub enum Architecture {
+    /// The classic MLP: G 100→256→784, D 784→256→1 (`nets::mlp`).
+    Mlp,
+    /// Convolutional: transposed convolutions in G, strided ones in D (`nets::dcgan`).
+    Dcgan,
+}
+
+impl Architecture {
+    /// The names the page, the JS API, weights files and `pretrain` use.
+    pub const NAMES: [(&'static str, Self); 2] = [("mlp", Self::Mlp), ("dcgan", Self::Dcgan)];
+
+    pub fn name(self) -> &'static str {
+        name_of(&Self::NAMES, self)
+    }
+}
+
+/// What D and G are trained to optimise.
+#[derive(Config, Debug, Copy, PartialEq, Eq)]
+pub enum Loss {
+    /// Non-saturating binary cross-entropy: D classifies real against fake, G maximises
+    /// log D(G(z)) rather than minimising log(1 − D(G(z))), whose gradient vanishes early on.
+    Bce,
+    /// Wasserstein loss with a gradient penalty: D becomes a critic whose score difference
+    /// estimates the distance between the real and generated distributions, kept 1-Lipschitz
+    /// by penalising input gradients whose norm is not 1. Smoother gradients for G at the
+    /// cost of several critic steps per G step.
+    WganGp,
+}
+
+impl Loss {
+    /// The names the page, the JS API and `pretrain` use.
+    pub const NAMES: [(&'static str, Self); 2] = [("bce", Self::Bce), ("wgan-gp", Self::WganGp)];
+}
+
+/// The value of `names` called `name`; the error lists the names there are.
+pub fn named<T: Copy>(names: &[(&str, T)], name: &str) -> Result<T, String> {
+    match names.iter().find(|(n, _)| *n == name) {
+        Some(&(_, choice)) => Ok(choice),
+        None => Err(format!("expected {}", one_of(names))),
+    }
+}
+
+/// `"a", "b" or "c"`: the names of a choice, for error messages.
+pub fn one_of<T>(names: &[(&str, T)]) -> String {
+    let names: Vec<String> = names.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+fn name_of<T: Copy + PartialEq>(names: &[(&'static str, T)], value: T) -> &'static str {
+    names.iter().find(|(_, v)| *v == value).map_or("?", |(n, _)| *n)
+}
+
+/// The networks and their sizes.
+#[derive(Config, Debug)]
+pub struct ModelConfig {
+    /// The classic MLP or the DCGAN.
+    #[config(default = "Architecture::Mlp")]
+    pub architecture: Architecture,
+    /// Length of the latent noise vector fed to the generator.
+    #[config(default = "LATENT_DIM")]
+    pub latent_dim: usize,
+    /// MLP: width of the hidden layer in both networks.
+    #[config(default = 256)]
+    pub hidden_dim: usize,
+    /// DCGAN width: channels of D's first convolution and G's last hidden layer; the layer
+    /// next to it has twice as many.
+    #[config(default = 32)]
+    pub channels: usize,
+    /// Negative slope of the discriminator's LeakyReLU.
+    #[config(default = 0.2)]
+    pub leaky_slope: f64,
+}
+
+/// The adversarial loss and the penalties added to it.
+#[derive(Config, Debug)]
+pub struct LossConfig {
+    /// Non-saturating BCE or WGAN-GP.
+    #[config(default = "Loss::Bce")]
+    pub kind: Loss,
+    /// BCE: target D is trained to give real digits. Below 1 (one-sided label smoothing) it
+    /// stops D from growing over-confident, which keeps its gradients useful to G.
+    #[config(default = 1.0)]
+    pub real_label: f32,
+    /// BCE: weight γ of the R1 penalty (Mescheder et al., 2018), γ/2 · E‖∇ₓD(x)‖² on real
+    /// digits, added to D's loss; 0 turns it off. Flattening D around the real digits stops it
+    /// from overshooting G's distribution, which is what makes the MLP stable enough to train
+    /// at ten times the textbook learning rate. A DCGAN critic drops batch norm for it, as for
+    /// WGAN-GP.
+    #[config(default = 0.0)]
+    pub r1_penalty: f32,
+    /// WGAN-GP: weight λ of the gradient penalty.
+    #[config(default = 10.0)]
+    pub gradient_penalty: f32,
+    /// WGAN-GP: critic steps per generator step. Every call of `step` trains the critic on
+    /// one real batch; G follows on every `critic_steps`-th call.
+    #[config(default = 5)]
+    pub critic_steps: usize,
+}
+
+/// Adam, with the same settings for both networks.
+#[derive(Config, Debug, Copy)]
+pub struct OptimConfig {
+    /// Learning rate.
+    #[config(default = 2e-4)]
+    pub learning_rate: f64,
+    /// β1. 0.5 rather than the textbook 0.9: GANs chase a moving target, and a long momentum
+    /// memory makes them overshoot and collapse.
+    #[config(default = 0.5)]
+    pub beta1: f32,
+    /// β2.
+    #[config(default = 0.999)]
+    pub beta2: f32,
+    /// ε.
+    #[config(default = 1e-8)]
+    pub epsilon: f32,
+}
+
+/// Optional stabilisers of the hand-written MLP trainer (MLP + BCE only).
+#[derive(Config, Debug)]
+pub struct StabilizerConfig {
+    /// Probability of dropping each of D's hidden units during training. Dropout keeps D from
+    /// memorising the 10k digits, so it cannot single out the few G is currently good at.
+    #[config(default = 0.0)]
+    pub dropout: f32,
+    /// Decay of the running average of G's weights that samples are drawn from; 0 samples
+    /// the latest G. Averaging smooths over the oscillation of adversarial training, which
+    /// the latest weights show as flickering, blurred or missing digits.
+    #[config(default = 0.0)]
+    pub average_decay: f32,
+}
+
+/// Everything a training run is made of.
+#[derive(Config, Debug)]
+pub struct GanConfig {
+    /// The networks.
+    #[config(default = "ModelConfig::new()")]
+    pub model: ModelConfig,
+    /// The loss and its penalties.
+    #[config(default = "LossConfig::new()")]
+    pub loss: LossConfig,
+    /// Adam.
+    #[config(default = "OptimConfig::new()")]
+    pub optim: OptimConfig,
+    /// Dropout and weight averaging, for the hand-written MLP trainer.
+    #[config(default = "StabilizerConfig::new()")]
+    pub stabilizers: StabilizerConfig,
+    /// Images per training step.
+    #[config(default = 64)]
+    pub batch_size: usize,
+    /// Seed for the initial weights and the latent noise.
+    #[config(default = 42)]
+    pub seed: u64,
+}
+
+/// A setting out of range, or settings that do not go together.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfigError {
+    /// `setting` (its JS name) is `value`; `expected` says what would do.
+    Range {
+        setting: &'static str,
+        value: String,
+        expected: String,
+    },
+    /// A setting that the chosen architecture and loss do not read.
+    Combination(&'static str),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Range {
+                setting,
+                value,
+                expected,
+            } => write!(f, "option {setting} is {value}, expected {expected}"),
+            Self::Combination(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// An interval a setting must lie in.
+struct Range {
+    min: f64,
+    max: f64,
+    /// Whether `min` and `max` themselves are allowed.
+    closed: (bool, bool),
+    integer: bool,
+}
+
+impl Range {
+    const fn real(min: f64, max: f64, closed: (bool, bool)) -> Self {
+        Self { min, max, closed, integer: false }
+    }
+
+    const fn integer(min: f64, max: f64) -> Self {
+        Self { min, max, closed: (true, true), integer: true }
+    }
+
+    /// `value` as a number, and as its own type prints it (an f32 0.2 is not the f64 0.2).
+    fn check(&self, setting: &'static str, (value, shown): (f64, String)) -> Result<(), ConfigError> {
+        let above = if self.closed.0 { value >= self.min } else { value > self.min };
+        let below = if self.closed.1 { value <= self.max } else { value < self.max };
+        if above && below && (!self.integer || value.fract() == 0.0) {
+            return Ok(());
+        }
+        let expected = if self.integer {
+            format!("a number that is an integer from {} to {}", self.min, self.max)
+        } else {
+            let open = if self.closed.0 { '[' } else { '(' };
+            let close = if self.closed.1 { ']' } else { ')' };
+            format!("a number in {open}{}, {}{close}", self.min, self.max)
+        };
+        Err(ConfigError::Range {
+            setting,
+            value: shown,
+            expected,
+        })
+    }
+}
+
+/// The largest integer a JS number holds exactly: seeds cross the boundary as numbers.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
+impl GanConfig {
+    /// Checks every setting's range, then that each setting is read by the chosen architecture
+    /// and loss: an option only another one reads is an error rather than silently ignored.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let (optim, loss, extra) = (&self.optim, &self.loss, &self.stabilizers);
+        fn shown<T: Copy + Into<f64> + fmt::Display>(value: T) -> (f64, String) {
+            (value.into(), value.to_string())
+        }
+        let whole = |value: usize| (value as f64, value.to_string());
+        let checks: [(&'static str, (f64, String), Range); 12] = [
+            ("seed", (self.seed as f64, self.seed.to_string()), Range::integer(0.0, MAX_SEED as f64)),
+            ("learningRate", shown(optim.learning_rate), Range::real(0.0, 1.0, (false, true))),
+            ("beta1", shown(optim.beta1), Range::real(0.0, 1.0, (true, false))),
+            ("beta2", shown(optim.beta2), Range::real(0.0, 1.0, (true, false))),
+            ("epsilon", shown(optim.epsilon), Range::real(0.0, 0.1, (false, true))),
+            ("batchSize", whole(self.batch_size), Range::integer(1.0, 1024.0)),
+            ("realLabel", shown(loss.real_label), Range::real(0.5, 1.0, (false, true))),
+            ("dropout", shown(extra.dropout), Range::real(0.0, 0.9, (true, true))),
+            ("averageDecay", shown(extra.average_decay), Range::real(0.0, 1.0, (true, false))),
+            ("r1Penalty", shown(loss.r1_penalty), Range::real(0.0, 100.0, (true, true))),
+            ("criticSteps", whole(loss.critic_steps), Range::integer(1.0, 20.0)),
+            ("latentDim", whole(self.model.latent_dim), Range::integer(1.0, 4096.0)),
+        ];
+        for (setting, value, range) in checks {
+            range.check(setting, value)?;
+        }
+        let problem = if loss.kind == Loss::WganGp && loss.r1_penalty > 0.0 {
+            "r1Penalty applies to the BCE loss; WGAN-GP has its own gradient penalty"
+        } else if !self.hand_written() && extra.dropout > 0.0 {
+            "dropout applies to the MLP with the BCE loss only"
+        } else if !self.hand_written() && extra.average_decay > 0.0 {
+            "averageDecay applies to the MLP with the BCE loss only"
+        } else {
+            return Ok(());
+        };
+        Err(ConfigError::Combination(problem))
+    }
+
+    /// The classic MLP with BCE, whose gradients are written out by hand.
+    pub fn hand_written(&self) -> bool {
+        self.model.architecture == Architecture::Mlp && self.loss.kind == Loss::Bce
+    }
+
+    /// Whether a DCGAN critic normalises its second convolution. Batch norm makes each image's
+    /// score depend on the rest of its batch, so the per-image input-gradient penalties
+    /// (WGAN-GP's and R1) need a critic without it.
+    pub fn critic_batch_norm(&self) -> bool {
+        self.loss.kind == Loss::Bce && self.loss.r1_penalty == 0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(GanConfig::new().validate(), Ok(()));
+    }
+
+    #[test]
+    fn ranges_and_combinations_are_named() {
+        let bad = GanConfig::new().with_batch_size(0);
+        assert_eq!(
+            bad.validate().unwrap_err().to_string(),
+            "option batchSize is 0, expected a number that is an integer from 1 to 1024"
+        );
+        let bad = GanConfig::new().with_optim(OptimConfig::new().with_learning_rate(f64::NAN));
+        assert_eq!(
+            bad.validate().unwrap_err().to_string(),
+            "option learningRate is NaN, expected a number in (0, 1]"
+        );
+        let bad = GanConfig::new().with_loss(LossConfig::new().with_kind(Loss::WganGp).with_r1_penalty(5.0));
+        assert!(matches!(bad.validate(), Err(ConfigError::Combination(m)) if m.starts_with("r1Penalty")));
+        let bad = GanConfig::new()
+            .with_model(ModelConfig::new().with_architecture(Architecture::Dcgan))
+            .with_stabilizers(StabilizerConfig::new().with_dropout(0.3));
+        assert!(matches!(bad.validate(), Err(ConfigError::Combination(m)) if m.starts_with("dropout")));
+    }
+
+    #[test]
+    fn names_round_trip() {
+        assert_eq!(named(&Architecture::NAMES, "dcgan"), Ok(Architecture::Dcgan));
+        assert_eq!(named(&Loss::NAMES, "hinge"), Err("expected \"bce\" or \"wgan-gp\"".into()));
+        assert_eq!(Architecture::Mlp.name(), "mlp");
+    }
+}

@@ -1,0 +1,210 @@
+//! How good generated digits are, judged by the classifier: which classes they look like,
+//! the classifier score exp E[KL(p(y|x) ‖ p(y))] (1 to 10), and the Fréchet distance between
+//! the classifier's features of the digits and of real ones.
+
+use burn::prelude::*;
+use burn::tensor::Transaction;
+use burn::tensor::activation::softmax;
+
+pub mod frechet;
+
+use crate::nets::classifier::{Classifier, ClassifierConfig};
+use crate::rng::HostRng;
+use crate::weights::{WeightsError, WeightsFile, param_shapes};
+pub use frechet::{FeatureStats, f32_tensor};
+
+/// The shipped classifier, relative to the repository root.
+pub const SHIPPED_CLASSIFIER: &str = "www/weights/classifier.safetensors";
+
+/// Classes the classifier tells apart.
+pub const CLASSES: usize = 10;
+
+/// Digits the classifier never trains on: the reference line for every score.
+pub const HELD_OUT: usize = 1_500;
+
+/// Splits `count` digit indices into training and held-out sets, the same way every time.
+pub fn held_out_split(count: usize) -> (Vec<usize>, Vec<usize>) {
+    let mut order: Vec<usize> = (0..count).collect();
+    HostRng::new(0x4E1D_0u64).shuffle(&mut order);
+    let held_out = order.split_off(count.saturating_sub(HELD_OUT));
+    (order, held_out)
+}
+
+/// How a set of digits looks to the classifier.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QualityScore {
+    /// Share of the digits predicted as each class; sums to 1.
+    pub histogram: Vec<f64>,
+    /// exp E[KL(p(y|x) ‖ p(y))]: 1 when every digit looks alike, 10 when all ten classes are
+    /// recognised equally often and with certainty.
+    pub score: f64,
+    /// Fréchet distance between the classifier features of these digits and of the real
+    /// training digits. Lower is better.
+    pub frechet_distance: f64,
+}
+
+/// The classifier, the statistics of its features on real digits, and the figures of the
+/// held-out real digits for reference.
+pub struct Judge {
+    classifier: Classifier,
+    real: FeatureStats,
+    pub reference: QualityScore,
+    device: Device,
+}
+
+impl Judge {
+    /// Reads what `train_classifier` wrote: the classifier, `real.*` and `reference.*`.
+    pub fn load(bytes: &[u8], device: &Device) -> Result<Self, WeightsError> {
+        let file = WeightsFile::parse(bytes)?;
+        let classifier = ClassifierConfig::new().init(device);
+        let expected = param_shapes("classifier", &classifier);
+        file.check(&expected, &["real", "reference"])?;
+        let classifier = file.apply("classifier", classifier);
+        let dim = classifier.hidden.weight.dims()[1];
+        let reference = file.values("reference.summary", &[2])?;
+        Ok(Self {
+            real: FeatureStats::load(&file, dim)?,
+            reference: QualityScore {
+                histogram: file
+                    .values("reference.histogram", &[CLASSES])?
+                    .iter()
+                    .map(|&v| v as f64)
+                    .collect(),
+                score: reference[0] as f64,
+                frechet_distance: reference[1] as f64,
+            },
+            classifier,
+            device: device.clone(),
+        })
+    }
+
+    /// Scores `images`, each 784 values in [-1, 1], with one readback.
+    pub async fn score(&self, images: Tensor<2>) -> Result<QualityScore, String> {
+        let features = self.classifier.features(images.to_device(&self.device)); // [n, features]
+        let probabilities = softmax(self.classifier.logits(features.clone()), 1); // [n, 10]
+        let [features, probabilities] = Transaction::default()
+            .register(features)
+            .register(probabilities)
+            .execute_async()
+            .await
+            .map_err(|e| format!("{e:?}"))?
+            .try_into()
+            .map_err(|_| "two tensors were read back".to_string())?;
+        let read = |data: TensorData| data.try_to_vec::<f32>().map_err(|e| format!("{e:?}"));
+        Ok(score_of(&read(features)?, &read(probabilities)?, &self.real))
+    }
+}
+
+/// The figures of digits whose classifier features and class probabilities are given.
+pub fn score_of(features: &[f32], probabilities: &[f32], real: &FeatureStats) -> QualityScore {
+    let (histogram, score) = class_histogram_and_score(probabilities, CLASSES);
+    let frechet_distance = FeatureStats::from_features(features, real.dim()).frechet_distance(real);
+    QualityScore {
+        histogram,
+        score,
+        frechet_distance,
+    }
+}
+
+/// Class probabilities of a batch → the share of each predicted class and the classifier
+/// score exp E_x[KL(p(y|x) ‖ p(y))].
+pub fn class_histogram_and_score(probabilities: &[f32], classes: usize) -> (Vec<f64>, f64) {
+    let n = (probabilities.len() / classes).max(1) as f64;
+    let mut histogram = vec![0.0; classes];
+    let mut marginal = vec![0.0; classes];
+    for row in probabilities.chunks(classes) {
+        let best = (0..classes)
+            .max_by(|&a, &b| row[a].total_cmp(&row[b]))
+            .unwrap_or(0);
+        histogram[best] += 1.0 / n;
+        for (m, &p) in marginal.iter_mut().zip(row) {
+            *m += p as f64 / n;
+        }
+    }
+    let kl: f64 = probabilities
+        .chunks(classes)
+        .map(|row| {
+            row.iter()
+                .zip(&marginal)
+                .filter(|(p, _)| **p > 0.0)
+                .map(|(&p, &m)| p as f64 * (p as f64 / m).ln())
+                .sum::<f64>()
+        })
+        .sum::<f64>()
+        / n;
+    (histogram, kl.exp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped classifier file reproduces its own reference line, and a set of identical
+    /// digits scores as collapsed.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn shipped_judge_scores_real_and_collapsed_digits() {
+        use crate::data::{IMAGE_PIXELS, parse_idx_images, pixels_to_tensor, read_gz};
+        let device = Device::flex();
+        let bytes = std::fs::read(SHIPPED_CLASSIFIER).unwrap();
+        let judge = Judge::load(&bytes, &device).unwrap();
+        let images = parse_idx_images(&read_gz(crate::data::SHIPPED_IMAGES).unwrap()).unwrap();
+        let (_, held_out) = held_out_split(images.count);
+        let pixels: Vec<u8> = held_out.iter().flat_map(|&i| &images.pixels[i * IMAGE_PIXELS..(i + 1) * IMAGE_PIXELS]).copied().collect();
+        let real = pollster::block_on(judge.score(pixels_to_tensor(&pixels, &device))).unwrap();
+        assert!((real.score - judge.reference.score).abs() < 1e-3, "{real:?}");
+        assert!((real.frechet_distance - judge.reference.frechet_distance).abs() < 1e-2, "{real:?}");
+        assert!(real.score > 9.0 && real.histogram.iter().all(|&h| h > 0.05), "{real:?}");
+
+        let one_digit: Vec<u8> = (0..200).flat_map(|_| &pixels[..IMAGE_PIXELS]).copied().collect();
+        let collapsed = pollster::block_on(judge.score(pixels_to_tensor(&one_digit, &device))).unwrap();
+        assert!(collapsed.score < 1.01, "{collapsed:?}");
+        assert!(collapsed.histogram.iter().any(|&h| h > 0.99), "{collapsed:?}");
+        assert!(collapsed.frechet_distance > 10.0 * real.frechet_distance, "{collapsed:?}");
+    }
+
+    /// The shipped generators, judged on 1,500 samples (printed for the record): the DCGAN that
+    /// generate mode loads, and the classic MLP the tutorial uses.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn shipped_generators_cover_every_class() {
+        use crate::inference::PretrainedGenerator;
+        let device = Device::flex();
+        let judge = Judge::load(&std::fs::read(SHIPPED_CLASSIFIER).unwrap(), &device).unwrap();
+        use crate::inference::{SHIPPED_GENERATOR, SHIPPED_MLP_GENERATOR};
+        for (file, min_score, max_fd) in [(SHIPPED_GENERATOR, 7.5, 40.0), (SHIPPED_MLP_GENERATOR, 6.5, 80.0)] {
+            let bytes = std::fs::read(file).unwrap();
+            let generator = PretrainedGenerator::load(&bytes, &device).unwrap();
+            let noise = HostRng::new(11).normal(HELD_OUT * generator.latent_dim());
+            let quality = pollster::block_on(judge.score(generator.generate(noise, &device))).unwrap();
+            println!("{file}: {quality:?}; held-out real digits: {:?}", judge.reference);
+            assert!(quality.histogram.iter().all(|&h| h >= 0.03), "{file}: {quality:?}");
+            assert!(quality.score > min_score && quality.frechet_distance < max_fd, "{file}: {quality:?}");
+        }
+    }
+
+    #[test]
+    fn split_is_fixed_and_disjoint() {
+        let (train, held_out) = held_out_split(10_000);
+        assert_eq!((train.len(), held_out.len()), (8_500, 1_500));
+        assert_eq!(held_out_split(10_000).1, held_out);
+        let mut all: Vec<usize> = train.iter().chain(&held_out).copied().collect();
+        all.sort();
+        assert_eq!(all, (0..10_000).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn score_spans_one_to_ten() {
+        let one_hot = |class: usize| (0..10).map(|c| if c == class { 1.0 } else { 0.0 }).collect::<Vec<f32>>();
+        // Every class equally often, each predicted with certainty: score 10.
+        let diverse: Vec<f32> = (0..10).flat_map(one_hot).collect();
+        let (histogram, score) = class_histogram_and_score(&diverse, 10);
+        assert!((score - 10.0).abs() < 1e-9);
+        assert!(histogram.iter().all(|&h| (h - 0.1).abs() < 1e-12));
+        // One class only: score 1, the histogram says collapse.
+        let collapsed: Vec<f32> = (0..10).flat_map(|_| one_hot(7)).collect();
+        let (histogram, score) = class_histogram_and_score(&collapsed, 10);
+        assert!((score - 1.0).abs() < 1e-9);
+        assert!((histogram[7] - 1.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,68 @@
+//! `Judge`: the digit classifier that scores generated digits, with the statistics of real
+//! ones. Load it with `await Judge.load(bytes)`.
+
+use std::rc::Rc;
+
+use js_sys::{Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::backend;
+use super::convert::{error, read_digits, safetensors_bytes};
+use crate::data::pixels_to_tensor;
+use crate::quality::{self, QualityScore};
+
+/// The quality judge: the digit classifier with the statistics of real digits. Load it with
+/// `await Judge.load(bytes)` from `weights/classifier.safetensors`. It runs on the CPU backend,
+/// beside whatever trains on the GPU.
+#[wasm_bindgen(js_name = Judge)]
+pub struct QualityJudge {
+    judge: Rc<quality::Judge>,
+}
+
+#[wasm_bindgen(js_class = Judge)]
+impl QualityJudge {
+    pub fn load(bytes: JsValue) -> Result<QualityJudge, JsError> {
+        let bytes = safetensors_bytes(&bytes, "Judge.load")?;
+        let judge = quality::Judge::load(&bytes, &backend::cpu())
+            .map_err(|e| JsError::new(&format!("Judge.load: {e}")))?;
+        Ok(QualityJudge {
+            judge: Rc::new(judge),
+        })
+    }
+
+    /// The figures of the 1,500 held-out real digits: what a perfect generator would score.
+    #[wasm_bindgen(getter, unchecked_return_type = "QualityScore")]
+    pub fn reference(&self) -> JsValue {
+        score_object(&self.judge.reference)
+    }
+
+    /// Scores `images`, a Uint8Array of n × 784 raw pixels (n ≥ 2), such as `generate`'s
+    /// output. Resolves to a QualityScore.
+    #[wasm_bindgen(unchecked_return_type = "Promise<QualityScore>")]
+    pub fn score(&self, images: JsValue) -> Promise {
+        let pixels = match read_digits(&images, "score", 2) {
+            Ok(pixels) => pixels,
+            Err(e) => return Promise::reject(&e.into()),
+        };
+        let judge = self.judge.clone();
+        future_to_promise(async move {
+            let images = pixels_to_tensor(&pixels, &backend::cpu());
+            let score = judge
+                .score(images)
+                .await
+                .map_err(|e| error(&format!("score: {e}")))?;
+            Ok(score_object(&score))
+        })
+    }
+}
+
+/// A plain object, so it survives `postMessage`.
+fn score_object(score: &QualityScore) -> JsValue {
+    let object = Object::new();
+    let histogram = js_sys::Float64Array::from(&score.histogram[..]);
+    let _ = Reflect::set(&object, &"histogram".into(), &histogram.into());
+    let _ = Reflect::set(&object, &"score".into(), &score.score.into());
+    let _ = Reflect::set(&object, &"fd".into(), &score.frechet_distance.into());
+    object.into()
+}

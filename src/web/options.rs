@@ -1,0 +1,346 @@
+//! The options objects JS hands in, parsed once with serde (`rename_all = "camelCase"`,
+//! `deny_unknown_fields`), and every TypeScript type of the API in one place. Parsing checks
+//! types only; ranges and combinations are `GanConfig::validate`'s, which `pretrain` shares.
+
+use std::fmt;
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::JsCast;
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+use super::convert::{show, type_name};
+use crate::config::{Architecture, ConfigError, GanConfig, Loss, named, one_of};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Losses and discriminator outputs of one training step. */
+export interface StepStats {
+  /** Steps completed so far, this one included. */
+  step: number;
+  d_loss: number;
+  g_loss: number;
+  /** Mean D(x) on the real batch: a probability with BCE, the critic's score with WGAN-GP. */
+  d_real: number;
+  /** Mean D(G(z)) on the fake batch, in the same units as d_real. */
+  d_fake: number;
+}
+
+/** Options of GanTrainer.create; every one is optional. */
+export interface GanTrainerOptions {
+  backend?: "auto" | "webgpu" | "cpu";
+  /** The classic MLP (default) or the DCGAN. */
+  architecture?: "mlp" | "dcgan";
+  /** Non-saturating BCE (default) or WGAN-GP. */
+  loss?: "bce" | "wgan-gp";
+  seed?: number;
+  learningRate?: number;
+  beta1?: number;
+  beta2?: number;
+  /** Adam's ε, in (0, 0.1]. */
+  epsilon?: number;
+  batchSize?: number;
+  /** D's target for real digits, in (0.5, 1]; below 1 is one-sided label smoothing. MLP + BCE. */
+  realLabel?: number;
+  /** Dropout probability on D's hidden layer, in [0, 0.9]. MLP + BCE. */
+  dropout?: number;
+  /** Decay of the running average of G's weights that samples come from, in [0, 1); 0 is off. MLP + BCE. */
+  averageDecay?: number;
+  /** BCE: weight of the R1 penalty on D's input gradients at real digits, in [0, 100]; 0 (default) is off. The DCGAN's D drops batch norm for it. */
+  r1Penalty?: number;
+  /** WGAN-GP: critic steps per generator step, 1 to 20. */
+  criticSteps?: number;
+  /** safetensors bytes from export_weights(), to resume from. */
+  weights?: Uint8Array;
+}
+
+/** Options of Generator.load. */
+export interface GeneratorOptions {
+  backend?: "auto" | "webgpu" | "cpu";
+}
+
+/** A weight tensor of a trainer's networks. */
+export interface Layer {
+  /** Its name in export_weights(), e.g. "generator.hidden.weight". */
+  name: string;
+  shape: number[];
+  /** Numbers it holds: the product of its shape. */
+  count: number;
+}
+
+/** How a set of digits looks to the classifier (see Judge.score). */
+export interface QualityScore {
+  /** Share of the digits predicted as each class 0–9; sums to 1. */
+  histogram: Float64Array;
+  /** exp E[KL(p(y|x) ‖ p(y))], from 1 (all alike) to 10 (all ten classes, clearly). */
+  score: number;
+  /** Fréchet distance between the classifier features of these digits and of real ones. */
+  fd: number;
+}
+
+/** The WebGPU adapter the browser offers. */
+export interface WebGpuProbe {
+  /** Vendor, architecture and description. */
+  adapter: string;
+  /** A software rasteriser such as SwiftShader: "auto" never picks it. */
+  software: boolean;
+}
+"#;
+
+/// Where a trainer or generator should run, as asked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Requested {
+    #[default]
+    Auto,
+    WebGpu,
+    Cpu,
+}
+
+impl Requested {
+    pub const NAMES: [(&'static str, Self); 3] = [("auto", Self::Auto), ("webgpu", Self::WebGpu), ("cpu", Self::Cpu)];
+}
+
+/// `GanTrainer.create`'s options: see `GanTrainerOptions` above.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TrainerOptions {
+    #[serde(default, deserialize_with = "string")]
+    backend: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    architecture: Option<String>,
+    #[serde(default, deserialize_with = "string")]
+    loss: Option<String>,
+    #[serde(default, deserialize_with = "whole")]
+    seed: Option<f64>,
+    #[serde(default, deserialize_with = "number")]
+    learning_rate: Option<f64>,
+    #[serde(default, deserialize_with = "number")]
+    beta1: Option<f64>,
+    #[serde(default, deserialize_with = "number")]
+    beta2: Option<f64>,
+    #[serde(default, deserialize_with = "number")]
+    epsilon: Option<f64>,
+    #[serde(default, deserialize_with = "whole")]
+    batch_size: Option<f64>,
+    #[serde(default, deserialize_with = "number")]
+    real_label: Option<f64>,
+    #[serde(default, deserialize_with = "number")]
+    dropout: Option<f64>,
+    #[serde(default, deserialize_with = "number")]
+    average_decay: Option<f64>,
+    #[serde(default, deserialize_with = "number")]
+    r1_penalty: Option<f64>,
+    #[serde(default, deserialize_with = "whole")]
+    critic_steps: Option<f64>,
+    #[serde(default, deserialize_with = "bytes")]
+    pub weights: Option<Vec<u8>>,
+}
+
+/// `Generator.load`'s options.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct GeneratorOptions {
+    #[serde(default, deserialize_with = "string")]
+    backend: Option<String>,
+}
+
+impl TrainerOptions {
+    /// The validated config these options describe, over the defaults.
+    pub fn config(&self, context: &str) -> Result<GanConfig, JsError> {
+        let fail = |e: ConfigError| JsError::new(&format!("{context}: {e}"));
+        let mut config = GanConfig::new();
+        if let Some(name) = &self.architecture {
+            config.model.architecture = choice(context, "architecture", name, &Architecture::NAMES)?;
+        }
+        if let Some(name) = &self.loss {
+            config.loss.kind = choice(context, "loss", name, &Loss::NAMES)?;
+        }
+        // Whole numbers arrive checked by `whole`; the ranges are validate()'s.
+        let set = |target: &mut f32, value: Option<f64>| value.into_iter().for_each(|v| *target = v as f32);
+        config.seed = self.seed.map_or(config.seed, |v| v as u64);
+        config.optim.learning_rate = self.learning_rate.unwrap_or(config.optim.learning_rate);
+        set(&mut config.optim.beta1, self.beta1);
+        set(&mut config.optim.beta2, self.beta2);
+        set(&mut config.optim.epsilon, self.epsilon);
+        config.batch_size = self.batch_size.map_or(config.batch_size, |v| v as usize);
+        set(&mut config.loss.real_label, self.real_label);
+        set(&mut config.stabilizers.dropout, self.dropout);
+        set(&mut config.stabilizers.average_decay, self.average_decay);
+        set(&mut config.loss.r1_penalty, self.r1_penalty);
+        config.loss.critic_steps = self.critic_steps.map_or(config.loss.critic_steps, |v| v as usize);
+        config.validate().map_err(fail)?;
+        Ok(config)
+    }
+
+    pub fn backend(&self, context: &str) -> Result<Requested, JsError> {
+        backend(context, &self.backend)
+    }
+}
+
+impl GeneratorOptions {
+    pub fn backend(&self, context: &str) -> Result<Requested, JsError> {
+        backend(context, &self.backend)
+    }
+}
+
+fn backend(context: &str, name: &Option<String>) -> Result<Requested, JsError> {
+    name.as_deref().map_or(Ok(Requested::Auto), |name| choice(context, "backend", name, &Requested::NAMES))
+}
+
+fn choice<T: Copy>(context: &str, key: &str, name: &str, names: &[(&str, T)]) -> Result<T, JsError> {
+    named(names, name).map_err(|_| {
+        JsError::new(&format!("{context}: option {key} is \"{name}\", expected {}", one_of(names)))
+    })
+}
+
+/// Parses an options object (undefined and null mean all defaults). Errors name the option,
+/// its value and what was expected, as `{context}: option batchSize is "64", expected a number`.
+pub fn parse<T: DeserializeOwned + Default>(value: &JsValue, context: &str) -> Result<T, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    if !value.is_object() || value.is_function() || Array::is_array(value) {
+        return Err(JsError::new(&format!("{context}: options must be an object, got {}", type_name(value))));
+    }
+    // serde-wasm-bindgen reads only the fields it knows, so `deny_unknown_fields` never sees
+    // another key: they are compared with the derive's own field list here.
+    let known = field_names::<T>();
+    let keys = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>());
+    if let Some(key) = keys.iter().filter_map(|k| k.as_string()).find(|k| !known.contains(&k.as_str())) {
+        return Err(JsError::new(&format!(
+            "{context}: unknown option '{key}'; expected one of {}",
+            known.join(", ")
+        )));
+    }
+    serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(value.clone())).map_err(|e| {
+        let inner = e.inner().to_string();
+        let key = e.path().to_string();
+        let given = Reflect::get(value, &key.as_str().into()).unwrap_or(JsValue::UNDEFINED);
+        let expected = inner.rsplit_once("expected ").map_or(inner.as_str(), |(_, what)| what);
+        JsError::new(&format!("{context}: option {key} is {}, expected {expected}", show(&given)))
+    })
+}
+
+/// Deserializes an optional value with `visitor`, whose `expecting` words the error; `bytes`
+/// asks for a typed array rather than whatever the value is.
+fn optional<'de, D: Deserializer<'de>, V: Visitor<'de>>(
+    d: D,
+    visitor: V,
+    bytes: bool,
+) -> Result<Option<V::Value>, D::Error> {
+    struct Optional<V>(V, bool);
+    impl<'de, V: Visitor<'de>> Visitor<'de> for Optional<V> {
+        type Value = Option<V::Value>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            self.0.expecting(f)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            match self.1 {
+                true => d.deserialize_byte_buf(self.0).map(Some),
+                false => d.deserialize_any(self.0).map(Some),
+            }
+        }
+    }
+    d.deserialize_option(Optional(visitor, bytes))
+}
+
+/// Any finite or non-finite number (validate() words range errors, NaN included).
+fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    optional(d, Number { whole: false }, false)
+}
+
+/// A number without a fractional part, from 0 to 2⁵³ − 1.
+fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    optional(d, Number { whole: true }, false)
+}
+
+struct Number {
+    whole: bool,
+}
+
+impl Visitor<'_> for Number {
+    type Value = f64;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(if self.whole { "a whole number" } else { "a number" })
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<f64, E> {
+        let exact = v.fract() == 0.0 && (0.0..=crate::config::MAX_SEED as f64).contains(&v);
+        if self.whole && !exact {
+            return Err(E::invalid_value(de::Unexpected::Float(v), &self));
+        }
+        Ok(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<f64, E> {
+        self.visit_f64(v as f64)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<f64, E> {
+        self.visit_f64(v as f64)
+    }
+}
+
+fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    struct Text;
+    impl Visitor<'_> for Text {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+    }
+    optional(d, Text, false)
+}
+
+fn bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+    struct Bytes;
+    impl Visitor<'_> for Bytes {
+        type Value = Vec<u8>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a Uint8Array")
+        }
+        fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+            Ok(v.to_vec())
+        }
+        fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+            Ok(v)
+        }
+    }
+    optional(d, Bytes, true)
+}
+
+/// The field names `#[derive(Deserialize)]` gave `T` (after `rename_all`): a deserializer that
+/// only records what the derived code asks `deserialize_struct` for.
+fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    struct Fields(&'static [&'static str]);
+    impl<'de> Deserializer<'de> for &mut Fields {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0 = fields;
+            Err(de::Error::custom("fields recorded"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut fields = Fields(&[]);
+    let _ = T::deserialize(&mut fields);
+    fields.0
+}

@@ -1,0 +1,221 @@
+//! `GanTrainer`: trains the GAN. Create it with `await GanTrainer.create(options)`.
+
+use std::rc::Rc;
+
+use burn::prelude::*;
+use futures_util::lock::Mutex;
+use js_sys::{Array, Float32Array, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::backend::{self, BackendKind};
+use super::options::{self, TrainerOptions};
+use super::convert::{error, read_digits, read_floats, read_images, read_noise, read_pixels};
+use crate::data::{IMAGE_PIXELS, pixels_to_tensor};
+use crate::train::{self, StepStats, Trainer};
+use crate::weights::ParamShape;
+
+/// Trains the GAN. Create it with `await GanTrainer.create(options)`.
+#[wasm_bindgen]
+pub struct GanTrainer {
+    trainer: Rc<Mutex<Box<dyn Trainer>>>,
+    device: Device,
+    backend: BackendKind,
+    adapter: Option<String>,
+    batch_size: usize,
+    latent_dim: usize,
+    /// The networks' weight tensors, which never change shape.
+    layers: Vec<ParamShape>,
+}
+
+#[wasm_bindgen]
+impl GanTrainer {
+    /// Builds a trainer. See `GanTrainerOptions` for the options.
+    pub async fn create(
+        #[wasm_bindgen(unchecked_param_type = "GanTrainerOptions | undefined")] options: JsValue,
+    ) -> Result<GanTrainer, JsError> {
+        const CONTEXT: &str = "GanTrainer.create";
+        let options: TrainerOptions = options::parse(&options, CONTEXT)?;
+        let config = options.config(CONTEXT)?;
+        let (backend, device, adapter) = backend::pick(options.backend(CONTEXT)?, Some(&config)).await?;
+
+        let mut trainer = train::trainer(config.clone(), &device);
+        if let Some(bytes) = &options.weights {
+            trainer
+                .load_weights(bytes)
+                .map_err(|e| JsError::new(&format!("{CONTEXT}: {e}")))?;
+        }
+        Ok(GanTrainer {
+            layers: trainer.layers(),
+            trainer: Rc::new(Mutex::new(trainer)),
+            device,
+            backend,
+            adapter,
+            batch_size: config.batch_size,
+            latent_dim: config.model.latent_dim,
+        })
+    }
+
+    /// `"webgpu"` or `"cpu"`.
+    #[wasm_bindgen(getter)]
+    pub fn backend(&self) -> String {
+        self.backend.name().into()
+    }
+
+    /// The WebGPU adapter's name, or undefined on the CPU backend.
+    #[wasm_bindgen(getter)]
+    pub fn adapter(&self) -> Option<String> {
+        self.adapter.clone()
+    }
+
+    #[wasm_bindgen(getter, js_name = batchSize)]
+    pub fn batch_size(&self) -> usize {
+        self.batch_size
+    }
+
+    #[wasm_bindgen(getter, js_name = latentDim)]
+    pub fn latent_dim(&self) -> usize {
+        self.latent_dim
+    }
+
+    /// Every weight tensor of both networks, G's first, in module order: name, shape and the
+    /// number of values. Read from the modules' shapes, without a GPU readback.
+    #[wasm_bindgen(unchecked_return_type = "Layer[]")]
+    pub fn layers(&self) -> Array {
+        self.layers
+            .iter()
+            .map(|(name, shape)| {
+                let object = Object::new();
+                let dims: Array = shape.iter().map(|&d| JsValue::from(d as f64)).collect();
+                let count = shape.iter().product::<usize>() as f64;
+                let _ = Reflect::set(&object, &"name".into(), &name.into());
+                let _ = Reflect::set(&object, &"shape".into(), &dims);
+                let _ = Reflect::set(&object, &"count".into(), &count.into());
+                JsValue::from(object)
+            })
+            .collect()
+    }
+
+    /// One step on `images`, a Uint8Array of batchSize × 784 raw pixels. Resolves to StepStats
+    /// once the statistics are read back.
+    #[wasm_bindgen(unchecked_return_type = "Promise<StepStats>")]
+    pub fn train_step(&self, images: JsValue) -> Promise {
+        self.train(images, 1, "train_step")
+    }
+
+    /// `n` steps on `images`, which holds n × batchSize × 784 pixels, batch after batch. Only
+    /// the last step's statistics are read back, so the GPU is not stalled in between.
+    #[wasm_bindgen(unchecked_return_type = "Promise<StepStats>")]
+    pub fn train_steps(&self, images: JsValue, n: u32) -> Promise {
+        self.train(images, n as usize, "train_steps")
+    }
+
+    /// Images for `noise`, a Float32Array of n × 100 values. Resolves to n × 784 grey bytes.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn generate(&self, noise: JsValue) -> Promise {
+        let noise = match read_noise(&noise, self.latent_dim, "generate") {
+            Ok(noise) => noise,
+            Err(e) => return Promise::reject(&e.into()),
+        };
+        let trainer = self.trainer.clone();
+        future_to_promise(async move {
+            let images = trainer.lock().await.generate(noise);
+            read_pixels(images).await
+        })
+    }
+
+    /// One discriminator update alone on `images` (batchSize × 784 pixels) and fresh fakes,
+    /// for stepping D and G separately; it does not count as a step.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn train_discriminator(&self, images: JsValue) -> Promise {
+        let per_step = self.batch_size * IMAGE_PIXELS;
+        let pixels = match read_images(&images, 1, per_step, self.batch_size, "train_discriminator") {
+            Ok(pixels) => pixels,
+            Err(e) => return Promise::reject(&e.into()),
+        };
+        let (trainer, device) = (self.trainer.clone(), self.device.clone());
+        future_to_promise(async move {
+            trainer.lock().await.train_discriminator(pixels_to_tensor(&pixels, &device));
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// One generator update alone on batchSize fresh fakes; it does not count as a step.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn train_generator(&self) -> Promise {
+        let (trainer, batch) = (self.trainer.clone(), self.batch_size);
+        future_to_promise(async move {
+            trainer.lock().await.train_generator(batch);
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// D's verdict on `images`, a Uint8Array of n × 784 pixels: a Float32Array of n
+    /// probabilities of "real" with BCE, of critic scores with WGAN-GP.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Float32Array>")]
+    pub fn discriminate(&self, images: JsValue) -> Promise {
+        let pixels = match read_digits(&images, "discriminate", 1) {
+            Ok(pixels) => pixels,
+            Err(e) => return Promise::reject(&e.into()),
+        };
+        let (trainer, device) = (self.trainer.clone(), self.device.clone());
+        future_to_promise(async move {
+            let scores = trainer.lock().await.discriminate(pixels_to_tensor(&pixels, &device));
+            let values = read_floats(scores, "discriminate", "scores").await?;
+            Ok(Float32Array::from(&values[..]).into())
+        })
+    }
+
+    /// The weights of both networks as safetensors bytes.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
+    pub fn export_weights(&self) -> Promise {
+        let trainer = self.trainer.clone();
+        future_to_promise(async move {
+            let export = trainer.lock().await.export();
+            let bytes = export
+                .to_bytes()
+                .await
+                .map_err(|e| error(&format!("export_weights: {e}")))?;
+            Ok(Uint8Array::from(&bytes[..]).into())
+        })
+    }
+}
+
+impl GanTrainer {
+    fn train(&self, images: JsValue, n: usize, name: &str) -> Promise {
+        let per_step = self.batch_size * IMAGE_PIXELS;
+        let pixels = match read_images(&images, n, per_step, self.batch_size, name) {
+            Ok(pixels) => pixels,
+            Err(e) => return Promise::reject(&e.into()),
+        };
+        let (trainer, device) = (self.trainer.clone(), self.device.clone());
+        future_to_promise(async move {
+            let mut trainer = trainer.lock().await;
+            for batch in pixels.chunks(per_step) {
+                trainer.step(pixels_to_tensor(batch, &device));
+            }
+            let stats = trainer
+                .stats()
+                .expect("n ≥ 1 is checked by read_images")
+                .read()
+                .await
+                .map_err(|e| error(&format!("reading step statistics failed: {e:?}")))?;
+            Ok(stats_object(&stats))
+        })
+    }
+}
+
+/// A plain object rather than a class instance, so it survives `postMessage`.
+fn stats_object(stats: &StepStats) -> JsValue {
+    let object = Object::new();
+    for (key, value) in [
+        ("step", stats.step as f64),
+        ("d_loss", stats.d_loss as f64),
+        ("g_loss", stats.g_loss as f64),
+        ("d_real", stats.d_real as f64),
+        ("d_fake", stats.d_fake as f64),
+    ] {
+        let _ = Reflect::set(&object, &key.into(), &value.into());
+    }
+    object.into()
+}

@@ -1,0 +1,238 @@
+// What the pages and worker.js say to each other, and the numbers and paths they share.
+//
+// Every message is a plain object with a `type` and a `session` id (session.js adds the id;
+// the worker copies it onto each reply). Requests are handled one at a time, in the order
+// sent. Any request that throws is answered with an `error` reply instead of its own; replies
+// holding pixels transfer their buffer.
+
+/** A digit is SIDE × SIDE grey bytes. */
+export const SIDE = 28;
+export const PIXELS = SIDE * SIDE;
+/** Length of the generator's input noise vector. */
+export const LATENT = 100;
+/** Digits in the fixed-noise grid, and in each set of fresh samples. */
+export const GRID = 64;
+/** While training, the fixed-noise grid is redrawn every GRID_EVERY steps. */
+export const GRID_EVERY = 20;
+/** The quality panel judges QUALITY_SAMPLES fresh samples every QUALITY_EVERY steps. */
+export const QUALITY_EVERY = 500;
+export const QUALITY_SAMPLES = 500;
+
+/** Training steps per animation frame: 1 to MAX_STEPS_PER_FRAME, DEFAULT_STEPS_PER_FRAME unless set. */
+export const MAX_STEPS_PER_FRAME = 200;
+export const DEFAULT_STEPS_PER_FRAME = 5;
+/** `n` floored and clamped to 1..MAX_STEPS_PER_FRAME; `fallback` where it is not a finite number. */
+export function clampStepsPerFrame(n, fallback) {
+  const steps = Math.floor(Number(n));
+  return Number.isFinite(steps) ? Math.max(1, Math.min(MAX_STEPS_PER_FRAME, steps)) : fallback;
+}
+
+// Shipped files, relative to the folder that holds worker.js (www/).
+/** The 10,000 MNIST digits, gzipped IDX. */
+export const DATA_URL = 'data/mnist-10k-images-idx3-ubyte.gz';
+/** The pretrained DCGAN generator that generate mode draws from by default. */
+export const GENERATOR_URL = 'weights/generator.safetensors';
+/** The digit classifier behind the quality figures. */
+export const CLASSIFIER_URL = 'weights/classifier.safetensors';
+
+// ---------------------------------------------------------------------------------------------
+// Requests: page → worker.
+//
+// Sent by app.js (the demo page's one session), webgan-demo.js (a session per element) and
+// tutorial.js (a session per widget), always through session.js.
+
+/**
+ * @typedef {object} TrainInitRequest
+ * `type: 'train-init'`. A new trainer for the session (any previous one is freed), and the
+ * dataset it trains on, which loads beside it: training can start with the first batch.
+ * @property {object} options `GanTrainer.create` options; `backend` is 'auto' (default),
+ *   'webgpu' or 'cpu', and `seed` (default 42) also seeds the session's batch order.
+ * @property {string | File} source an IDX images URL (gzipped or not) or a File. A URL is
+ *   downloaded once per worker, whichever sessions train on it.
+ * Replies: `ready`, then `grid`; `progress` while the dataset arrives, or `data-error`.
+ */
+
+/**
+ * @typedef {object} LoadDataRequest
+ * `type: 'load-data'`. Switches the session to another dataset; the trainer stays.
+ * @property {string | File} source as in `train-init`
+ * Replies: `progress` (at once where the dataset is already loading or loaded), or `data-error`.
+ */
+
+/**
+ * @typedef {object} ResetRequest
+ * `type: 'reset'`. A new trainer on the session's current dataset.
+ * @property {object} options as in `train-init`
+ * Replies: `ready`, then `grid`.
+ */
+
+/**
+ * @typedef {object} TrainRequest
+ * `type: 'train'`. Trains `steps` steps on batches of the session's dataset.
+ * @property {number} steps 1 or more
+ * @property {boolean} grid whether to redraw the fixed-noise grid afterwards
+ * Replies: `trained` (then `grid` when asked for). Before the trainer or the first batch is
+ * there, `trained` has `stats: null` and a `reason`.
+ */
+
+/**
+ * @typedef {object} HalfStepRequest
+ * `type: 'half-step'` (the tutorial). One discriminator update, or one generator update.
+ * @property {'discriminator' | 'generator'} network
+ * Replies: as `verdict`.
+ */
+
+/**
+ * @typedef {object} VerdictRequest
+ * `type: 'verdict'` (the tutorial). D's mean output on a batch of real digits and on the grid.
+ * Replies: `verdict`, then `grid`; or `verdict` with `verdict: null` and a `reason`.
+ */
+
+/**
+ * @typedef {object} RealRequest
+ * `type: 'real'` (the tutorial). A few real digits from the session's dataset.
+ * @property {number} n how many
+ * Replies: `real`.
+ */
+
+/**
+ * @typedef {object} DescribeRequest
+ * `type: 'describe'` (the tutorial). The trainer's weight tensors.
+ * Replies: `layers`.
+ */
+
+/**
+ * @typedef {object} GeneratorInitRequest
+ * `type: 'generator-init'`. Loads a pretrained generator for inference only: no dataset, no
+ * trainer, and on the CPU no WebGPU build.
+ * @property {string} url a safetensors file
+ * @property {string} backend 'auto', 'webgpu' or 'cpu'
+ * Replies: `generator-ready`.
+ */
+
+/**
+ * @typedef {object} SamplesRequest
+ * `type: 'samples'`. Fresh digits from the session's generator.
+ * @property {number} n how many
+ * @property {number} seed seeds their noise
+ * Replies: `samples`.
+ */
+
+/**
+ * @typedef {object} QualityRequest
+ * `type: 'quality'`. The digit classifier's verdict on `n` fresh samples of the session's
+ * trainer or generator.
+ * @property {number} n how many samples, 2 or more
+ * Replies: `quality`.
+ */
+
+/**
+ * @typedef {object} ClassifyRequest
+ * `type: 'classify'`. How many of the given digits the classifier reads as each of 0–9.
+ * @property {Uint8Array} pixels n × PIXELS grey bytes
+ * Replies: `classes`.
+ */
+
+/**
+ * @typedef {object} CloseRequest
+ * `type: 'close'`. Frees the session's models; nothing more is sent to it. No reply.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Replies: worker → page, each carrying the `session` of the request it answers.
+
+/**
+ * @typedef {object} ReadyReply
+ * `type: 'ready'`, to `train-init` and `reset`: the trainer exists.
+ * @property {'webgpu' | 'cpu'} backend the backend it trains on
+ * @property {string | null} adapter the WebGPU adapter's name
+ * @property {number} ms how long creating it took
+ */
+
+/**
+ * @typedef {object} ProgressReply
+ * `type: 'progress'`: how much of the session's dataset has arrived.
+ * @property {number} bytes bytes downloaded so far (before decompression)
+ * @property {number | undefined} size the download's size, where the server says
+ * @property {number} count images parsed so far
+ * @property {number} total images the file's header promises
+ */
+
+/**
+ * @typedef {object} DataErrorReply
+ * `type: 'data-error'`: the dataset could not be loaded.
+ * @property {string} message what was wrong, worded for the page
+ */
+
+/**
+ * @typedef {object} GridReply
+ * `type: 'grid'`: the trainer's GRID digits from fixed noise, which never changes.
+ * @property {Uint8Array} pixels GRID × PIXELS grey bytes (transferred)
+ */
+
+/**
+ * @typedef {object} TrainedReply
+ * `type: 'trained'`, to `train`.
+ * @property {object | null} stats the last step's StepStats (`step`, `d_loss`, `g_loss`,
+ *   `d_real`, `d_fake`), or null when nothing could train yet
+ * @property {string} [reason] with `stats: null`: 'no trainer yet' or 'waiting for data'
+ * @property {number} steps steps trained
+ * @property {number} ms how long they took
+ * @property {number} epoch completed passes over the dataset
+ * @property {boolean} complete whether the whole dataset has arrived
+ */
+
+/**
+ * @typedef {object} VerdictReply
+ * `type: 'verdict'`, to `verdict` and `half-step`.
+ * @property {{ real: number, fake: number, scores: number[] } | null} verdict mean D(x) on
+ *   GRID real digits, mean D(G(z)) on the grid and each of its digits' D(G(z))
+ * @property {string} [reason] with `verdict: null`, as in `trained`
+ */
+
+/**
+ * @typedef {object} RealReply
+ * `type: 'real'`, to `real`.
+ * @property {Uint8Array | null} pixels n × PIXELS grey bytes (transferred), or null
+ * @property {string} [reason] with `pixels: null`: 'waiting for data'
+ */
+
+/**
+ * @typedef {object} LayersReply
+ * `type: 'layers'`, to `describe`: G's weight tensors, then D's, each network's by name.
+ * @property {{ name: string, shape: number[], count: number }[] | null} layers
+ * @property {string} [reason] with `layers: null`: 'no trainer yet'
+ */
+
+/**
+ * @typedef {object} GeneratorReadyReply
+ * `type: 'generator-ready'`, to `generator-init`; fields as in `ready`.
+ */
+
+/**
+ * @typedef {object} SamplesReply
+ * `type: 'samples'`, to `samples`.
+ * @property {Uint8Array} pixels n × PIXELS grey bytes (transferred)
+ */
+
+/**
+ * @typedef {object} QualityReply
+ * `type: 'quality'`, to `quality`.
+ * @property {{ histogram: Float64Array, score: number, fd: number,
+ *   reference: { score: number, fd: number }, samples: number, ms: number } | null} result
+ *   the share of each predicted digit, the classifier score and Fréchet distance, the
+ *   held-out real digits' figures; null when the session has no model
+ */
+
+/**
+ * @typedef {object} ClassesReply
+ * `type: 'classes'`, to `classify`.
+ * @property {number[]} counts how many digits the classifier reads as each of 0–9
+ */
+
+/**
+ * @typedef {object} ErrorReply
+ * `type: 'error'`: a request failed; the session stays usable.
+ * @property {string} about the failed request's type
+ * @property {string} message why
+ */
