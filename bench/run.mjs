@@ -1,7 +1,8 @@
 // `./build.sh bench`: measures training speed, WebGPU calls per step, start-up times, wasm
 // size and memory in headless Chromium, then quality against steps, prints a table and writes
 // bench/results/<time>.json. `./build.sh bench <preset id>…` measures only those presets'
-// quality, `./build.sh bench speed` only the speed.
+// quality, `./build.sh bench speed` only the speed, `./build.sh bench conditional` only the
+// conditional presets' quality and the latent explorer.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -9,14 +10,18 @@ import { serve, launch, open, ROOT } from '../tests/e2e/harness.mjs';
 
 const server = await serve();
 const browser = await launch();
-// Arguments: preset ids measure only their quality; `speed` measures only the speed.
+// Arguments: preset ids measure only their quality; `speed` measures only the speed;
+// `conditional` only the conditional presets and the explorer.
 const speedOnly = process.argv[2] === 'speed';
-const only = speedOnly ? [] : process.argv.slice(2);
+const conditionalOnly = process.argv[2] === 'conditional';
+const only = speedOnly || conditionalOnly ? [] : process.argv.slice(2);
+const CONDITIONAL_PRESETS = ['conditional', 'conditional-dcgan'];
 const results = {
   date: new Date().toISOString(),
   model: [
-    only.length ? '' : 'speed: classic MLP, batch 64, and the default preset',
-    speedOnly ? '' : `quality: ${only.length ? only.join(', ') : 'every architecture preset'}`,
+    only.length || conditionalOnly ? '' : 'speed: classic MLP, batch 64, and the default preset',
+    speedOnly || conditionalOnly ? '' : `quality: ${only.length ? only.join(', ') : 'every architecture preset'}`,
+    only.length || speedOnly ? '' : 'conditional: the conditional presets\' quality and agreement, the latent explorer'
   ].filter(Boolean).join('; '),
 };
 
@@ -24,7 +29,7 @@ try {
   const { page } = await open(browser, `${server.url}/bench/bench.html`);
   await page.waitForFunction(() => window.ready, null, { timeout: 120_000 });
   page.setDefaultTimeout(0);
-  if (!only.length) {
+  if (!only.length && !conditionalOnly) {
     const size = (path) => {
       const wasm = readFileSync(join(ROOT, path));
       return { rawBytes: wasm.length, gzipBytes: gzipSync(wasm, { level: 9 }).length };
@@ -52,9 +57,20 @@ try {
   results.quality = [];
   const quality = (preset, seed, checkpoints) => page.evaluate(
     ([preset, seed, checkpoints]) => window.runQuality(preset, seed, checkpoints), [preset, seed, checkpoints]);
-  if (!speedOnly) {
+  if (!speedOnly && !conditionalOnly) {
     for (const preset of only.length ? only : ['default', 'no-r1', 'dcgan', 'wgan-gp']) results.quality.push(await quality(preset, 1, [500, 1000, 3000]));
     for (const preset of only.length ? only : ['default', 'dcgan']) {
+      for (const seed of [2, 3]) results.quality.push(await quality(preset, seed, [3000]));
+    }
+  }
+  if (!speedOnly && !only.length) {
+    // The latent explorer first (seconds), then each conditional preset on 3 seeds.
+    results.explorer = [];
+    for (const url of ['../www/weights/generator-conditional.safetensors', '../www/weights/generator.safetensors']) {
+      results.explorer.push(await page.evaluate(([url]) => window.runExplorer(url, 100), [url]));
+    }
+    for (const preset of CONDITIONAL_PRESETS) {
+      results.quality.push(await quality(preset, 1, [1000, 3000]));
       for (const seed of [2, 3]) results.quality.push(await quality(preset, seed, [3000]));
     }
   }
@@ -66,7 +82,7 @@ try {
 
 const f = (x, d = 1) => (x === undefined || x === null ? '–' : Number(x).toFixed(d));
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
-if (!only.length) {
+if (!only.length && !conditionalOnly) {
   const rows = [
     ['wasm size, www/pkg (WebGPU + CPU)', `${mb(results.wasm.rawBytes)} raw, ${mb(results.wasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
     ['wasm size, www/pkg-cpu (CPU only)', `${mb(results.cpuOnlyWasm.rawBytes)} raw, ${mb(results.cpuOnlyWasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
@@ -98,14 +114,19 @@ if (!only.length) {
   for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(28)} ${target}`);
 }
 
+for (const { url, directionsMs, redrawsPerSecond } of results.explorer ?? []) {
+  console.log(`latent explorer, CPU, ${url}: ${f(redrawsPerSecond)} redraws/s (target ≥ 20), directions in ${f(directionsMs, 0)} ms`);
+}
+
 if (results.quality.length) {
   const { reference } = results.quality[0];
   console.log(`Quality against steps, CPU, 1,500 samples; a run passes at score ≥ 6 with every class ≥ 3% (held-out real digits: score ${f(reference.score, 2)}, FD ${f(reference.fd, 2)}):`);
   for (const { preset, seed, results: rows } of results.quality) {
-    for (const { step, score, fd, histogram, seconds } of rows) {
+    for (const { step, score, fd, agreement, histogram, seconds } of rows) {
       const classes = histogram.map((h) => (100 * h).toFixed(1).padStart(5)).join('');
       const pass = score >= 6 && Math.min(...histogram) >= 0.03 ? 'pass' : '    ';
-      console.log(`  ${preset.padEnd(16)} seed ${seed}  step ${String(step).padStart(5)}  score ${f(score, 2)}  FD ${f(fd, 1).padStart(7)}  ${pass}  classes %${classes}  (${f(seconds, 0)} s)`);
+      const agreed = agreement === undefined ? '' : `  agreement ${f(100 * agreement)}%`;
+      console.log(`  ${preset.padEnd(18)} seed ${seed}  step ${String(step).padStart(5)}  score ${f(score, 2)}  FD ${f(fd, 1).padStart(7)}${agreed}  ${pass}  classes %${classes}  (${f(seconds, 0)} s)`);
     }
   }
 }

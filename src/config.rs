@@ -89,7 +89,12 @@ pub struct ModelConfig {
     /// Negative slope of the discriminator's LeakyReLU.
     #[config(default = 0.2)]
     pub leaky_slope: f64,
+    /// Class-conditional: G takes each digit's label, one-hot, beside z, and D scores a digit
+    /// together with its label through a projection (`nets::mod` says why these two).
+    #[config(default = false)]
+    pub conditional: bool,
 }
+
 
 /// The adversarial loss and the penalties added to it.
 #[derive(Config, Debug)]

@@ -9,6 +9,8 @@ use burn::prelude::*;
 pub const IMAGE_SIDE: usize = 28;
 /// Pixels per image: what every network reads or writes per digit.
 pub const IMAGE_PIXELS: usize = IMAGE_SIDE * IMAGE_SIDE;
+/// Classes a label names: the digits 0–9 (Fashion-MNIST also has ten).
+pub const CLASSES: usize = 10;
 
 /// The shipped digits and their labels, relative to the repository root (the page fetches
 /// the same files relative to `www/`).

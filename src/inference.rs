@@ -6,7 +6,8 @@ use burn::prelude::*;
 use crate::config::{Architecture, ModelConfig};
 use crate::nets::dcgan::{self, DcganGenerator};
 use crate::nets::mlp::{self, MlpGenerator};
-use crate::nets::{ImageGenerator, noise_tensor};
+use crate::nets::ImageGenerator;
+use crate::nets::conditioning::generator_input;
 use crate::rng::HostRng;
 use crate::weights::{WeightsError, WeightsFile, param_shapes};
 
@@ -34,19 +35,20 @@ impl PretrainedGenerator {
         };
         // The sizes are read from the file; the initial values are placeholders it overwrites.
         let mut rng = HostRng::new(0);
-        let model = ModelConfig::new().with_architecture(architecture);
+        let classes = file.classes()?;
+        let model = ModelConfig::new().with_architecture(architecture).with_conditional(classes > 0);
         match architecture {
             Architecture::Mlp => {
-                let [latent, hidden] = dims(&file, "generator.hidden.weight", [model.latent_dim, model.hidden_dim])?;
-                let model = model.with_latent_dim(latent).with_hidden_dim(hidden);
+                let [inputs, hidden] = dims(&file, "generator.hidden.weight", [model.latent_dim, model.hidden_dim])?;
+                let model = model.with_latent_dim(latent(inputs, classes)?).with_hidden_dim(hidden);
                 let generator = mlp::init_generator(&model, &mut rng, device);
                 file.check(&param_shapes("generator", &generator), &["discriminator"])?;
                 Ok(Self::Mlp(file.apply("generator", generator)))
             }
             Architecture::Dcgan => {
-                let [latent, _] = dims(&file, "generator.project.weight", [model.latent_dim, 0])?;
+                let [inputs, _] = dims(&file, "generator.project.weight", [model.latent_dim, 0])?;
                 let [channels] = dims(&file, "generator.up1_norm.gamma", [model.channels])?;
-                let model = model.with_latent_dim(latent).with_channels(channels);
+                let model = model.with_latent_dim(latent(inputs, classes)?).with_channels(channels);
                 let generator = dcgan::init_generator(&model, &mut rng, device);
                 file.check(&param_shapes("generator", &generator), &["discriminator"])?;
                 Ok(Self::Dcgan(file.apply("generator", generator)))
@@ -61,13 +63,34 @@ impl PretrainedGenerator {
         }
     }
 
-    /// Images for host noise (`n × latent` values), in [-1, 1]. // [n, 784]
-    pub fn generate(&self, noise: Vec<f32>, device: &Device) -> Tensor<2> {
-        let noise = noise_tensor(noise, self.latent_dim(), device); // [n, latent]
+    /// Classes it draws on request: 0 for an unconditional generator.
+    pub fn classes(&self) -> usize {
         match self {
-            Self::Mlp(g) => g.forward(noise),
-            Self::Dcgan(g) => g.forward(noise),
+            Self::Mlp(g) => g.classes(),
+            Self::Dcgan(g) => g.classes(),
         }
+    }
+
+    /// Images for host noise (`n × latent` values) and, for a conditional generator, one
+    /// label per image, in [-1, 1]. // [n, 784]
+    pub fn generate(&self, noise: Vec<f32>, labels: Option<&[u8]>, device: &Device) -> Tensor<2> {
+        let input = generator_input(noise, labels, self.latent_dim(), device); // [n, latent (+ classes)]
+        match self {
+            Self::Mlp(g) => g.forward(input),
+            Self::Dcgan(g) => g.forward(input),
+        }
+    }
+}
+
+/// The latent size of a generator whose first layer reads `inputs` values, `classes` of
+/// them the label.
+fn latent(inputs: usize, classes: usize) -> Result<usize, WeightsError> {
+    match inputs.checked_sub(classes) {
+        Some(latent) if latent > 0 => Ok(latent),
+        _ => Err(WeightsError::Metadata {
+            key: "classes".into(),
+            value: format!("{classes}, with {inputs} generator inputs"),
+        }),
     }
 }
 
@@ -96,7 +119,7 @@ mod tests {
         let mut trainer = trainer(config.clone(), &device);
         for salt in 0..3u8 {
             let pixels: Vec<u8> = (0..config.batch_size * IMAGE_PIXELS).map(|i| (i as u8).wrapping_mul(salt + 7)).collect();
-            trainer.step(pixels_to_tensor(&pixels, &device));
+            trainer.step(pixels_to_tensor(&pixels, &device), None);
         }
         trainer
     }
@@ -118,8 +141,8 @@ mod tests {
                 assert_eq!(loaded.latent_dim(), 100);
                 let noise = HostRng::new(9).normal(5 * 100);
                 let read = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().unwrap();
-                let expected = read(trainer.generate(noise.clone()));
-                assert_eq!(read(loaded.generate(noise, &device)), expected);
+                let expected = read(trainer.generate(noise.clone(), None));
+                assert_eq!(read(loaded.generate(noise, None, &device)), expected);
                 assert!(PretrainedGenerator::load(&bytes[..bytes.len() / 2], &device).is_err());
             }
         }
@@ -149,6 +172,42 @@ mod tests {
         let (_, header) = safetensors::SafeTensors::read_metadata(&legacy).unwrap();
         assert!(!header.metadata().clone().unwrap_or_default().contains_key("architecture"));
         assert!(matches!(PretrainedGenerator::load(&legacy, &Device::flex()), Ok(PretrainedGenerator::Mlp(_))));
+    }
+
+    /// A conditional trainer of either architecture, trained on labelled batches, exports a
+    /// generator that says it is conditional and draws the same digit for the same label;
+    /// trainers refuse a file whose conditioning differs from theirs, by name.
+    #[test]
+    fn conditional_generators_round_trip() {
+        let device = Device::flex();
+        let read = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().unwrap();
+        let dcgan = ModelConfig::new().with_architecture(Architecture::Dcgan).with_channels(4);
+        for model in [ModelConfig::new().with_hidden_dim(32), dcgan] {
+            let config = GanConfig::new().with_model(model.with_conditional(true)).with_batch_size(8);
+            let mut trainer = trainer(config.clone(), &device);
+            for salt in 0..3u8 {
+                let pixels: Vec<u8> = (0..8 * IMAGE_PIXELS).map(|i| (i as u8).wrapping_mul(salt + 7)).collect();
+                let labels: Vec<u8> = (0..8).map(|i| (i + salt) % 10).collect();
+                trainer.step(pixels_to_tensor(&pixels, &device), Some(&labels));
+            }
+            let bytes = pollster::block_on(trainer.export_generator().to_bytes()).unwrap();
+            let loaded = PretrainedGenerator::load(&bytes, &device).unwrap();
+            assert_eq!((loaded.latent_dim(), loaded.classes()), (100, 10));
+            let noise = HostRng::new(9).normal(3 * 100);
+            let labels = [2, 5, 5];
+            let expected = read(trainer.generate(noise.clone(), Some(&labels)));
+            assert_eq!(read(loaded.generate(noise.clone(), Some(&labels), &device)), expected);
+            assert_ne!(read(loaded.generate(noise, Some(&[3, 5, 5]), &device))[..IMAGE_PIXELS], expected[..IMAGE_PIXELS]);
+
+            let full = pollster::block_on(trainer.export().to_bytes()).unwrap();
+            let mut plain = crate::train::trainer(config.clone().with_model(config.model.clone().with_conditional(false)), &device);
+            let error = plain.load_weights(&full).unwrap_err();
+            assert!(error.to_string().starts_with("weights are of a conditional GAN"), "{error}");
+            let unconditional = pollster::block_on(plain.export().to_bytes()).unwrap();
+            let error = trainer.load_weights(&unconditional).unwrap_err();
+            assert!(error.to_string().starts_with("weights are of an unconditional GAN"), "{error}");
+            trainer.load_weights(&full).unwrap();
+        }
     }
 
     fn trainer_of(architecture: Architecture) -> Box<dyn crate::train::Trainer> {

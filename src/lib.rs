@@ -1,12 +1,13 @@
 //! WebGAN: a GAN that trains on WebGPU inside the browser.
 //!
 //! Imports run one way, from the leaves to the boundary:
-//! `config`, `rng`, `data` → `nets`, `weights` → `train`, `inference`, `quality` → `web`
+//! `config`, `rng`, `data`, `latent` → `nets`, `weights` → `train`, `inference`, `quality` → `web`
 //! (and the native commands in `src/bin`). Everything below `web` is plain burn code that
 //! also runs natively; `web` holds every `#[wasm_bindgen]` export.
 
 pub mod config;
 pub mod data;
+pub mod latent;
 pub mod rng;
 
 pub mod nets;

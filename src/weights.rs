@@ -16,7 +16,7 @@ use burn::tensor::Transaction;
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 
 use crate::config::{Architecture, ModelConfig, named};
-use crate::data::IMAGE_SIDE;
+use crate::data::{CLASSES, IMAGE_SIDE};
 use crate::nets::ImageGenerator;
 
 /// The version of the layout [`Export`] writes; files without one are older.
@@ -45,6 +45,8 @@ pub enum WeightsError {
     Architecture { found: String, expected: String },
     /// A `__metadata__` entry this version cannot use.
     Metadata { key: String, value: String },
+    /// The file's generator is conditional and the trainer's is not, or the other way round.
+    Conditional { file: bool },
 }
 
 impl fmt::Display for WeightsError {
@@ -78,6 +80,12 @@ impl fmt::Display for WeightsError {
             Self::Metadata { key, value } => {
                 write!(f, "weights metadata '{key}' is '{value}', which this version cannot read")
             }
+            Self::Conditional { file: true } => f.write_str(
+                "weights are of a conditional GAN (digits chosen by label); this trainer is unconditional: create it with conditional: true",
+            ),
+            Self::Conditional { file: false } => f.write_str(
+                "weights are of an unconditional GAN; this trainer is conditional: create it without conditional: true",
+            ),
         }
     }
 }
@@ -113,6 +121,7 @@ impl Export {
             ("format_version", FORMAT_VERSION.to_string()),
             ("architecture", model.architecture.name().to_string()),
             ("latent_dim", generator.latent_dim().to_string()),
+            ("classes", generator.classes().to_string()),
             ("image_shape", format!("{IMAGE_SIDE},{IMAGE_SIDE}")),
         ] {
             export.metadata.insert(key.to_string(), value);
@@ -241,6 +250,21 @@ impl WeightsFile {
         })
     }
 
+    /// Classes the file's networks are conditioned on: 0 (unconditional, and in files that
+    /// do not say) or `data::CLASSES`.
+    pub fn classes(&self) -> Result<usize, WeightsError> {
+        let Some(value) = self.metadata.get("classes") else {
+            return Ok(0);
+        };
+        match value.parse::<usize>() {
+            Ok(classes) if classes == 0 || classes == CLASSES => Ok(classes),
+            _ => Err(WeightsError::Metadata {
+                key: "classes".into(),
+                value: value.clone(),
+            }),
+        }
+    }
+
     /// The shape of tensor `name`, if the file has it.
     pub fn shape(&self, name: &str) -> Option<&[usize]> {
         self.tensors.get(name).map(|(shape, _)| &shape[..])
@@ -360,16 +384,21 @@ impl ModuleMapper for Loader<'_> {
 /// the file validated against them first, so on error the caller keeps its networks.
 pub fn load_networks<G: Module, D: Module>(
     bytes: &[u8],
-    architecture: Architecture,
+    model: &ModelConfig,
     generator: &G,
     discriminator: &D,
 ) -> Result<(G, D), WeightsError> {
     let file = WeightsFile::parse(bytes)?;
+    let architecture = model.architecture;
     if let Some(found) = file.architecture()?.filter(|&found| found != architecture) {
         return Err(WeightsError::Architecture {
             found: found.name().into(),
             expected: architecture.name().into(),
         });
+    }
+    let conditional = file.classes()? > 0;
+    if conditional != model.conditional {
+        return Err(WeightsError::Conditional { file: conditional });
     }
     file.check(&Export::layers(generator, discriminator), &[])?;
     Ok((

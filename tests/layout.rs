@@ -1,5 +1,5 @@
 //! The crate's layout rule, checked on its source: modules import only from the layers before
-//! them (config, rng, data → nets → weights → train → inference → quality → web), so there is
+//! them (config, rng, data, latent → nets → weights → train → inference → quality → web), so there is
 //! no import circle, and no file in a module folder imports from its folder's `mod.rs` what
 //! that `mod.rs` builds from its children (the factory in `train`, the classes in `web`).
 #![cfg(not(target_arch = "wasm32"))]
@@ -8,10 +8,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Each top-level module's layer: it may import from lower layers only.
-const LAYERS: [(&str, usize); 9] = [
+const LAYERS: [(&str, usize); 10] = [
     ("config", 0),
     ("rng", 0),
     ("data", 0),
+    ("latent", 0),
     ("nets", 1),
     ("weights", 2),
     ("train", 3),

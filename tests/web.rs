@@ -2,6 +2,8 @@
 #![cfg(target_arch = "wasm32")]
 
 mod common;
+#[path = "web/conditional.rs"]
+mod conditional;
 
 use common::*;
 use js_sys::{Float32Array, Uint8Array};
@@ -56,15 +58,18 @@ async fn trains_on_cpu_and_learns() {
 #[wasm_bindgen_test]
 async fn train_steps_reads_only_the_last_step() {
     let trainer = create(&[("backend", "cpu".into()), ("batchSize", 8.into())]).await;
-    let stats = resolve(trainer.train_steps(batches(5, 8, 0).into(), 5)).await;
+    let stats = resolve(trainer.train_steps(batches(5, 8, 0).into(), JsValue::UNDEFINED, (5 as f64).into())).await;
     assert_sane(&stats, 5.0);
-    let message = reject(trainer.train_steps(batches(5, 8, 0).into(), 4)).await;
+    let message = reject(trainer.train_steps(batches(5, 8, 0).into(), JsValue::UNDEFINED, (4 as f64).into())).await;
     assert!(message.contains("expected n × batchSize × 784 = 4 × 8 × 784"), "{message}");
-    let message = reject(trainer.train_steps(batches(1, 8, 0).into(), 0)).await;
-    assert!(message.contains("n must be at least 1"), "{message}");
-    let message = reject(trainer.train_steps(batches(1, 8, 0).into(), u32::MAX)).await;
+    let message = reject(trainer.train_steps(batches(1, 8, 0).into(), JsValue::UNDEFINED, (0 as f64).into())).await;
+    assert!(message.contains("n is 0, expected a whole number of steps, 1 or more"), "{message}");
+    // The unconditional shorthand train_steps(images, n) still works.
+    let stats = resolve(trainer.train_steps(batches(2, 8, 0).into(), (2 as f64).into(), JsValue::UNDEFINED)).await;
+    assert_sane(&stats, 7.0);
+    let message = reject(trainer.train_steps(batches(1, 8, 0).into(), JsValue::UNDEFINED, (u32::MAX as f64).into())).await;
     assert!(message.contains("too many for one call"), "{message}");
-    assert_sane(&step(&trainer, batches(1, 8, 0)).await, 6.0);
+    assert_sane(&step(&trainer, batches(1, 8, 0)).await, 8.0);
 }
 
 #[wasm_bindgen_test]
@@ -102,9 +107,9 @@ async fn probe_describes_the_webgpu_adapter() {
 #[wasm_bindgen_test]
 async fn overlapping_steps_queue_in_order() {
     let trainer = create(&[("backend", "cpu".into()), ("batchSize", 4.into())]).await;
-    let first = trainer.train_step(batches(1, 4, 0).into());
-    let second = trainer.train_step(batches(1, 4, 1).into());
-    let third = trainer.generate(noise(1, 0.0).into());
+    let first = trainer.train_step(batches(1, 4, 0).into(), JsValue::UNDEFINED);
+    let second = trainer.train_step(batches(1, 4, 1).into(), JsValue::UNDEFINED);
+    let third = trainer.generate(noise(1, 0.0).into(), JsValue::UNDEFINED);
     assert_eq!(field(&resolve(first).await, "step"), 1.0);
     assert_eq!(field(&resolve(second).await, "step"), 2.0);
     assert_eq!(Uint8Array::new(&resolve(third).await).length() as usize, PIXELS);
@@ -113,7 +118,7 @@ async fn overlapping_steps_queue_in_order() {
 #[wasm_bindgen_test]
 async fn wrong_image_length_is_an_error_and_the_trainer_still_works() {
     let trainer = create(&[("backend", "cpu".into()), ("batchSize", 4.into())]).await;
-    let message = reject(trainer.train_step(batches(1, 3, 0).into())).await;
+    let message = reject(trainer.train_step(batches(1, 3, 0).into(), JsValue::UNDEFINED)).await;
     assert!(message.contains("holds 2352 bytes"), "{message}");
     assert!(message.contains("batchSize × 784 = 4 × 784 = 3136"), "{message}");
     assert_sane(&step(&trainer, batches(1, 4, 0)).await, 1.0);
@@ -123,11 +128,11 @@ async fn wrong_image_length_is_an_error_and_the_trainer_still_works() {
 async fn images_that_are_not_a_uint8array_are_an_error() {
     let trainer = create(&[("backend", "cpu".into()), ("batchSize", 4.into())]).await;
     let floats = Float32Array::new_with_length(4 * 784);
-    let message = reject(trainer.train_step(floats.into())).await;
+    let message = reject(trainer.train_step(floats.into(), JsValue::UNDEFINED)).await;
     assert!(message.contains("must be a Uint8Array"), "{message}");
     assert!(message.contains("got Float32Array"), "{message}");
     let array = js_sys::Array::new_with_length(4 * 784);
-    let message = reject(trainer.train_step(array.into())).await;
+    let message = reject(trainer.train_step(array.into(), JsValue::UNDEFINED)).await;
     assert!(message.contains("got Array"), "{message}");
     assert_sane(&step(&trainer, batches(1, 4, 0)).await, 1.0);
 }
@@ -136,12 +141,12 @@ async fn images_that_are_not_a_uint8array_are_an_error() {
 async fn noise_of_the_wrong_length_is_an_error() {
     let trainer = create(&[("backend", "cpu".into())]).await;
     let short = Float32Array::from(&[0.5f32; 150][..]);
-    let message = reject(trainer.generate(short.into())).await;
+    let message = reject(trainer.generate(short.into(), JsValue::UNDEFINED)).await;
     assert!(message.contains("holds 150 values"), "{message}");
     assert!(message.contains("multiple of 100"), "{message}");
-    let message = reject(trainer.generate(Float32Array::new_with_length(0).into())).await;
+    let message = reject(trainer.generate(Float32Array::new_with_length(0).into(), JsValue::UNDEFINED)).await;
     assert!(message.contains("holds 0 values"), "{message}");
-    let message = reject(trainer.generate(Uint8Array::new_with_length(100).into())).await;
+    let message = reject(trainer.generate(Uint8Array::new_with_length(100).into(), JsValue::UNDEFINED)).await;
     assert!(message.contains("must be a Float32Array"), "{message}");
     assert_eq!(generate(&trainer, noise(2, 0.0)).await.len(), 2 * PIXELS);
 }
@@ -152,7 +157,7 @@ async fn non_finite_noise_is_an_error() {
     for bad in [f32::NAN, f32::INFINITY] {
         let values = noise(2, 0.0);
         values.set_index(130, bad);
-        let message = reject(trainer.generate(values.into())).await;
+        let message = reject(trainer.generate(values.into(), JsValue::UNDEFINED)).await;
         assert!(message.contains("noise[130]"), "{message}");
         assert!(message.contains("expected finite values"), "{message}");
     }
@@ -323,7 +328,7 @@ async fn save_then_load_round_trips() {
         .unwrap();
     assert_eq!(generator.backend(), "cpu");
     assert_eq!(generator.latent_dim(), 100);
-    let images = Uint8Array::new(&resolve(generator.generate(noise(8, 5.0).into())).await).to_vec();
+    let images = Uint8Array::new(&resolve(generator.generate(noise(8, 5.0).into(), JsValue::UNDEFINED)).await).to_vec();
     assert_eq!(images, expected);
 }
 
@@ -351,6 +356,7 @@ fn close(a: f64, b: f64) -> bool {
 
 /// Two steps from the same seed on both backends give the same statistics and weights.
 async fn backends_agree(extra: &[(&str, JsValue)], batch: usize, steps: usize) {
+    let conditional = extra.iter().any(|(key, value)| *key == "conditional" && value.as_bool() == Some(true));
     let mut results = Vec::new();
     for backend in ["cpu", "webgpu"] {
         let mut pairs = vec![("backend", backend.into()), ("seed", 9.into()), ("batchSize", batch.into())];
@@ -359,7 +365,8 @@ async fn backends_agree(extra: &[(&str, JsValue)], batch: usize, steps: usize) {
         assert_eq!(trainer.backend(), backend);
         let mut stats = Vec::new();
         for n in 0..steps {
-            stats.push(resolve(trainer.train_step(batches(1, batch, n).into())).await);
+            let labels = if conditional { digits(batch, n).into() } else { JsValue::UNDEFINED };
+            stats.push(resolve(trainer.train_step(batches(1, batch, n).into(), labels)).await);
         }
         results.push((stats, export(&trainer).await));
     }
@@ -403,6 +410,13 @@ async fn webgpu_and_cpu_agree() {
         ("realLabel", 0.9.into()),
         ("averageDecay", 0.99.into()),
     ];
+    backends_agree(&preset, 32, 2).await;
+}
+
+#[wasm_bindgen_test]
+async fn webgpu_and_cpu_agree_on_the_conditional_mlp() {
+    // The Conditional (MLP) preset: the label one-hot beside z, and D's projection.
+    let preset = [("learningRate", 2e-3.into()), ("r1Penalty", 5.into()), ("conditional", true.into())];
     backends_agree(&preset, 32, 2).await;
 }
 
@@ -471,7 +485,7 @@ async fn every_architecture_and_loss_trains() {
         let generator = Generator::load(Uint8Array::from(&bytes[..]).into(), options(&[("backend", "cpu".into())]))
             .await
             .unwrap_or_else(|e| panic!("{architecture}/{loss}: {}", message(e.into())));
-        let images = Uint8Array::new(&resolve(generator.generate(noise(2, 1.0).into())).await).to_vec();
+        let images = Uint8Array::new(&resolve(generator.generate(noise(2, 1.0).into(), JsValue::UNDEFINED)).await).to_vec();
         assert_eq!(images, after);
     }
 }
@@ -491,8 +505,8 @@ async fn judge_scores_generated_digits() {
         .await
         .unwrap_or_else(|e| panic!("{}", message(e.into())));
     let normal = Float32Array::from(&webgan::rng::HostRng::new(5).normal(1_000 * 100)[..]);
-    let digits: Uint8Array = resolve(generator.generate(normal.into())).await.into();
-    let quality = resolve(judge.score(digits.into())).await;
+    let digits: Uint8Array = resolve(generator.generate(normal.into(), JsValue::UNDEFINED)).await.into();
+    let quality = resolve(judge.score(digits.into(), JsValue::UNDEFINED)).await;
     let histogram: Vec<f64> = js_sys::Float64Array::from(js_sys::Reflect::get(&quality, &"histogram".into()).unwrap()).to_vec();
     web_sys::console::log_1(&format!("pretrained MLP: {quality:?} {histogram:?}").into());
     assert_eq!(histogram.len(), 10);
@@ -501,12 +515,12 @@ async fn judge_scores_generated_digits() {
     assert!(score > 1.0 && score < field(&reference, "score"), "score {score}");
     assert!(fd > field(&reference, "fd"), "fd {fd}");
 
-    let text = reject(judge.score(Uint8Array::new_with_length(784 + 1).into())).await;
+    let text = reject(judge.score(Uint8Array::new_with_length(784 + 1).into(), JsValue::UNDEFINED)).await;
     assert!(text.contains("expected n × 784 with n ≥ 2"), "{text}");
     let corrupt = webgan::web::QualityJudge::load(Uint8Array::new_with_length(8).into());
     let text = message(corrupt.err().expect("8 zero bytes loaded as a classifier").into());
     assert!(text.starts_with("Judge.load:"), "{text}");
-    let again = resolve(judge.score(Uint8Array::new_with_length(2 * 784).into())).await;
+    let again = resolve(judge.score(Uint8Array::new_with_length(2 * 784).into(), JsValue::UNDEFINED)).await;
     assert!(field(&again, "score").is_finite());
 }
 
@@ -525,14 +539,14 @@ async fn discriminator_and_generator_step_separately() {
         let real = batches(1, 16, 0);
         let fixed_noise = noise(16, 0.5);
         let verdict = async |images: Uint8Array| {
-            let scores = js_sys::Float32Array::new(&resolve(trainer.discriminate(images.into())).await).to_vec();
+            let scores = js_sys::Float32Array::new(&resolve(trainer.discriminate(images.into(), JsValue::UNDEFINED)).await).to_vec();
             assert_eq!(scores.len(), 16);
             scores.iter().sum::<f32>() / 16.0
         };
         let fakes = || async { Uint8Array::from(&generate(&trainer, fixed_noise.clone()).await[..]) };
         let (real0, fake0) = (verdict(real.clone()).await, verdict(fakes().await).await);
         for n in 0..5 {
-            resolve(trainer.train_discriminator(batches(1, 16, n).into())).await;
+            resolve(trainer.train_discriminator(batches(1, 16, n).into(), JsValue::UNDEFINED)).await;
         }
         let (real1, fake1) = (verdict(real.clone()).await, verdict(fakes().await).await);
         assert!(real1 > real0 && fake1 < fake0, "{architecture}: D(x) {real0} → {real1}, D(G(z)) {fake0} → {fake1}");
@@ -541,9 +555,9 @@ async fn discriminator_and_generator_step_separately() {
         }
         let fake2 = verdict(fakes().await).await;
         assert!(fake2 > fake1, "{architecture}: D(G(z)) {fake1} → {fake2} after G steps");
-        let message = reject(trainer.discriminate(Uint8Array::new_with_length(100).into())).await;
+        let message = reject(trainer.discriminate(Uint8Array::new_with_length(100).into(), JsValue::UNDEFINED)).await;
         assert!(message.contains("discriminate: images holds 100 bytes, expected n × 784 with n ≥ 1"), "{message}");
-        let message = reject(trainer.train_discriminator(batches(1, 3, 0).into())).await;
+        let message = reject(trainer.train_discriminator(batches(1, 3, 0).into(), JsValue::UNDEFINED)).await;
         assert!(message.contains("train_discriminator:"), "{message}");
     }
 }

@@ -1,12 +1,30 @@
 // The worker's datasets: each URL is downloaded once, however many sessions train on it, and
 // every session reads it in an order of its own. A File is a dataset of its own.
-import { MnistStream } from './mnist_stream.js';
+import { CLASSES } from './protocol.js';
+import { MnistStream, loadLabels } from './mnist_stream.js';
 
 export class Datasets {
   /** Resolved URL → { stream, loaded, progress, listeners, readers }. */
   #byUrl = new Map();
   /** Reader → the entry it reads. */
   #entryOf = new Map();
+  /** Resolved URL → the promise of its labels, kept while it succeeds. */
+  #labels = new Map();
+
+  /**
+   * The labels at `source` (a URL or a File), one byte per image: a promise, shared by every
+   * session that asks for the same URL. A failed download is forgotten, so asking again retries.
+   */
+  labels(source) {
+    const url = urlOf(source);
+    if (url && this.#labels.has(url)) return this.#labels.get(url);
+    const labels = loadLabels(source, CLASSES);
+    if (url) {
+      this.#labels.set(url, labels);
+      labels.catch(() => this.#labels.delete(url));
+    }
+    return labels;
+  }
 
   /**
    * A new reader of `source` (a URL, relative to this worker, or a File). `loaded` settles when

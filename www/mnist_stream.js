@@ -1,9 +1,10 @@
 // Streams an IDX images file (gzipped or not) from a URL or a local File into a growing set
 // of 28×28 digits, and deals shuffled batches from whatever has arrived so far: to any number
-// of readers, each in an order of its own.
+// of readers, each in an order of its own. Labels files, small, are read whole.
 import { PIXELS, SIDE } from './protocol.js';
 
 const IMAGES_MAGIC = 0x00000803;
+const LABELS_MAGIC = 0x00000801;
 
 /** A problem with the dataset, worded for the page. */
 export class DatasetError extends Error {}
@@ -20,6 +21,33 @@ async function open(source) {
   if (!response.ok) throw new DatasetError(`could not download ${source}: HTTP ${response.status} ${response.statusText}`);
   const size = Number(response.headers.get('content-length')) || undefined;
   return { body: response.body, size };
+}
+
+/**
+ * The labels of an IDX labels file (gzipped or not) at `source`, a URL or a File: one byte per
+ * image, each 0 to `classes` − 1. Rejects with a DatasetError on a bad file.
+ */
+export async function loadLabels(source, classes) {
+  const { body } = await open(source);
+  let bytes;
+  try {
+    bytes = new Uint8Array(await new Response(await decode(body, () => {})).arrayBuffer());
+  } catch (error) {
+    throw new DatasetError(`the labels file is not valid gzip or IDX data (${error.message})`);
+  }
+  if (bytes.length < 8) throw new DatasetError(`the labels file is truncated: ${bytes.length} bytes, not even an IDX header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  const magic = view.getUint32(0);
+  if (magic !== LABELS_MAGIC) {
+    const hex = `0x${magic.toString(16).padStart(8, '0')}`;
+    throw new DatasetError(`not an IDX labels file: magic number ${hex}, expected 0x00000801`);
+  }
+  const count = view.getUint32(4);
+  const labels = bytes.subarray(8);
+  if (labels.length !== count) throw new DatasetError(`the labels file holds ${labels.length} labels, its header promises ${count}`);
+  const bad = labels.findIndex((label) => label >= classes);
+  if (bad >= 0) throw new DatasetError(`label ${bad} is ${labels[bad]}, expected 0 to ${classes - 1}`);
+  return labels;
 }
 
 /**
@@ -123,6 +151,9 @@ export class MnistStream {
   /** `reader().batches` of this stream's own reader. */
   batches(n, size, random) { return this.#reader.batches(n, size, random); }
 
+  /** `reader().labelledBatches` of this stream's own reader. */
+  labelledBatches(n, size, random, labels) { return this.#reader.labelledBatches(n, size, random, labels); }
+
   /** Completed passes of this stream's own reader. */
   get epoch() { return this.#reader.epoch; }
 }
@@ -146,13 +177,23 @@ export class StreamReader {
    * permutation of the whole set. `random` returns floats in [0, 1).
    */
   batches(n, size, random) {
-    const out = new Uint8Array(n * size * PIXELS);
+    return this.labelledBatches(n, size, random, null).images;
+  }
+
+  /**
+   * As `batches`, with each image's label from `labels` (one per image of the file, in its
+   * order), or `labels: null` without them.
+   */
+  labelledBatches(n, size, random, labels) {
+    const images = new Uint8Array(n * size * PIXELS);
+    const chosen = labels ? new Uint8Array(n * size) : null;
     const { pixels } = this.stream;
     for (let i = 0; i < n * size; i++) {
       const index = this.#next(random);
-      out.set(pixels.subarray(index * PIXELS, (index + 1) * PIXELS), i * PIXELS);
+      images.set(pixels.subarray(index * PIXELS, (index + 1) * PIXELS), i * PIXELS);
+      if (chosen) chosen[i] = labels[index];
     }
-    return out;
+    return { images, labels: chosen };
   }
 
   #next(random) {

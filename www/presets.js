@@ -39,6 +39,18 @@ export const PRESETS = [
     note: 'The default on half-size batches: each step costs half as much, so digit shapes appear in fewer seconds, with noisier losses.',
   },
   {
+    id: 'conditional',
+    name: 'Conditional (MLP)',
+    settings: { architecture: 'mlp', loss: 'bce', learningRate: 2e-3, batchSize: 64, beta1: 0.5, r1Penalty: 5, conditional: true },
+    note: 'The default, told each digit\'s label: G reads the label beside z, and D scores a digit together with its label, so G is pushed to draw the digit asked for. The grid shows one column per digit 0–9, each row one z in every digit.',
+  },
+  {
+    id: 'conditional-dcgan',
+    name: 'Conditional DCGAN',
+    settings: { architecture: 'dcgan', loss: 'bce', learningRate: 1e-3, batchSize: 64, beta1: 0.5, r1Penalty: 5, conditional: true },
+    note: 'The DCGAN preset with labels, as the conditional generator of generate mode was trained: clear digits of the asked-for class within a few thousand steps, at the DCGAN\'s cost per step.',
+  },
+  {
     id: 'textbook',
     name: 'Textbook (collapses)',
     settings: { architecture: 'mlp', loss: 'bce', learningRate: 2e-4, batchSize: 64, beta1: 0.9 },

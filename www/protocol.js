@@ -28,10 +28,17 @@ export function clampStepsPerFrame(n, fallback) {
 }
 
 // Shipped files, relative to the folder that holds worker.js (www/).
-/** The 10,000 MNIST digits, gzipped IDX. */
+/** The 10,000 MNIST digits, gzipped IDX, and their labels (0–9, in the same order). */
 export const DATA_URL = 'data/mnist-10k-images-idx3-ubyte.gz';
+export const LABELS_URL = 'data/mnist-10k-labels-idx1-ubyte.gz';
+/** Classes a label names: the digits 0–9. */
+export const CLASSES = 10;
+/** A conditional trainer's fixed-noise grid: one column per digit, GRID_ROWS rows. */
+export const CONDITIONAL_GRID_ROWS = 6;
 /** The pretrained DCGAN generator that generate mode draws from by default. */
 export const GENERATOR_URL = 'weights/generator.safetensors';
+/** The pretrained conditional DCGAN: digits drawn by label. */
+export const CONDITIONAL_GENERATOR_URL = 'weights/generator-conditional.safetensors';
 /** The digit classifier behind the quality figures. */
 export const CLASSIFIER_URL = 'weights/classifier.safetensors';
 
@@ -47,8 +54,11 @@ export const CLASSIFIER_URL = 'weights/classifier.safetensors';
  * dataset it trains on, which loads beside it: training can start with the first batch.
  * @property {object} options `GanTrainer.create` options; `backend` is 'auto' (default),
  *   'webgpu' or 'cpu', and `seed` (default 42) also seeds the session's batch order.
+ *   With `conditional: true` the trainer learns digits by label, and needs `labels`.
  * @property {string | File} source an IDX images URL (gzipped or not) or a File. A URL is
  *   downloaded once per worker, whichever sessions train on it.
+ * @property {string | File | null} [labels] the IDX labels file of `source`, one label per
+ *   image in the same order; needed for a conditional trainer, ignored by others.
  * Replies: `ready`, then `grid`; `progress` while the dataset arrives, or `data-error`.
  */
 
@@ -56,6 +66,7 @@ export const CLASSIFIER_URL = 'weights/classifier.safetensors';
  * @typedef {object} LoadDataRequest
  * `type: 'load-data'`. Switches the session to another dataset; the trainer stays.
  * @property {string | File} source as in `train-init`
+ * @property {string | File | null} [labels] as in `train-init`
  * Replies: `progress` (at once where the dataset is already loading or loaded), or `data-error`.
  */
 
@@ -112,10 +123,25 @@ export const CLASSIFIER_URL = 'weights/classifier.safetensors';
 
 /**
  * @typedef {object} SamplesRequest
- * `type: 'samples'`. Fresh digits from the session's generator.
- * @property {number} n how many
- * @property {number} seed seeds their noise
+ * `type: 'samples'`. Digits from the session's generator, or its trainer's (the explorer
+ * works on a paused training run too). Either fresh ones, from `n` and `seed`, or the digits
+ * of given latent vectors, from `noise`.
+ * @property {number} [n] how many fresh digits
+ * @property {number} [seed] seeds their noise
+ * @property {Float32Array} [noise] instead of `n` and `seed`: n × latentDim values
+ * @property {Uint8Array} [labels] a conditional model's digit for each sample, 0–9; without
+ *   them a conditional model draws 0, 1, …, 9, 0, 1, … in turn
  * Replies: `samples`.
+ */
+
+/**
+ * @typedef {object} DirectionsRequest
+ * `type: 'directions'` (the latent explorer). The directions in latent space along which the
+ * digit of `z` changes most: the leading right singular vectors of G's Jacobian at z.
+ * @property {Float32Array} z latentDim values
+ * @property {number} [label] a conditional model's digit
+ * @property {number} count how many directions, 1 to latentDim
+ * Replies: `directions`.
  */
 
 /**
@@ -128,7 +154,8 @@ export const CLASSIFIER_URL = 'weights/classifier.safetensors';
 
 /**
  * @typedef {object} ClassifyRequest
- * `type: 'classify'`. How many of the given digits the classifier reads as each of 0–9.
+ * `type: 'classify'`. What the classifier reads in the given digits: each one's class, and
+ * how many of each of 0–9 (a grid's text alternative).
  * @property {Uint8Array} pixels n × PIXELS grey bytes
  * Replies: `classes`.
  */
@@ -147,6 +174,8 @@ export const CLASSIFIER_URL = 'weights/classifier.safetensors';
  * @property {'webgpu' | 'cpu'} backend the backend it trains on
  * @property {string | null} adapter the WebGPU adapter's name
  * @property {number} ms how long creating it took
+ * @property {number} latentDim length of its noise vectors
+ * @property {boolean} conditional whether it draws digits by label
  */
 
 /**
@@ -166,8 +195,10 @@ export const CLASSIFIER_URL = 'weights/classifier.safetensors';
 
 /**
  * @typedef {object} GridReply
- * `type: 'grid'`: the trainer's GRID digits from fixed noise, which never changes.
- * @property {Uint8Array} pixels GRID × PIXELS grey bytes (transferred)
+ * `type: 'grid'`: the trainer's digits from fixed noise, which never changes: GRID of them,
+ * or for a conditional trainer CONDITIONAL_GRID_ROWS rows of the digits 0–9.
+ * @property {Uint8Array} pixels n × PIXELS grey bytes (transferred)
+ * @property {number} columns digits per row: 8, or CLASSES for a conditional trainer
  */
 
 /**
@@ -206,13 +237,24 @@ export const CLASSIFIER_URL = 'weights/classifier.safetensors';
 
 /**
  * @typedef {object} GeneratorReadyReply
- * `type: 'generator-ready'`, to `generator-init`; fields as in `ready`.
+ * `type: 'generator-ready'`, to `generator-init`; fields as in `ready`, `latentDim` and
+ * `conditional` included.
  */
 
 /**
  * @typedef {object} SamplesReply
  * `type: 'samples'`, to `samples`.
  * @property {Uint8Array} pixels n × PIXELS grey bytes (transferred)
+ * @property {Float32Array} noise the n × latentDim values they were drawn from
+ * @property {Uint8Array | null} labels each sample's digit, for a conditional model
+ */
+
+/**
+ * @typedef {object} DirectionsReply
+ * `type: 'directions'`, to `directions`.
+ * @property {Float32Array} directions count × latentDim values: unit vectors, the most
+ *   telling first
+ * @property {Float32Array} strengths how much the digit changes along each, per unit of z
  */
 
 /**
@@ -228,6 +270,7 @@ export const CLASSIFIER_URL = 'weights/classifier.safetensors';
  * @typedef {object} ClassesReply
  * `type: 'classes'`, to `classify`.
  * @property {number[]} counts how many digits the classifier reads as each of 0–9
+ * @property {Uint8Array} digits the digit read in each image, in order
  */
 
 /**

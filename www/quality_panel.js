@@ -1,5 +1,6 @@
-// The quality panel: the classifier's verdict on a batch of samples (score, Fréchet distance
-// and a 10-bar class histogram), with a plain-words warning when the histogram shows collapse.
+// The quality panel: the classifier's verdict on a batch of samples (score, Fréchet distance,
+// for a conditional model the share drawn as the digit asked for, and a 10-bar class
+// histogram), with a plain-words warning when the histogram shows collapse.
 
 /** Why the histogram looks collapsed, or null. One class above 35% or fewer than 8 present. */
 export function collapseWarning(histogram) {
@@ -27,6 +28,8 @@ export function qualityPanel(container) {
         <span class="note">of 10; real digits <span data-field="ref-score">–</span></span></div>
       <div><span class="label">FD</span> <output data-field="fd">–</output>
         <span class="note">lower is better; real digits <span data-field="ref-fd">–</span></span></div>
+      <div data-field="agreement-box" hidden><span class="label">As asked</span> <output data-field="agreement">–</output>
+        <span class="note">read as the digit asked for</span></div>
     </div>
     <div class="histogram" role="img" aria-label="Histogram of predicted classes: not measured yet">
       ${Array.from({ length: 10 }, (_, digit) => `
@@ -37,8 +40,10 @@ export function qualityPanel(container) {
   const field = (name) => container.querySelector(`[data-field="${name}"]`);
   const chart = container.querySelector('.histogram');
   const warning = container.querySelector('.warning');
-  return ({ histogram, score, fd, reference, samples, step }) => {
+  return ({ histogram, score, fd, agreement, reference, samples, step }) => {
     field('score').textContent = score.toFixed(2);
+    field('agreement-box').hidden = agreement === undefined;
+    field('agreement').textContent = agreement === undefined ? '–' : `${(100 * agreement).toFixed(1)}%`;
     field('fd').textContent = fd.toFixed(1);
     field('ref-score').textContent = reference.score.toFixed(2);
     field('ref-fd').textContent = reference.fd.toFixed(1);

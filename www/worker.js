@@ -4,17 +4,20 @@
 // tutorial widget another, so they share one worker, one wasm module and one download of each
 // dataset while keeping their own models and batch orders.
 import { Datasets } from './datasets.js';
-import { CLASSIFIER_URL, GRID, LATENT, PIXELS } from './protocol.js';
+import { CLASSES, CLASSIFIER_URL, CONDITIONAL_GRID_ROWS, GRID, LATENT } from './protocol.js';
 import { normalNoise, seeded } from './random.js';
 
 /**
  * One widget's models: a trainer or a generator, the build it came from (whose Judge scores
- * its samples), its reader of a dataset and the seeded random numbers that pick its batches.
+ * its samples), its reader of a dataset, the dataset's labels (once they have arrived) and the
+ * seeded random numbers that pick its batches.
  */
 const sessions = new Map();
 const session = (id) => {
   if (!sessions.has(id)) {
-    sessions.set(id, { trainer: null, generator: null, build: null, data: null, random: Math.random });
+    sessions.set(id, {
+      trainer: null, generator: null, build: null, data: null, labelsSource: null, labels: null, random: Math.random,
+    });
   }
   return sessions.get(id);
 };
@@ -64,9 +67,18 @@ async function createTrainer(s, id, options) {
   s.trainer = await wasm.GanTrainer.create({ ...options, backend });
   s.build = wasm;
   s.random = seeded(options.seed ?? 42);
-  post({ session: id, type: 'ready', backend: s.trainer.backend, adapter: s.trainer.adapter ?? null, ms: performance.now() - created });
+  post({ session: id, type: 'ready', ...describeModel(s.trainer), ms: performance.now() - created });
+  if (s.trainer.conditional && !s.labelsSource) post({ session: id, type: 'data-error', message: NO_LABELS });
   await sendGrid(s, id);
 }
+
+const NO_LABELS = 'conditional training needs the labels of the digits, and this dataset has no labels file: '
+  + 'give its IDX labels file, or choose a preset that is not conditional';
+
+/** What `ready` and `generator-ready` say about a model. */
+const describeModel = (model) => ({
+  backend: model.backend, adapter: model.adapter ?? null, latentDim: model.latentDim, conditional: model.conditional,
+});
 
 const datasets = new Datasets();
 
@@ -76,10 +88,14 @@ function setData(s, reader) {
   s.data = reader;
 }
 
-/** Gives the session its own reader of `source`, with its own progress and data-error replies. */
-async function loadData(s, id, source) {
+/**
+ * Gives the session its own reader of `source`, with its own progress and data-error replies,
+ * and the labels at `labelsSource` (or none) beside it.
+ */
+async function loadData(s, id, source, labelsSource = null) {
   const { reader, loaded, follow } = datasets.open(source);
   setData(s, reader);
+  loadLabels(s, id, reader, loaded, labelsSource);
   const unfollow = follow((progress) => {
     if (s.data === reader) post({ session: id, type: 'progress', ...progress });
   });
@@ -93,20 +109,56 @@ async function loadData(s, id, source) {
   }
 }
 
+/** The labels at `labelsSource` for the session's reader `reader`, checked against its images. */
+async function loadLabels(s, id, reader, loaded, labelsSource) {
+  s.labelsSource = labelsSource;
+  s.labels = null;
+  if (!labelsSource) return;
+  try {
+    const labels = await datasets.labels(labelsSource);
+    await loaded.catch(() => {});
+    if (s.data !== reader || s.labelsSource !== labelsSource) return;
+    if (reader.done && labels.length !== reader.stream.total) {
+      throw new Error(`the labels file holds ${labels.length} labels for ${reader.stream.total} images`);
+    }
+    s.labels = labels;
+  } catch (error) {
+    if (s.labelsSource === labelsSource) post({ session: id, type: 'data-error', message: `labels: ${error.message}` });
+  }
+}
+
+// A conditional grid: row r draws the digits 0–9 from the same noise, so a row is one style.
+const conditionalGrid = {
+  noise: Float32Array.from({ length: CONDITIONAL_GRID_ROWS * CLASSES * LATENT },
+    (_, i) => fixedNoise[Math.floor(i / (CLASSES * LATENT)) * LATENT + (i % LATENT)]),
+  labels: Uint8Array.from({ length: CONDITIONAL_GRID_ROWS * CLASSES }, (_, i) => i % CLASSES),
+};
+
+/** The grid's noise and labels for the session's trainer, and its digits per row. */
+const gridOf = (trainer) => (trainer.conditional
+  ? { ...conditionalGrid, columns: CLASSES }
+  : { noise: fixedNoise, labels: null, columns: 8 });
+
 async function sendGrid(s, id) {
-  const pixels = await s.trainer.generate(fixedNoise);
-  post({ session: id, type: 'grid', pixels }, [pixels.buffer]);
+  const { noise, labels, columns } = gridOf(s.trainer);
+  const pixels = await s.trainer.generate(noise, labels);
+  post({ session: id, type: 'grid', pixels, columns }, [pixels.buffer]);
 }
 
 const noTrainerYet = (s) => (!s.trainer ? 'no trainer yet'
-  : !s.data || s.data.count < s.trainer.batchSize ? 'waiting for data' : null);
+  : !s.data || s.data.count < s.trainer.batchSize ? 'waiting for data'
+  : s.trainer.conditional && !s.labels ? 'waiting for labels' : null);
+
+/** `steps` batches for the session's trainer, with their labels when it is conditional. */
+const batchesFor = (s, steps, size = s.trainer.batchSize, random = s.random) =>
+  s.data.labelledBatches(steps, size, random, s.trainer.conditional ? s.labels : null);
 
 async function train(s, id, steps, withGrid) {
   const reason = noTrainerYet(s);
   if (reason) return post({ session: id, type: 'trained', stats: null, reason });
-  const images = s.data.batches(steps, s.trainer.batchSize, s.random);
+  const { images, labels } = batchesFor(s, steps);
   const started = performance.now();
-  const stats = await s.trainer.train_steps(images, steps);
+  const stats = await s.trainer.train_steps(images, labels, steps);
   const ms = performance.now() - started;
   post({ session: id, type: 'trained', stats, steps, ms, epoch: s.data.epoch, complete: s.data.done });
   if (withGrid) await sendGrid(s, id);
@@ -117,7 +169,8 @@ async function halfStep(s, id, network) {
   const reason = noTrainerYet(s);
   if (reason) return post({ session: id, type: 'verdict', verdict: null, reason });
   if (network === 'discriminator') {
-    await s.trainer.train_discriminator(s.data.batches(1, s.trainer.batchSize, s.random));
+    const { images, labels } = batchesFor(s, 1);
+    await s.trainer.train_discriminator(images, labels);
   } else if (network === 'generator') {
     await s.trainer.train_generator();
   }
@@ -129,11 +182,13 @@ async function verdict(s, id) {
   const reason = noTrainerYet(s);
   if (reason) return post({ session: id, type: 'verdict', verdict: null, reason });
   const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
-  const real = await s.trainer.discriminate(s.data.batches(1, GRID, seeded(7)));
-  const pixels = await s.trainer.generate(fixedNoise);
-  const fake = await s.trainer.discriminate(pixels);
+  const batch = batchesFor(s, 1, GRID, seeded(7));
+  const real = await s.trainer.discriminate(batch.images, batch.labels);
+  const { noise, labels, columns } = gridOf(s.trainer);
+  const pixels = await s.trainer.generate(noise, labels);
+  const fake = await s.trainer.discriminate(pixels, labels);
   post({ session: id, type: 'verdict', verdict: { real: mean(real), fake: mean(fake), scores: Array.from(fake) } });
-  post({ session: id, type: 'grid', pixels }, [pixels.buffer]);
+  post({ session: id, type: 'grid', pixels, columns }, [pixels.buffer]);
 }
 
 /** A few real digits from the session's dataset, for showing next to generated ones. */
@@ -160,13 +215,32 @@ async function loadGenerator(s, id, url, backend) {
   s.generator?.free();
   s.generator = await build.wasm.Generator.load(bytes, { backend: build.backend });
   s.build = build.wasm;
-  post({ session: id, type: 'generator-ready', backend: s.generator.backend, adapter: s.generator.adapter ?? null, ms: performance.now() - created });
+  post({ session: id, type: 'generator-ready', ...describeModel(s.generator), ms: performance.now() - created });
 }
 
-async function samples(s, id, n, seed) {
-  const noise = normalNoise(n * LATENT, seeded(seed));
-  const pixels = await s.generator.generate(noise);
-  post({ session: id, type: 'samples', pixels }, [pixels.buffer]);
+/** The session's model that samples come from: its generator, or its trainer's G. */
+function modelOf(s, about) {
+  const model = s.generator ?? s.trainer;
+  if (!model) throw new Error(`${about}: no trainer or generator yet`);
+  return model;
+}
+
+/** Each of `n` samples' digit for a conditional model, 0, 1, …, 9, 0, …; null otherwise. */
+const everyDigit = (model, n) => (model.conditional ? Uint8Array.from({ length: n }, (_, i) => i % CLASSES) : null);
+
+/** Digits from given noise, or `n` fresh ones from `seed`, with the noise and labels used. */
+async function samples(s, id, { n, seed, noise, labels }) {
+  const model = modelOf(s, 'samples');
+  noise ??= normalNoise(n * model.latentDim, seeded(seed));
+  labels ??= everyDigit(model, noise.length / model.latentDim);
+  const pixels = await model.generate(noise, labels);
+  post({ session: id, type: 'samples', pixels, noise, labels }, [pixels.buffer]);
+}
+
+/** The latent explorer's slider directions around one z. */
+async function directions(s, id, { z, label, count }) {
+  const found = await modelOf(s, 'directions').directions(z, label, count);
+  post({ session: id, type: 'directions', directions: found.directions, strengths: found.strengths });
 }
 
 /** The digit classifier in `build`, loaded once per build. */
@@ -181,18 +255,19 @@ async function quality(s, id, n) {
   if (!model) return post({ session: id, type: 'quality', result: null });
   const judge = await judgeFor(s.build);
   const started = performance.now();
-  const pixels = await model.generate(normalNoise(n * LATENT, qualityRandom));
-  const { histogram, score, fd } = await judge.score(pixels);
+  const labels = everyDigit(model, n);
+  const pixels = await model.generate(normalNoise(n * model.latentDim, qualityRandom), labels);
+  const { histogram, score, fd, agreement } = await judge.score(pixels, labels);
   const ms = performance.now() - started;
-  post({ session: id, type: 'quality', result: { histogram, score, fd, reference: judge.reference, samples: n, ms } });
+  post({ session: id, type: 'quality', result: { histogram, score, fd, agreement, reference: judge.reference, samples: n, ms } });
 }
 
-/** How many of the given digits the classifier reads as each of 0–9: a grid's text alternative. */
+/** What the classifier reads in the given digits: each one's digit, and how many of each. */
 async function classify(s, id, pixels) {
   if (!s.build) throw new Error('classify: no trainer or generator yet');
-  const { histogram } = await (await judgeFor(s.build)).score(pixels);
-  const n = pixels.length / PIXELS;
-  post({ session: id, type: 'classes', counts: Array.from(histogram, (h) => Math.round(h * n)) });
+  const digits = await (await judgeFor(s.build)).classify(pixels);
+  const counts = Array.from({ length: CLASSES }, (_, digit) => digits.filter((d) => d === digit).length);
+  post({ session: id, type: 'classes', counts, digits });
 }
 
 function close(id) {
@@ -205,11 +280,11 @@ function close(id) {
 
 // The download runs beside the queue, so training starts as soon as a batch has arrived.
 const handlers = {
-  'train-init': (s, id, { options, source }) => {
-    loadData(s, id, source);
+  'train-init': (s, id, { options, source, labels }) => {
+    loadData(s, id, source, labels);
     return createTrainer(s, id, options);
   },
-  'load-data': (s, id, { source }) => { loadData(s, id, source); },
+  'load-data': (s, id, { source, labels }) => { loadData(s, id, source, labels); },
   reset: (s, id, { options }) => createTrainer(s, id, options),
   train: (s, id, { steps, grid }) => train(s, id, steps, grid),
   'half-step': (s, id, { network }) => halfStep(s, id, network),
@@ -217,7 +292,8 @@ const handlers = {
   real: (s, id, { n }) => realDigits(s, id, n),
   describe: (s, id) => describe(s, id),
   'generator-init': (s, id, { url, backend }) => loadGenerator(s, id, url, backend),
-  samples: (s, id, { n, seed }) => samples(s, id, n, seed),
+  samples: (s, id, message) => samples(s, id, message),
+  directions: (s, id, message) => directions(s, id, message),
   quality: (s, id, { n }) => quality(s, id, n),
   classify: (s, id, { pixels }) => classify(s, id, pixels),
   close: (s, id) => close(id),

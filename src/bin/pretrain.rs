@@ -4,14 +4,19 @@
 //! `cargo run --release --bin pretrain -- [--steps 20000] [--seed 42] [--lr 2e-4]
 //!  [--batch 64] [--beta1 0.5] [--real-label 1] [--dropout 0] [--average 0] [--hidden 256]
 //!  [--architecture mlp|dcgan] [--loss bce|wgan-gp] [--channels 32] [--critic-steps 5] [--beta2 0.999]
-//!  [--r1 0] [--out www/weights/generator.safetensors] [--preview docs/pretrained-dcgan.png]
-//!  [--score-every 1000]`
+//!  [--r1 0] [--conditional true] [--out www/weights/generator.safetensors]
+//!  [--preview docs/pretrained-dcgan.png] [--score-every 1000] [--checkpoint FILE]`
 //!
 //! The settings are checked by `GanConfig::validate`, as the page's are, so pretrain refuses
 //! what `GanTrainer.create` refuses, with the same message.
 //!
 //! `--score-every N` judges 1,500 samples with the digit classifier every N steps and at the
-//! end (class histogram, score, Fréchet distance), as the page's quality panel does.
+//! end (class histogram, score, Fréchet distance), as the page's quality panel does; for a
+//! conditional GAN, 150 of each digit, with the share read as the digit asked for.
+//!
+//! `--checkpoint FILE` makes a long run resumable: every 1,000 steps both networks go to FILE
+//! and the step to FILE.step, and a run started with an existing FILE continues from there.
+//! Adam's moments start afresh on resuming (exact checkpoints are `export_checkpoint`'s).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -30,7 +35,10 @@ mod native {
 
     use burn::prelude::*;
     use webgan::config::{Architecture, GanConfig, Loss, named};
-    use webgan::data::{IMAGE_PIXELS, IMAGE_SIDE, SHIPPED_IMAGES, parse_idx_images, pixels_to_tensor, read_gz, unit_to_pixels};
+    use webgan::data::{
+        CLASSES, IMAGE_PIXELS, IMAGE_SIDE, SHIPPED_IMAGES, SHIPPED_LABELS, parse_idx_images, parse_idx_labels,
+        pixels_to_tensor, read_gz, unit_to_pixels,
+    };
     use webgan::inference::SHIPPED_GENERATOR;
     use webgan::quality::{HELD_OUT, Judge, SHIPPED_CLASSIFIER};
     use webgan::rng::HostRng;
@@ -42,6 +50,7 @@ mod native {
         out: String,
         preview: Option<String>,
         score_every: Option<usize>,
+        checkpoint: Option<String>,
     }
 
     fn parse_args() -> Result<Args, String> {
@@ -51,6 +60,7 @@ mod native {
             out: SHIPPED_GENERATOR.into(),
             preview: None,
             score_every: None,
+            checkpoint: None,
         };
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
@@ -75,6 +85,8 @@ mod native {
                 "--architecture" => c.model.architecture = named(&Architecture::NAMES, &value).map_err(choice)?,
                 "--hidden" => c.model.hidden_dim = whole(&value)?,
                 "--channels" => c.model.channels = whole(&value)?,
+                "--conditional" => c.model.conditional = value.parse().map_err(|_| format!("{flag}: '{value}' is not true or false"))?,
+                "--checkpoint" => args.checkpoint = Some(value),
                 "--out" => args.out = value,
                 "--preview" => args.preview = Some(value),
                 "--score-every" => args.score_every = Some(whole(&value)?),
@@ -88,6 +100,7 @@ mod native {
     pub fn run() -> Result<(), String> {
         let args = parse_args()?;
         let images = parse_idx_images(&read_gz(SHIPPED_IMAGES)?).map_err(|e| e.to_string())?;
+        let labels = parse_idx_labels(&read_gz(SHIPPED_LABELS)?).map_err(|e| e.to_string())?;
         let pixels = IMAGE_PIXELS;
         let config = args.config.clone();
         println!("{} digits; {} steps with {config}", images.count, args.steps);
@@ -105,9 +118,20 @@ mod native {
         let mut rng = HostRng::new(config.seed ^ 0xDA7A);
         let mut order: Vec<usize> = (0..images.count).collect();
         let mut cursor = order.len();
+        let mut first = 1;
+        if let Some(path) = args.checkpoint.as_deref().filter(|p| std::path::Path::new(p).exists()) {
+            let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+            trainer.load_weights(&bytes).map_err(|e| format!("{path}: {e}"))?;
+            let step = std::fs::read_to_string(format!("{path}.step")).map_err(|e| format!("{path}.step: {e}"))?;
+            first = step.trim().parse::<usize>().map_err(|e| format!("{path}.step: {e}"))? + 1;
+            // The batch order and noise continue from a stream of their own.
+            rng = HostRng::new(config.seed ^ 0xDA7A ^ first as u64);
+            println!("resuming from {path} at step {first}");
+        }
         let started = Instant::now();
-        for step in 1..=args.steps {
+        for step in first..=args.steps {
             let mut batch = Vec::with_capacity(config.batch_size * pixels);
+            let mut batch_labels = Vec::with_capacity(config.batch_size);
             for _ in 0..config.batch_size {
                 if cursor == order.len() {
                     rng.shuffle(&mut order);
@@ -116,8 +140,15 @@ mod native {
                 let i = order[cursor];
                 cursor += 1;
                 batch.extend_from_slice(&images.pixels[i * pixels..(i + 1) * pixels]);
+                batch_labels.push(labels[i]);
             }
-            trainer.step(pixels_to_tensor(&batch, &device));
+            let batch_labels = config.model.conditional.then_some(&batch_labels[..]);
+            trainer.step(pixels_to_tensor(&batch, &device), batch_labels);
+            if let Some(path) = args.checkpoint.as_deref().filter(|_| step % 1000 == 0) {
+                let bytes = pollster::block_on(trainer.export().to_bytes()).map_err(|e| e.to_string())?;
+                std::fs::write(path, &bytes).map_err(|e| format!("{path}: {e}"))?;
+                std::fs::write(format!("{path}.step"), step.to_string()).map_err(|e| format!("{path}.step: {e}"))?;
+            }
             if step % 1000 == 0 || step == args.steps {
                 let stats = trainer.stats().expect("a step was taken");
                 let s = pollster::block_on(stats.read()).map_err(|e| format!("{e:?}"))?;
@@ -127,16 +158,19 @@ mod native {
                     s.g_loss,
                     s.d_real,
                     s.d_fake,
-                    step as f64 / started.elapsed().as_secs_f64()
+                    (step + 1 - first) as f64 / started.elapsed().as_secs_f64()
                 );
             }
             if let (Some(judge), Some(every)) = (&judge, args.score_every) {
                 if step % every == 0 || step == args.steps {
                     let noise = score_rng.normal(HELD_OUT * config.model.latent_dim);
-                    let q = pollster::block_on(judge.score(trainer.generate(noise)))?;
+                    let wanted = config.model.conditional.then(|| every_digit(HELD_OUT));
+                    let images = trainer.generate(noise, wanted.as_deref());
+                    let q = pollster::block_on(judge.score(images, wanted.as_deref()))?;
                     let classes: Vec<String> = q.histogram.iter().map(|h| format!("{:.1}", 100.0 * h)).collect();
+                    let agreement = q.agreement.map(|a| format!("  agreement {:.1}%", 100.0 * a)).unwrap_or_default();
                     println!(
-                        "step {step:>6}  score {:.2}  FD {:.1}  classes % [{}]",
+                        "step {step:>6}  score {:.2}  FD {:.1}{agreement}  classes % [{}]",
                         q.score,
                         q.frechet_distance,
                         classes.join(" ")
@@ -154,26 +188,34 @@ mod native {
         println!("wrote {} ({} bytes)", args.out, bytes.len());
 
         if let Some(path) = args.preview {
-            let noise = HostRng::new(7).normal(64 * config.model.latent_dim);
-            let values = trainer.generate(noise).into_data().try_to_vec::<f32>().map_err(|e| format!("{e:?}"))?;
-            write_grid(&path, &unit_to_pixels(&values)).map_err(|e| format!("{path}: {e}"))?;
+            // 8 × 8 samples, or for a conditional GAN 8 rows of the digits 0–9.
+            let columns = if config.model.conditional { CLASSES } else { 8 };
+            let noise = HostRng::new(7).normal(8 * columns * config.model.latent_dim);
+            let wanted = config.model.conditional.then(|| every_digit(8 * columns));
+            let values = trainer.generate(noise, wanted.as_deref()).into_data().try_to_vec::<f32>().map_err(|e| format!("{e:?}"))?;
+            write_grid(&path, &unit_to_pixels(&values), columns).map_err(|e| format!("{path}: {e}"))?;
             println!("wrote {path}");
         }
         Ok(())
     }
 
-    /// 64 digits as an 8 × 8 grid, scaled 2× for viewing.
-    fn write_grid(path: &str, pixels: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
-        const SIDE: usize = IMAGE_SIDE * 8 * 2;
-        let mut image = vec![0u8; SIDE * SIDE];
-        for (y, row) in image.chunks_mut(SIDE).enumerate() {
+    /// The digits 0, 1, …, 9, 0, 1, … for `n` samples.
+    fn every_digit(n: usize) -> Vec<u8> {
+        (0..n).map(|i| (i % CLASSES) as u8).collect()
+    }
+
+    /// Digits as a grid `columns` wide and 8 high, scaled 2× for viewing.
+    fn write_grid(path: &str, pixels: &[u8], columns: usize) -> Result<(), Box<dyn std::error::Error>> {
+        let (width, height) = (IMAGE_SIDE * columns * 2, IMAGE_SIDE * 8 * 2);
+        let mut image = vec![0u8; width * height];
+        for (y, row) in image.chunks_mut(width).enumerate() {
             for (x, value) in row.iter_mut().enumerate() {
                 let (gx, gy) = (x / 2, y / 2);
-                let n = (gy / IMAGE_SIDE) * 8 + gx / IMAGE_SIDE;
+                let n = (gy / IMAGE_SIDE) * columns + gx / IMAGE_SIDE;
                 *value = pixels[n * IMAGE_PIXELS + (gy % IMAGE_SIDE) * IMAGE_SIDE + gx % IMAGE_SIDE];
             }
         }
-        let mut encoder = png::Encoder::new(std::fs::File::create(path)?, SIDE as u32, SIDE as u32);
+        let mut encoder = png::Encoder::new(std::fs::File::create(path)?, width as u32, height as u32);
         encoder.set_color(png::ColorType::Grayscale);
         encoder.write_header()?.write_image_data(&image)?;
         Ok(())

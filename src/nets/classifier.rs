@@ -7,7 +7,7 @@ use burn::nn::{Linear, LinearConfig, PaddingConfig2d};
 use burn::prelude::*;
 use burn::tensor::activation::relu;
 
-use crate::data::IMAGE_SIDE;
+use crate::data::{CLASSES, IMAGE_SIDE};
 
 /// Sizes of the classifier.
 #[derive(Config, Debug)]
@@ -45,7 +45,7 @@ impl ClassifierConfig {
             conv2: conv([self.channels1, self.channels2]),
             pool: MaxPool2dConfig::new([2, 2]).with_strides([2, 2]).init(),
             hidden: LinearConfig::new(self.channels2 * 7 * 7, self.features).init(device),
-            output: LinearConfig::new(self.features, 10).init(device),
+            output: LinearConfig::new(self.features, CLASSES).init(device),
         }
     }
 }

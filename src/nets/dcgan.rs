@@ -11,9 +11,10 @@ use burn::tensor::activation::{relu, tanh};
 use burn::tensor::module::conv_transpose2d;
 use burn::tensor::ops::ConvTransposeOptions;
 
+use super::conditioning::{classes, projection};
 use super::{Critic, ImageGenerator};
 use crate::config::ModelConfig;
-use crate::data::{IMAGE_PIXELS, IMAGE_SIDE};
+use crate::data::{CLASSES, IMAGE_PIXELS, IMAGE_SIDE};
 use crate::rng::HostRng;
 
 /// Side of the smallest feature map: 28 / 2 / 2.
@@ -27,20 +28,26 @@ pub struct DcganGenerator {
     pub up1: ConvTranspose2d,
     pub up1_norm: BatchNorm,
     pub up2: ConvTranspose2d,
+    /// Classes it is conditioned on, 0 if none: the last inputs of `project` are the label.
+    pub classes: usize,
 }
 
 impl ImageGenerator for DcganGenerator {
-    fn forward(&self, noise: Tensor<2>) -> Tensor<2> {
-        let n = noise.dims()[0];
+    fn forward(&self, input: Tensor<2>) -> Tensor<2> {
+        let n = input.dims()[0];
         let channels = self.project_norm.gamma.dims()[0];
-        let x = self.project.forward(noise).reshape([n, channels, SIDE, SIDE]); // [n, 2c, 7, 7]
+        let x = self.project.forward(input).reshape([n, channels, SIDE, SIDE]); // [n, 2c, 7, 7]
         let x = relu(self.project_norm.forward(x));
         let x = relu(self.up1_norm.forward(self.up1.forward(x))); // [n, c, 14, 14]
         tanh(self.up2.forward(x)).reshape([n, IMAGE_PIXELS]) // [n, 784]
     }
 
     fn latent_dim(&self) -> usize {
-        self.project.weight.dims()[0]
+        self.project.weight.dims()[0] - self.classes
+    }
+
+    fn classes(&self) -> usize {
+        self.classes
     }
 }
 
@@ -52,11 +59,13 @@ pub struct DcganDiscriminator {
     /// Absent in a WGAN-GP critic.
     pub norm: Option<BatchNorm>,
     pub output: Linear,
+    /// A conditional critic's label embedding, projected on the last features. // [classes, 2c·7·7]
+    pub embed: Option<Param<Tensor<2>>>,
     pub slope: f64,
 }
 
 impl Critic for DcganDiscriminator {
-    fn forward(&self, images: Tensor<2>) -> Tensor<2> {
+    fn forward(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
         let n = images.dims()[0];
         let x = images.reshape([n, 1, IMAGE_SIDE, IMAGE_SIDE]); // [n, 1, 28, 28]
         let x = self.leaky(self.conv1.forward(x)); // [n, c, 14, 14]
@@ -64,20 +73,30 @@ impl Critic for DcganDiscriminator {
         if let Some(norm) = &self.norm {
             x = norm.forward(x);
         }
-        self.output.forward(self.leaky(x).flatten(1, 3)) // [n, 1]
+        let features = self.leaky(x).flatten(1, 3); // [n, 2c·49]
+        let logits = self.output.forward(features.clone()); // [n, 1]
+        match projection(features, self.embed.as_ref().map(|e| e.val()), labels) {
+            Some(projected) => logits + projected,
+            None => logits,
+        }
     }
 
     /// d(Σ D(x))/dx per image, as a graph that autodiff can differentiate with respect to the
     /// weights: the gradient penalty's backward pass needs it, and burn has no double
     /// backward. Exact for a critic without batch norm: LeakyReLU's second derivative is zero,
     /// so its slope pattern is a constant here.
-    fn input_grad(&self, images: Tensor<2>) -> Tensor<2> {
+    fn input_grad(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
         let n = images.dims()[0];
         let x = images.reshape([n, 1, IMAGE_SIDE, IMAGE_SIDE]); // [n, 1, 28, 28]
         let pre1 = self.conv1.forward(x); // [n, c, 14, 14]
         let pre2 = self.conv2.forward(self.leaky(pre1.clone())); // [n, 2c, 7, 7]
         let [_, channels, _, _] = pre2.dims();
-        let d_out = self.output.weight.val().reshape([1, channels, SIDE, SIDE]); // [1, 2c, 7, 7]
+        let mut d_features = self.output.weight.val().reshape([1, -1]); // [1, 2c·49]
+        if let (Some(embed), Some(labels)) = (&self.embed, labels) {
+            d_features = d_features + labels.matmul(embed.val()); // [n, 2c·49]
+        }
+        let rows = d_features.dims()[0];
+        let d_out = d_features.reshape([rows, channels, SIDE, SIDE]); // [n or 1, 2c, 7, 7]
         let d_pre2 = d_out * self.slopes(pre2); // [n, 2c, 7, 7]
         let stride2 = ConvTransposeOptions::new([2, 2], [1, 1], [0, 0], [1, 1], 1);
         let d_pre1 = conv_transpose2d(d_pre2, self.conv2.weight.val(), None, stride2.clone())
@@ -127,6 +146,8 @@ pub fn init(
         conv2: conv(rng, [c, 2 * c], !critic_norm),
         norm: critic_norm.then(|| batch_norm(rng, 2 * c, device)),
         output: dense(rng, 2 * c * SIDE * SIDE, 1, true, device),
+        // Drawn last, so an unconditional run draws exactly what it always did.
+        embed: model.conditional.then(|| normal(rng, [CLASSES, 2 * c * SIDE * SIDE], 0.0, device)),
         slope: model.leaky_slope,
     };
     (generator, discriminator)
@@ -146,12 +167,14 @@ pub fn init_generator(model: &ModelConfig, rng: &mut HostRng, device: &Device) -
         up
     };
     // No bias in the layers batch norm follows (see `init`).
+    let classes = classes(model);
     DcganGenerator {
-        project: dense(rng, model.latent_dim, 2 * c * SIDE * SIDE, false, device),
+        project: dense(rng, model.latent_dim + classes, 2 * c * SIDE * SIDE, false, device),
         project_norm: batch_norm(rng, 2 * c, device),
         up1: up(rng, [2 * c, c], false),
         up1_norm: batch_norm(rng, c, device),
         up2: up(rng, [c, 1], true),
+        classes,
     }
 }
 
@@ -184,23 +207,29 @@ fn zeros<const D: usize>(shape: [usize; D], device: &Device) -> Param<Tensor<D>>
 mod tests {
     use super::*;
     use crate::config::GanConfig;
+    use crate::nets::conditioning::{generator_input, one_hot};
 
-    /// The hand-built input gradient equals autodiff's gradient of Σ D(x) with respect to x.
+    /// The hand-built input gradient equals autodiff's gradient of Σ D(x, y) with respect to
+    /// x, for a plain critic and a conditional one.
     #[test]
     fn input_grad_matches_autodiff() {
-        let model = ModelConfig::new().with_channels(4);
-        let device = Device::flex().autodiff();
-        let mut rng = HostRng::new(5);
-        let (_, critic) = init(&model, false, &mut rng, &device);
-        let images = Tensor::<2>::from_data(TensorData::new(rng.normal(3 * 784), [3, 784]), &device)
-            .require_grad();
-        let grads = critic.forward(images.clone()).sum().backward();
-        let expected = images.grad(&grads).unwrap().into_data().try_to_vec::<f32>().unwrap();
-        let ours = critic.input_grad(images).into_data().try_to_vec::<f32>().unwrap();
-        let scale = expected.iter().fold(0f32, |m, x| m.max(x.abs()));
-        assert!(scale > 0.0);
-        for (i, (a, b)) in ours.iter().zip(&expected).enumerate() {
-            assert!((a - b).abs() <= 1e-4 * scale, "[{i}] {a} vs autodiff {b}");
+        for conditional in [false, true] {
+            let model = ModelConfig::new().with_channels(4).with_conditional(conditional);
+            let device = Device::flex().autodiff();
+            let mut rng = HostRng::new(5);
+            let (_, critic) = init(&model, false, &mut rng, &device);
+            assert_eq!(critic.embed.is_some(), conditional);
+            let labels = conditional.then(|| one_hot(&[3, 0, 9], &device));
+            let images = Tensor::<2>::from_data(TensorData::new(rng.normal(3 * 784), [3, 784]), &device)
+                .require_grad();
+            let grads = critic.forward(images.clone(), labels.clone()).sum().backward();
+            let expected = images.grad(&grads).unwrap().into_data().try_to_vec::<f32>().unwrap();
+            let ours = critic.input_grad(images, labels).into_data().try_to_vec::<f32>().unwrap();
+            let scale = expected.iter().fold(0f32, |m, x| m.max(x.abs()));
+            assert!(scale > 0.0);
+            for (i, (a, b)) in ours.iter().zip(&expected).enumerate() {
+                assert!((a - b).abs() <= 1e-4 * scale, "[{i}] {a} vs autodiff {b}");
+            }
         }
     }
 
@@ -211,7 +240,18 @@ mod tests {
         let (g, d) = init(&model, GanConfig::new().critic_batch_norm(), &mut HostRng::new(1), &device);
         let images = g.forward(Tensor::zeros([2, 100], &device));
         assert_eq!(images.dims(), [2, 784]);
-        assert_eq!(d.forward(images).dims(), [2, 1]);
+        assert_eq!(d.forward(images, None).dims(), [2, 1]);
         assert!(d.norm.is_some());
+
+        // Conditional: G reads z and the one-hot label; D's logit depends on the label.
+        let model = model.with_conditional(true);
+        let (g, d) = init(&model, true, &mut HostRng::new(1), &device);
+        assert_eq!((g.latent_dim(), g.classes()), (100, 10));
+        let input = generator_input(HostRng::new(2).normal(200), Some(&[4, 7]), 100, &device);
+        let images = g.forward(input); // [2, 784]
+        let read = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().unwrap();
+        let as_four = read(d.forward(images.clone(), Some(one_hot(&[4, 4], &device))));
+        let as_seven = read(d.forward(images, Some(one_hot(&[7, 7], &device))));
+        assert_ne!(as_four, as_seven);
     }
 }

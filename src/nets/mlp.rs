@@ -6,16 +6,19 @@ use burn::nn::{LeakyRelu, LeakyReluConfig, Linear};
 use burn::prelude::*;
 use burn::tensor::activation::{relu, tanh};
 
+use super::conditioning::{classes, projection};
 use super::{Critic, ImageGenerator};
 use crate::config::ModelConfig;
-use crate::data::IMAGE_PIXELS;
+use crate::data::{CLASSES, IMAGE_PIXELS};
 use crate::rng::HostRng;
 
-/// Maps latent noise to images in [-1, 1].
+/// Maps latent noise (and a one-hot label, when conditional) to images in [-1, 1].
 #[derive(Module, Debug)]
 pub struct MlpGenerator {
     pub hidden: Linear,
     pub output: Linear,
+    /// Classes it is conditioned on, 0 if none: the last inputs of `hidden` are the label.
+    pub classes: usize,
 }
 
 /// Scores images: a logit, positive for "real".
@@ -24,6 +27,8 @@ pub struct MlpDiscriminator {
     pub hidden: Linear,
     pub activation: LeakyRelu,
     pub output: Linear,
+    /// A conditional critic's label embedding, projected on the hidden layer. // [classes, hidden]
+    pub embed: Option<Param<Tensor<2>>>,
 }
 
 /// Both networks with PyTorch's default initialisation, drawn from `rng` on the host so every
@@ -34,42 +39,62 @@ pub fn init(model: &ModelConfig, rng: &mut HostRng, device: &Device) -> (MlpGene
         hidden: linear(rng, IMAGE_PIXELS, model.hidden_dim, device),
         activation: LeakyReluConfig::new().with_negative_slope(model.leaky_slope).init(),
         output: linear(rng, model.hidden_dim, 1, device),
+        // Drawn last, so an unconditional run draws exactly what it always did.
+        // Drawn as the output layer's weights are: one row per class.
+        embed: model.conditional.then(|| {
+            let bound = 1.0 / (model.hidden_dim as f32).sqrt();
+            let values = (0..CLASSES * model.hidden_dim).map(|_| rng.symmetric(bound)).collect();
+            Param::from_data(TensorData::new(values, [CLASSES, model.hidden_dim]), device) // [classes, hidden]
+        }),
     };
     (generator, discriminator)
 }
 
 /// The generator alone, for the inference path.
 pub fn init_generator(model: &ModelConfig, rng: &mut HostRng, device: &Device) -> MlpGenerator {
+    let classes = classes(model);
     MlpGenerator {
-        hidden: linear(rng, model.latent_dim, model.hidden_dim, device),
+        hidden: linear(rng, model.latent_dim + classes, model.hidden_dim, device),
         output: linear(rng, model.hidden_dim, IMAGE_PIXELS, device),
+        classes,
     }
 }
 
 impl ImageGenerator for MlpGenerator {
-    fn forward(&self, noise: Tensor<2>) -> Tensor<2> {
-        let x = relu(self.hidden.forward(noise)); // [batch, hidden]
+    fn forward(&self, input: Tensor<2>) -> Tensor<2> {
+        let x = relu(self.hidden.forward(input)); // [batch, hidden]
         tanh(self.output.forward(x)) // [batch, 784]
     }
 
     fn latent_dim(&self) -> usize {
-        self.hidden.weight.dims()[0]
+        self.hidden.weight.dims()[0] - self.classes
+    }
+
+    fn classes(&self) -> usize {
+        self.classes
     }
 }
 
 impl Critic for MlpDiscriminator {
-    fn forward(&self, images: Tensor<2>) -> Tensor<2> {
+    fn forward(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
         let x = self.activation.forward(self.hidden.forward(images)); // [batch, hidden]
-        self.output.forward(x) // [batch, 1]
+        let logits = self.output.forward(x.clone()); // [batch, 1]
+        match projection(x, self.embed.as_ref().map(|e| e.val()), labels) {
+            Some(projected) => logits + projected,
+            None => logits,
+        }
     }
 
     /// Exact: LeakyReLU's slope pattern is constant almost everywhere.
-    fn input_grad(&self, images: Tensor<2>) -> Tensor<2> {
+    fn input_grad(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
         let slope = self.activation.negative_slope;
         let pre = self.hidden.forward(images).detach(); // [n, hidden]
         let slopes = pre.ones_like().mask_fill(pre.lower_elem(0.0), slope); // [n, hidden]
-        let d_hidden = self.output.weight.val().reshape([1, -1]) * slopes; // [n, hidden]
-        d_hidden.matmul(self.hidden.weight.val().transpose()) // [n, 784]
+        let mut d_features = self.output.weight.val().reshape([1, -1]); // [1, hidden]
+        if let (Some(embed), Some(labels)) = (&self.embed, labels) {
+            d_features = d_features + labels.matmul(embed.val()); // [n, hidden]
+        }
+        (d_features * slopes).matmul(self.hidden.weight.val().transpose()) // [n, 784]
     }
 }
 

@@ -16,8 +16,7 @@ pub use frechet::{FeatureStats, f32_tensor};
 /// The shipped classifier, relative to the repository root.
 pub const SHIPPED_CLASSIFIER: &str = "www/weights/classifier.safetensors";
 
-/// Classes the classifier tells apart.
-pub const CLASSES: usize = 10;
+pub use crate::data::CLASSES;
 
 /// Digits the classifier never trains on: the reference line for every score.
 pub const HELD_OUT: usize = 1_500;
@@ -41,6 +40,8 @@ pub struct QualityScore {
     /// Fréchet distance between the classifier features of these digits and of the real
     /// training digits. Lower is better.
     pub frechet_distance: f64,
+    /// For digits drawn by label: the share the classifier reads as the digit asked for.
+    pub agreement: Option<f64>,
 }
 
 /// The classifier, the statistics of its features on real digits, and the figures of the
@@ -72,14 +73,16 @@ impl Judge {
                     .collect(),
                 score: reference[0] as f64,
                 frechet_distance: reference[1] as f64,
+                agreement: None,
             },
             classifier,
             device: device.clone(),
         })
     }
 
-    /// Scores `images`, each 784 values in [-1, 1], with one readback.
-    pub async fn score(&self, images: Tensor<2>) -> Result<QualityScore, String> {
+    /// Scores `images`, each 784 values in [-1, 1], with one readback; `labels`, one per
+    /// image, are the digits they were drawn as, for [`QualityScore::agreement`].
+    pub async fn score(&self, images: Tensor<2>, labels: Option<&[u8]>) -> Result<QualityScore, String> {
         let features = self.classifier.features(images.to_device(&self.device)); // [n, features]
         let probabilities = softmax(self.classifier.logits(features.clone()), 1); // [n, 10]
         let [features, probabilities] = Transaction::default()
@@ -91,8 +94,36 @@ impl Judge {
             .try_into()
             .map_err(|_| "two tensors were read back".to_string())?;
         let read = |data: TensorData| data.try_to_vec::<f32>().map_err(|e| format!("{e:?}"));
-        Ok(score_of(&read(features)?, &read(probabilities)?, &self.real))
+        let probabilities = read(probabilities)?;
+        let mut score = score_of(&read(features)?, &probabilities, &self.real);
+        score.agreement = labels.map(|labels| agreement(&predictions(&probabilities), labels));
+        Ok(score)
     }
+
+    /// The digit the classifier reads in each of `images` (784 values in [-1, 1] each).
+    pub async fn classify(&self, images: Tensor<2>) -> Result<Vec<u8>, String> {
+        let logits = self.classifier.forward(images.to_device(&self.device)); // [n, 10]
+        let data = logits.into_data_async().await.map_err(|e| format!("{e:?}"))?;
+        Ok(predictions(&data.try_to_vec::<f32>().map_err(|e| format!("{e:?}"))?))
+    }
+}
+
+/// The most likely class of each row of `scores` (probabilities or logits, CLASSES a row).
+pub fn predictions(scores: &[f32]) -> Vec<u8> {
+    predictions_of(scores, CLASSES)
+}
+
+fn predictions_of(scores: &[f32], classes: usize) -> Vec<u8> {
+    scores
+        .chunks(classes)
+        .map(|row| (0..classes).max_by(|&a, &b| row[a].total_cmp(&row[b])).unwrap_or(0) as u8)
+        .collect()
+}
+
+/// The share of `predicted` equal to `wanted`, pair by pair.
+pub fn agreement(predicted: &[u8], wanted: &[u8]) -> f64 {
+    let same = predicted.iter().zip(wanted).filter(|(p, w)| p == w).count();
+    same as f64 / predicted.len().max(1) as f64
 }
 
 /// The figures of digits whose classifier features and class probabilities are given.
@@ -103,6 +134,7 @@ pub fn score_of(features: &[f32], probabilities: &[f32], real: &FeatureStats) ->
         histogram,
         score,
         frechet_distance,
+        agreement: None,
     }
 }
 
@@ -111,12 +143,11 @@ pub fn score_of(features: &[f32], probabilities: &[f32], real: &FeatureStats) ->
 pub fn class_histogram_and_score(probabilities: &[f32], classes: usize) -> (Vec<f64>, f64) {
     let n = (probabilities.len() / classes).max(1) as f64;
     let mut histogram = vec![0.0; classes];
+    for best in predictions_of(probabilities, classes) {
+        histogram[best as usize] += 1.0 / n;
+    }
     let mut marginal = vec![0.0; classes];
     for row in probabilities.chunks(classes) {
-        let best = (0..classes)
-            .max_by(|&a, &b| row[a].total_cmp(&row[b]))
-            .unwrap_or(0);
-        histogram[best] += 1.0 / n;
         for (m, &p) in marginal.iter_mut().zip(row) {
             *m += p as f64 / n;
         }
@@ -151,13 +182,13 @@ mod tests {
         let images = parse_idx_images(&read_gz(crate::data::SHIPPED_IMAGES).unwrap()).unwrap();
         let (_, held_out) = held_out_split(images.count);
         let pixels: Vec<u8> = held_out.iter().flat_map(|&i| &images.pixels[i * IMAGE_PIXELS..(i + 1) * IMAGE_PIXELS]).copied().collect();
-        let real = pollster::block_on(judge.score(pixels_to_tensor(&pixels, &device))).unwrap();
+        let real = pollster::block_on(judge.score(pixels_to_tensor(&pixels, &device), None)).unwrap();
         assert!((real.score - judge.reference.score).abs() < 1e-3, "{real:?}");
         assert!((real.frechet_distance - judge.reference.frechet_distance).abs() < 1e-2, "{real:?}");
         assert!(real.score > 9.0 && real.histogram.iter().all(|&h| h > 0.05), "{real:?}");
 
         let one_digit: Vec<u8> = (0..200).flat_map(|_| &pixels[..IMAGE_PIXELS]).copied().collect();
-        let collapsed = pollster::block_on(judge.score(pixels_to_tensor(&one_digit, &device))).unwrap();
+        let collapsed = pollster::block_on(judge.score(pixels_to_tensor(&one_digit, &device), None)).unwrap();
         assert!(collapsed.score < 1.01, "{collapsed:?}");
         assert!(collapsed.histogram.iter().any(|&h| h > 0.99), "{collapsed:?}");
         assert!(collapsed.frechet_distance > 10.0 * real.frechet_distance, "{collapsed:?}");
@@ -176,7 +207,7 @@ mod tests {
             let bytes = std::fs::read(file).unwrap();
             let generator = PretrainedGenerator::load(&bytes, &device).unwrap();
             let noise = HostRng::new(11).normal(HELD_OUT * generator.latent_dim());
-            let quality = pollster::block_on(judge.score(generator.generate(noise, &device))).unwrap();
+            let quality = pollster::block_on(judge.score(generator.generate(noise, None, &device), None)).unwrap();
             println!("{file}: {quality:?}; held-out real digits: {:?}", judge.reference);
             assert!(quality.histogram.iter().all(|&h| h >= 0.03), "{file}: {quality:?}");
             assert!(quality.score > min_score && quality.frechet_distance < max_fd, "{file}: {quality:?}");

@@ -27,19 +27,25 @@ pub struct PendingStats {
 }
 
 /// What the page needs from any trainer, whichever networks and loss it trains.
+///
+/// `labels` are the images' classes, 0–9, one per image, which the caller checks: an
+/// unconditional trainer ignores them, a conditional one (`model.conditional`) draws random
+/// classes where none are given. A conditional step generates its fakes with the real batch's
+/// labels, so both halves of D's batch have the same classes.
 pub trait Trainer {
     /// One step on `real`, a batch of images scaled to [-1, 1]. Nothing is read back.
-    fn step(&mut self, real: Tensor<2>);
+    fn step(&mut self, real: Tensor<2>, labels: Option<&[u8]>);
     /// The statistics of the latest step, still on the device; `None` before the first.
     fn stats(&self) -> Option<PendingStats>;
     /// One discriminator update alone on `real` and fresh fakes; not counted as a step.
-    fn train_discriminator(&mut self, real: Tensor<2>);
-    /// One generator update alone on `batch` fresh fakes; not counted as a step.
+    fn train_discriminator(&mut self, real: Tensor<2>, labels: Option<&[u8]>);
+    /// One generator update alone on `batch` fresh fakes (of random classes when
+    /// conditional); not counted as a step.
     fn train_generator(&mut self, batch: usize);
     /// D's verdict on images in [-1, 1]: probabilities with BCE, critic scores with WGAN-GP.
-    fn discriminate(&self, images: Tensor<2>) -> Tensor<2>;
+    fn discriminate(&self, images: Tensor<2>, labels: Option<&[u8]>) -> Tensor<2>;
     /// Images for `noise` (`n × latent` values), in [-1, 1], without a gradient graph.
-    fn generate(&self, noise: Vec<f32>) -> Tensor<2>;
+    fn generate(&self, noise: Vec<f32>, labels: Option<&[u8]>) -> Tensor<2>;
     /// The generator's weights, named `generator.*`: what inference mode loads.
     fn export_generator(&self) -> Export;
     /// Both networks' weights, named `generator.*` and `discriminator.*`.

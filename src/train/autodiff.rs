@@ -9,7 +9,8 @@ use burn::tensor::activation::sigmoid;
 use super::api::{PendingStats, Trainer};
 use super::loss::bce_with_logits;
 use crate::config::{GanConfig, Loss};
-use crate::nets::{Critic, ImageGenerator, noise_tensor};
+use crate::nets::conditioning::{generator_input, labels_or_random, one_hot};
+use crate::nets::{Critic, ImageGenerator};
 use crate::rng::HostRng;
 use crate::weights::{Export, ParamShape, WeightsError, load_networks};
 
@@ -54,31 +55,33 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
         }
     }
 
-    /// One critic update on `real` and a fresh fake batch. Returns its loss and its mean
-    /// output on the reals and on the fakes (probabilities with BCE), without autodiff. // [1] each
-    fn update_critic(&mut self, real: Tensor<2>) -> (Tensor<1>, Tensor<1>, Tensor<1>) {
+    /// One critic update on `real` and a fresh fake batch, both of classes `labels` when
+    /// conditional. Returns its loss and its mean output on the reals and on the fakes
+    /// (probabilities with BCE), without autodiff. // [1] each
+    fn update_critic(&mut self, real: Tensor<2>, labels: Option<&[u8]>) -> (Tensor<1>, Tensor<1>, Tensor<1>) {
         let batch = real.dims()[0];
         let real = real.inner().to_device(&self.device.clone().inner()).autodiff(); // [batch, 784]
-        let noise = self.noise(batch); // [batch, latent]
-        let fake = self.generator.forward(noise).detach(); // [batch, 784]
+        let input = self.input(batch, labels); // [batch, latent (+ classes)]
+        let fake = self.generator.forward(input).detach(); // [batch, 784]
+        let one_hot = labels.map(|l| one_hot(l, &self.device)); // [batch, classes]
 
         // Real and fake pass through D separately: batch norm must not mix their statistics.
-        let real_scores = self.discriminator.forward(real.clone()); // [batch, 1]
-        let fake_scores = self.discriminator.forward(fake.clone()); // [batch, 1]
+        let real_scores = self.discriminator.forward(real.clone(), one_hot.clone()); // [batch, 1]
+        let fake_scores = self.discriminator.forward(fake.clone(), one_hot.clone()); // [batch, 1]
         let d_loss = match self.config.loss.kind {
             Loss::Bce => {
                 let bce = bce_with_logits(real_scores.clone(), self.config.loss.real_label)
                     + bce_with_logits(fake_scores.clone(), 0.0);
                 let gamma = self.config.loss.r1_penalty;
                 if gamma > 0.0 {
-                    bce + self.r1_penalty(real).mul_scalar(gamma / 2.0)
+                    bce + self.r1_penalty(real, one_hot).mul_scalar(gamma / 2.0)
                 } else {
                     bce
                 }
             }
             Loss::WganGp => {
                 fake_scores.clone().mean() - real_scores.clone().mean()
-                    + self.gradient_penalty(real, fake).mul_scalar(self.config.loss.gradient_penalty)
+                    + self.gradient_penalty(real, fake, one_hot).mul_scalar(self.config.loss.gradient_penalty)
             }
         }; // [1]
         let grads = GradientsParams::from_grads(d_loss.backward(), &self.discriminator);
@@ -91,16 +94,18 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
         (d_loss.inner(), real_mean.inner(), fake_mean.inner())
     }
 
-    /// One generator update on `batch` fresh fakes; returns its loss without autodiff. // [1]
-    fn update_generator(&mut self, batch: usize) -> Tensor<1> {
+    /// One generator update on `batch` fresh fakes, of classes `labels` when conditional;
+    /// returns its loss without autodiff. // [1]
+    fn update_generator(&mut self, batch: usize, labels: Option<&[u8]>) -> Tensor<1> {
         // Backpropagated in two graphs split at the images: through D to the images, then
         // from the images into G. In one graph, burn 0.22.1's fused WebGPU backward returned
         // a gradient for G unrelated to the CPU's (cosine 0.02) whenever the loss applied a
         // nonlinearity to D's logits; split, the backends agree.
-        let noise = self.noise(batch); // [batch, latent]
-        let fake = self.generator.forward(noise); // [batch, 784]
+        let input = self.input(batch, labels); // [batch, latent (+ classes)]
+        let fake = self.generator.forward(input); // [batch, 784]
         let images = fake.clone().detach().require_grad(); // [batch, 784]
-        let scores = self.discriminator.forward(images.clone()); // [batch, 1]
+        let one_hot = labels.map(|l| one_hot(l, &self.device)); // [batch, classes]
+        let scores = self.discriminator.forward(images.clone(), one_hot); // [batch, 1]
         let g_loss = match self.config.loss.kind {
             Loss::Bce => bce_with_logits(scores, 1.0), // non-saturating
             Loss::WganGp => scores.mean().neg(),
@@ -114,57 +119,64 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
 
     /// mean((‖∇D(x̂)‖ − 1)²) at random points x̂ on the lines between real and fake images
     /// (Gulrajani et al., 2017).
-    fn gradient_penalty(&mut self, real: Tensor<2>, fake: Tensor<2>) -> Tensor<1> {
+    /// For a conditional critic the points keep their pair's label.
+    fn gradient_penalty(&mut self, real: Tensor<2>, fake: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<1> {
         let batch = real.dims()[0];
         let mix: Vec<f32> = (0..batch).map(|_| self.rng.uniform()).collect();
         let mix = Tensor::<2>::from_data(TensorData::new(mix, [batch, 1]), &self.device); // [batch, 1]
         let between = (real * mix.clone() + fake * mix.neg().add_scalar(1.0)).detach(); // [batch, 784]
-        let grad = self.discriminator.input_grad(between); // [batch, 784]
+        let grad = self.discriminator.input_grad(between, labels); // [batch, 784]
         let norm = (grad.square().sum_dim(1) + 1e-12).sqrt(); // [batch, 1]
         norm.sub_scalar(1.0).square().mean() // [1]
     }
 
     /// E‖∇ₓD(x)‖² over the real images (Mescheder et al., 2018). // [1]
-    fn r1_penalty(&self, real: Tensor<2>) -> Tensor<1> {
-        self.discriminator.input_grad(real).square().sum_dim(1).mean()
+    fn r1_penalty(&self, real: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<1> {
+        self.discriminator.input_grad(real, labels).square().sum_dim(1).mean()
     }
 
-    fn noise(&mut self, batch: usize) -> Tensor<2> {
+    /// G's input for `batch` fresh noise vectors, with `labels` one-hot after each. // [batch, latent (+ classes)]
+    fn input(&mut self, batch: usize, labels: Option<&[u8]>) -> Tensor<2> {
         let latent = self.config.model.latent_dim;
-        noise_tensor(self.rng.normal(batch * latent), latent, &self.device) // [batch, latent]
+        generator_input(self.rng.normal(batch * latent), labels, latent, &self.device)
     }
 }
 
 impl<G: ImageGenerator, D: Critic> Trainer for AutodiffTrainer<G, D> {
     /// One critic update on `real` (images in [-1, 1]), then a generator update: on every
     /// call with BCE, on every `critic_steps`-th call with WGAN-GP.
-    fn step(&mut self, real: Tensor<2>) {
+    fn step(&mut self, real: Tensor<2>, labels: Option<&[u8]>) {
         let batch = real.dims()[0];
-        let (d_loss, real_mean, fake_mean) = self.update_critic(real);
+        let labels = labels_or_random(&self.config.model, labels, batch, &mut self.rng);
+        let labels = labels.as_deref();
+        let (d_loss, real_mean, fake_mean) = self.update_critic(real, labels);
         let generator_turn = match self.config.loss.kind {
             Loss::Bce => true,
             Loss::WganGp => self.step % self.config.loss.critic_steps.max(1) as u64 == 0,
         };
         if generator_turn {
-            self.g_loss = Some(self.update_generator(batch));
+            self.g_loss = Some(self.update_generator(batch, labels));
         }
         let g_loss = self.g_loss.clone().expect("G trains on the first step");
         self.latest = Some(Tensor::cat(vec![d_loss, g_loss, real_mean, fake_mean], 0));
         self.step += 1;
     }
 
-    fn train_discriminator(&mut self, real: Tensor<2>) {
-        self.update_critic(real);
+    fn train_discriminator(&mut self, real: Tensor<2>, labels: Option<&[u8]>) {
+        let labels = labels_or_random(&self.config.model, labels, real.dims()[0], &mut self.rng);
+        self.update_critic(real, labels.as_deref());
     }
 
     fn train_generator(&mut self, batch: usize) {
-        self.update_generator(batch);
+        let labels = labels_or_random(&self.config.model, None, batch, &mut self.rng);
+        self.update_generator(batch, labels.as_deref());
     }
 
     /// D's verdict on `images`: probabilities with BCE, critic scores with WGAN-GP. Batch norm
     /// runs in inference mode. // [n, 1]
-    fn discriminate(&self, images: Tensor<2>) -> Tensor<2> {
-        let scores = self.discriminator.valid().forward(images.inner());
+    fn discriminate(&self, images: Tensor<2>, labels: Option<&[u8]>) -> Tensor<2> {
+        let labels = labels.map(|l| one_hot(l, &self.device.clone().inner()));
+        let scores = self.discriminator.valid().forward(images.inner(), labels);
         match self.config.loss.kind {
             Loss::Bce => sigmoid(scores),
             Loss::WganGp => scores,
@@ -179,17 +191,16 @@ impl<G: ImageGenerator, D: Critic> Trainer for AutodiffTrainer<G, D> {
     }
 
     /// Images for `noise` (`n × latent` values) in [-1, 1], with batch norm in inference mode.
-    fn generate(&self, noise: Vec<f32>) -> Tensor<2> {
-        let noise = noise_tensor(noise, self.config.model.latent_dim, &self.device.clone().inner());
-        self.generator.valid().forward(noise) // [n, 784]
+    fn generate(&self, noise: Vec<f32>, labels: Option<&[u8]>) -> Tensor<2> {
+        let input = generator_input(noise, labels, self.config.model.latent_dim, &self.device.clone().inner());
+        self.generator.valid().forward(input) // [n, 784]
     }
 
     /// Replaces both networks' weights; the file is validated first, so on error nothing
     /// changes.
     fn load_weights(&mut self, bytes: &[u8]) -> Result<(), WeightsError> {
-        let architecture = self.config.model.architecture;
         (self.generator, self.discriminator) =
-            load_networks(bytes, architecture, &self.generator, &self.discriminator)?;
+            load_networks(bytes, &self.config.model, &self.generator, &self.discriminator)?;
         Ok(())
     }
 

@@ -15,6 +15,8 @@ pub struct FusedAdam {
     time: i32,
     /// First and second moments of each layer's weight and bias, once it has been updated.
     moments: Vec<Option<LayerMoments>>,
+    /// First and second moments of each plain matrix `step_matrices` updates.
+    matrix_moments: Vec<Option<[Tensor<2>; 2]>>,
 }
 
 struct LayerMoments {
@@ -28,21 +30,39 @@ impl FusedAdam {
             settings,
             time: 0,
             moments: Vec::new(),
+            matrix_moments: Vec::new(),
+        }
+    }
+
+    /// This step's constants.
+    fn update(&self) -> Update {
+        let s = self.settings;
+        let correction2 = (1.0 - s.beta2.powi(self.time)).sqrt();
+        Update {
+            beta1: s.beta1,
+            beta2: s.beta2,
+            // lr · √(1−β2ᵗ) / (1−β1ᵗ), and ε scaled by √(1−β2ᵗ), exactly as burn's Adam.
+            step_size: s.learning_rate as f32 * correction2 / (1.0 - s.beta1.powi(self.time)),
+            epsilon: s.epsilon * correction2,
+        }
+    }
+
+    /// Updates parameters that belong to no linear layer (a label embedding) as part of the
+    /// step `step` just made; call it right after, with them in the same order every step.
+    pub fn step_matrices<const N: usize>(&mut self, params: [&mut Param<Tensor<2>>; N], grads: [Tensor<2>; N]) {
+        let update = self.update();
+        self.matrix_moments.resize_with(N.max(self.matrix_moments.len()), || None);
+        for ((param, grad), moments) in params.into_iter().zip(grads).zip(&mut self.matrix_moments) {
+            let (value, new_moments) = update.apply(param.val(), grad, moments.take());
+            *param = Param::initialized(param.id, value);
+            *moments = Some(new_moments);
         }
     }
 
     /// Updates `layers` in place from their gradients; pass them in the same order every step.
     pub fn step<const N: usize>(&mut self, layers: [&mut Linear; N], grads: [LinearGrads; N]) {
         self.time += 1;
-        let s = self.settings;
-        let correction2 = (1.0 - s.beta2.powi(self.time)).sqrt();
-        let update = Update {
-            beta1: s.beta1,
-            beta2: s.beta2,
-            // lr · √(1−β2ᵗ) / (1−β1ᵗ), and ε scaled by √(1−β2ᵗ), exactly as burn's Adam.
-            step_size: s.learning_rate as f32 * correction2 / (1.0 - s.beta1.powi(self.time)),
-            epsilon: s.epsilon * correction2,
-        };
+        let update = self.update();
         self.moments.resize_with(N.max(self.moments.len()), || None);
         for ((layer, grad), moments) in layers.into_iter().zip(grads).zip(&mut self.moments) {
             let previous = moments.take();

@@ -15,8 +15,9 @@ use super::manual_grads::{
     generator_backward, generator_forward, r1_grads,
 };
 use crate::config::GanConfig;
+use crate::nets::ImageGenerator;
+use crate::nets::conditioning::{generator_input, labels_or_random, one_hot};
 use crate::nets::mlp::{self, MlpDiscriminator, MlpGenerator};
-use crate::nets::{ImageGenerator, noise_tensor};
 use crate::rng::HostRng;
 use crate::weights::{Export, ParamShape, WeightsError, load_networks};
 
@@ -74,9 +75,8 @@ impl Trainer for HandWrittenTrainer {
     /// Replaces the weights of both networks, e.g. to resume from an export. The file is fully
     /// validated first, so on error the trainer is unchanged.
     fn load_weights(&mut self, bytes: &[u8]) -> Result<(), WeightsError> {
-        let architecture = self.config.model.architecture;
         (self.generator, self.discriminator) =
-            load_networks(bytes, architecture, &self.generator, &self.discriminator)?;
+            load_networks(bytes, &self.config.model, &self.generator, &self.discriminator)?;
         if self.average.is_some() {
             self.average = Some(self.generator.clone());
         }
@@ -97,12 +97,15 @@ impl Trainer for HandWrittenTrainer {
 
     /// Runs one step on `real`, a batch of images scaled to [-1, 1]. Nothing is read back;
     /// [`Trainer::stats`] describes the latest step on demand.
-    fn step(&mut self, real: Tensor<2>) {
-        let noise = self.noise(real.dims()[0]); // [batch, latent]
+    fn step(&mut self, real: Tensor<2>, labels: Option<&[u8]>) {
+        let batch = real.dims()[0];
+        let labels = labels_or_random(&self.config.model, labels, batch, &mut self.noise_rng);
+        let labels = labels.as_deref();
+        let input = self.input(batch, labels); // [batch, latent (+ classes)]
         let real = real.to_device(&self.device); // [batch, 784]
-        let fake = generator_forward(&self.generator, noise);
-        let logits = self.discriminator_update(real, fake.images.clone());
-        let fake_logits = self.generator_update(fake);
+        let fake = generator_forward(&self.generator, input);
+        let logits = self.discriminator_update(real, fake.images.clone(), labels);
+        let fake_logits = self.generator_update(fake, labels);
         self.step += 1;
         self.latest = Some(LatestStep {
             logits,
@@ -112,23 +115,26 @@ impl Trainer for HandWrittenTrainer {
 
     /// One discriminator update alone, on `real` and a fresh fake batch (the tutorial steps
     /// D and G separately). Not counted as a step.
-    fn train_discriminator(&mut self, real: Tensor<2>) {
+    fn train_discriminator(&mut self, real: Tensor<2>, labels: Option<&[u8]>) {
         let batch = real.dims()[0];
-        let noise = self.noise(batch);
-        let fake = generator_forward(&self.generator, noise).images;
-        self.discriminator_update(real.to_device(&self.device), fake);
+        let labels = labels_or_random(&self.config.model, labels, batch, &mut self.noise_rng);
+        let input = self.input(batch, labels.as_deref());
+        let fake = generator_forward(&self.generator, input).images;
+        self.discriminator_update(real.to_device(&self.device), fake, labels.as_deref());
     }
 
     /// One generator update alone, on `batch` fresh fakes. Not counted as a step.
     fn train_generator(&mut self, batch: usize) {
-        let noise = self.noise(batch);
-        let fake = generator_forward(&self.generator, noise);
-        self.generator_update(fake);
+        let labels = labels_or_random(&self.config.model, None, batch, &mut self.noise_rng);
+        let input = self.input(batch, labels.as_deref());
+        let fake = generator_forward(&self.generator, input);
+        self.generator_update(fake, labels.as_deref());
     }
 
     /// D's verdict on `images` (scaled to [-1, 1]): the probability that each is real.
-    fn discriminate(&self, images: Tensor<2>) -> Tensor<2> {
-        let pass = discriminator_forward(&self.discriminator, self.config.model.leaky_slope, images, None);
+    fn discriminate(&self, images: Tensor<2>, labels: Option<&[u8]>) -> Tensor<2> {
+        let labels = labels.map(|l| one_hot(l, &self.device));
+        let pass = discriminator_forward(&self.discriminator, self.config.model.leaky_slope, images, None, labels);
         sigmoid(pass.logits) // [n, 1]
     }
 
@@ -155,21 +161,22 @@ impl Trainer for HandWrittenTrainer {
     }
 
     /// Images for `noise` (`n × latent` values), in [-1, 1], without a gradient graph.
-    fn generate(&self, noise: Vec<f32>) -> Tensor<2> {
+    fn generate(&self, noise: Vec<f32>, labels: Option<&[u8]>) -> Tensor<2> {
         let generator = self.sampled_generator();
-        generator.forward(noise_tensor(noise, generator.latent_dim(), &self.device)) // [n, 784]
+        generator.forward(generator_input(noise, labels, generator.latent_dim(), &self.device)) // [n, 784]
     }
 }
 
 impl HandWrittenTrainer {
-    fn noise(&mut self, batch: usize) -> Tensor<2> {
+    /// G's input for `batch` fresh noise vectors, with `labels` one-hot after each. // [batch, latent (+ classes)]
+    fn input(&mut self, batch: usize, labels: Option<&[u8]>) -> Tensor<2> {
         let latent = self.config.model.latent_dim;
-        noise_tensor(self.noise_rng.normal(batch * latent), latent, &self.device) // [batch, latent]
+        generator_input(self.noise_rng.normal(batch * latent), labels, latent, &self.device)
     }
 
-    /// Updates D on `real` and `fake`, with the R1 penalty on `real` when it is on; returns its
-    /// logits on both, before the update.
-    fn discriminator_update(&mut self, real: Tensor<2>, fake: Tensor<2>) -> Tensor<2> {
+    /// Updates D on `real` and `fake`, both of classes `labels` when conditional, with the R1
+    /// penalty on `real` when it is on; returns its logits on both, before the update.
+    fn discriminator_update(&mut self, real: Tensor<2>, fake: Tensor<2>, labels: Option<&[u8]>) -> Tensor<2> {
         let batch = real.dims()[0];
         let slope = self.config.model.leaky_slope;
         // Discriminator: real and fake go through D as one batch, half the kernels of two.
@@ -187,28 +194,36 @@ impl HandWrittenTrainer {
             &self.device,
         ); // [2·batch, 1]
         let keep = self.dropout_mask(2 * batch);
-        let pass = discriminator_forward(&self.discriminator, slope, images, keep);
+        let labels = labels.map(|l| one_hot(&[l, l].concat(), &self.device)); // [2·batch, classes]
+        let pass = discriminator_forward(&self.discriminator, slope, images, keep, labels);
         let logits = pass.logits.clone(); // [2·batch, 1]
         let d_logits = (sigmoid(logits.clone()) - targets).div_scalar(batch as f32); // [2·batch, 1]
         let gamma = self.config.loss.r1_penalty;
         let r1 = (gamma > 0.0).then(|| r1_grads(&self.discriminator, slope, &pass, batch, gamma));
-        let [mut hidden, mut output] = discriminator_backward(&self.discriminator, slope, pass, d_logits);
-        if let Some([r1_hidden, r1_output]) = r1 {
+        let grads = discriminator_backward(&self.discriminator, slope, pass, d_logits);
+        let [mut hidden, mut output] = grads.layers;
+        let mut d_embed = grads.embed;
+        if let Some(([r1_hidden, r1_output], r1_embed)) = r1 {
             hidden.weight = hidden.weight + r1_hidden;
             output.weight = output.weight + r1_output;
+            d_embed = d_embed.zip(r1_embed).map(|(a, b)| a + b);
         }
         let d = &mut self.discriminator;
         self.optimizer_d.step([&mut d.hidden, &mut d.output], [hidden, output]);
+        if let (Some(embed), Some(grad)) = (&mut d.embed, d_embed) {
+            self.optimizer_d.step_matrices([embed], [grad]);
+        }
         logits
     }
 
     /// Updates G, non-saturating: make the current D call the fakes real (BCE against 1),
     /// back-propagated through D to the images and on into G. Returns D's logits on them.
-    fn generator_update(&mut self, fake: GeneratorPass) -> Tensor<2> {
+    fn generator_update(&mut self, fake: GeneratorPass, labels: Option<&[u8]>) -> Tensor<2> {
         let batch = fake.images.dims()[0];
         let slope = self.config.model.leaky_slope;
         let keep = self.dropout_mask(batch);
-        let pass = discriminator_forward(&self.discriminator, slope, fake.images.clone(), keep);
+        let labels = labels.map(|l| one_hot(l, &self.device)); // [batch, classes]
+        let pass = discriminator_forward(&self.discriminator, slope, fake.images.clone(), keep, labels);
         let fake_logits = pass.logits.clone(); // [batch, 1]
         let d_fake_logits = sigmoid(fake_logits.clone())
             .sub_scalar(1.0)
@@ -280,7 +295,7 @@ mod tests {
         (0..steps)
             .map(|n| {
                 let real = pixels_to_tensor(&batch(&config, n), &device);
-                trainer.step(real);
+                trainer.step(real, None);
                 pollster::block_on(trainer.stats().unwrap().read()).unwrap()
             })
             .collect()
@@ -313,15 +328,37 @@ mod tests {
             let mut trainer = HandWrittenTrainer::new(config.clone(), &device);
             let mut losses = Vec::new();
             for n in 0..3 {
-                trainer.step(pixels_to_tensor(&batch(&config, n), &device));
+                trainer.step(pixels_to_tensor(&batch(&config, n), &device), None);
                 losses.push(pollster::block_on(trainer.stats().unwrap().read()).unwrap());
             }
             let noise = HostRng::new(3).normal(2 * config.model.latent_dim);
-            (losses, trainer.generate(noise).into_data().try_to_vec::<f32>().unwrap())
+            (losses, trainer.generate(noise, None).into_data().try_to_vec::<f32>().unwrap())
         };
         let (plain, averaged) = (run(0.0), run(0.9));
         assert_eq!(plain.0, averaged.0);
         assert_ne!(plain.1, averaged.1);
+    }
+
+    /// A conditional step learns from its labels: the same batch with other labels trains
+    /// differently, and the same labels the same way.
+    #[test]
+    fn conditional_steps_depend_on_the_labels() {
+        let device = Device::flex();
+        let config = GanConfig::new()
+            .with_batch_size(8)
+            .with_model(crate::config::ModelConfig::new().with_conditional(true))
+            .with_loss(crate::config::LossConfig::new().with_r1_penalty(5.0));
+        let run = |labels: [u8; 8]| {
+            let mut trainer = HandWrittenTrainer::new(config.clone(), &device);
+            let real = pixels_to_tensor(&batch(&config, 0), &device);
+            trainer.step(real, Some(&labels));
+            let stats = pollster::block_on(trainer.stats().unwrap().read()).unwrap();
+            assert!(stats.d_loss.is_finite() && stats.g_loss.is_finite(), "{stats:?}");
+            stats
+        };
+        let labels = [0, 1, 2, 3, 4, 5, 6, 7];
+        assert_eq!(run(labels), run(labels));
+        assert_ne!(run(labels), run([9; 8]));
     }
 
     #[test]

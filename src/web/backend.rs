@@ -238,7 +238,8 @@ async fn steps_per_second(config: &GanConfig, device: &Device) -> f64 {
     let pixels = vec![0u8; config.batch_size * IMAGE_PIXELS];
     let mut run = async |steps: usize| {
         for _ in 0..steps {
-            trainer.step(pixels_to_tensor(&pixels, device));
+            // A conditional trainer draws random labels where none are given.
+            trainer.step(pixels_to_tensor(&pixels, device), None);
         }
         trainer.stats().expect("at least one step").read().await
     };

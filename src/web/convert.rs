@@ -5,7 +5,7 @@ use burn::prelude::*;
 use js_sys::{Float32Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::data::{IMAGE_PIXELS, unit_to_pixels};
+use crate::data::{CLASSES, IMAGE_PIXELS, unit_to_pixels};
 
 /// The bytes of a weights file handed to `context` (`Generator.load`, `Judge.load`).
 pub fn safetensors_bytes(bytes: &JsValue, context: &str) -> Result<Vec<u8>, JsError> {
@@ -94,6 +94,36 @@ pub fn read_noise(noise: &JsValue, latent_dim: usize, name: &str) -> Result<Vec<
         )));
     }
     Ok(values)
+}
+
+/// The labels of `count` images handed to `name`, for a model that is `conditional` or not
+/// (`model` words it: "this trainer"). Exactly a conditional model needs them: a Uint8Array of
+/// `count` digits 0–9. `None` for an unconditional model.
+pub fn read_labels(labels: &JsValue, count: usize, conditional: bool, model: &str, name: &str) -> Result<Option<Vec<u8>>, JsError> {
+    let given = !labels.is_undefined() && !labels.is_null();
+    let shape = format!("of {count} digits 0–{}, one per image", CLASSES - 1);
+    if !conditional {
+        return match given {
+            false => Ok(None),
+            true => Err(JsError::new(&format!(
+                "{name}: labels were given, but {model} is unconditional; create it with conditional: true to use labels"
+            ))),
+        };
+    }
+    if !given {
+        return Err(JsError::new(&format!(
+            "{name}: {model} is conditional, so labels must be a Uint8Array {shape}, got {}",
+            type_name(labels)
+        )));
+    }
+    let values = typed::<Uint8Array>(labels, name, "labels", &shape)?.to_vec();
+    if values.len() != count {
+        return Err(JsError::new(&format!("{name}: labels holds {} values, expected {count} (one per image)", values.len())));
+    }
+    if let Some(at) = values.iter().position(|&v| v as usize >= CLASSES) {
+        return Err(JsError::new(&format!("{name}: labels[{at}] is {}, expected a digit 0–{}", values[at], CLASSES - 1)));
+    }
+    Ok(Some(values))
 }
 
 /// The constructor name of a JS value, for error messages.

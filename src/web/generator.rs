@@ -9,8 +9,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::backend::{self, BackendKind};
+use super::convert::{read_labels, read_noise, read_pixels, safetensors_bytes};
+use super::latent::{DirectionsRequest, directions_object};
 use super::options::{self, GeneratorOptions};
-use super::convert::{read_noise, read_pixels, safetensors_bytes};
 use crate::inference::PretrainedGenerator;
 
 /// A pretrained generator of either architecture, on the device `load` picked.
@@ -60,14 +61,49 @@ impl Generator {
         self.generator.latent_dim()
     }
 
-    /// Images for `noise`, a Float32Array of n × latentDim values. Resolves to n × 784 bytes.
+    /// Whether it draws digits by label: a file exported from a conditional trainer.
+    #[wasm_bindgen(getter)]
+    pub fn conditional(&self) -> bool {
+        self.generator.classes() > 0
+    }
+
+    /// Images for `noise`, a Float32Array of n × latentDim values, and for a conditional
+    /// generator `labels`, the digit (0–9) to draw for each. Resolves to n × 784 bytes.
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
-    pub fn generate(&self, noise: JsValue) -> Promise {
-        let noise = match read_noise(&noise, self.generator.latent_dim(), "generate") {
-            Ok(noise) => noise,
-            Err(e) => return Promise::reject(&e.into()),
+    pub fn generate(
+        &self,
+        noise: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | null | undefined")] labels: JsValue,
+    ) -> Promise {
+        let latent_dim = self.generator.latent_dim();
+        let read = || -> Result<_, JsError> {
+            let noise = read_noise(&noise, latent_dim, "generate")?;
+            let count = noise.len() / latent_dim;
+            Ok((noise, read_labels(&labels, count, self.conditional(), "this generator", "generate")?))
         };
-        let images = self.generator.generate(noise, &self.device);
-        future_to_promise(read_pixels(images))
+        match read() {
+            Ok((noise, labels)) => future_to_promise(read_pixels(self.generator.generate(noise, labels.as_deref(), &self.device))),
+            Err(e) => Promise::reject(&e.into()),
+        }
+    }
+
+    /// The `count` directions in z along which the digit of `z` (one latent vector) changes
+    /// most, and how strongly; `label` is the digit, for a conditional generator. For the
+    /// latent explorer's sliders.
+    #[wasm_bindgen(unchecked_return_type = "Promise<LatentDirections>")]
+    pub fn directions(
+        &self,
+        z: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | null | undefined")] label: JsValue,
+        count: f64,
+    ) -> Promise {
+        let latent_dim = self.generator.latent_dim();
+        match DirectionsRequest::read(&z, &label, count, latent_dim, self.conditional()) {
+            Ok(request) => {
+                let images = self.generator.generate(request.noise, request.labels.as_deref(), &self.device);
+                future_to_promise(directions_object(images, latent_dim, request.count))
+            }
+            Err(e) => Promise::reject(&e.into()),
+        }
     }
 }

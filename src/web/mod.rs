@@ -11,6 +11,7 @@ pub mod backend;
 pub mod convert;
 pub mod generator;
 pub mod judge;
+pub mod latent;
 pub mod options;
 pub mod trainer;
 

@@ -51,6 +51,8 @@ export interface GanTrainerOptions {
   r1Penalty?: number;
   /** WGAN-GP: critic steps per generator step, 1 to 20. */
   criticSteps?: number;
+  /** Learn digits by label: train_step then takes each image's label, and generate draws the digit asked for. */
+  conditional?: boolean;
   /** safetensors bytes from export_weights(), to resume from. */
   weights?: Uint8Array;
 }
@@ -58,6 +60,14 @@ export interface GanTrainerOptions {
 /** Options of Generator.load. */
 export interface GeneratorOptions {
   backend?: "auto" | "webgpu" | "cpu";
+}
+
+/** Where a generator's digit changes most around one z (see Generator.directions). */
+export interface LatentDirections {
+  /** count × latentDim values: unit vectors in z, the most telling first. */
+  directions: Float32Array;
+  /** How far the digit moves (L2 over its pixels in [-1, 1]) per unit step along each. */
+  strengths: Float32Array;
 }
 
 /** A weight tensor of a trainer's networks. */
@@ -77,6 +87,8 @@ export interface QualityScore {
   score: number;
   /** Fréchet distance between the classifier features of these digits and of real ones. */
   fd: number;
+  /** With labels: the share of the digits read as the digit they were drawn as. */
+  agreement?: number;
 }
 
 /** The WebGPU adapter the browser offers. */
@@ -133,6 +145,8 @@ pub struct TrainerOptions {
     r1_penalty: Option<f64>,
     #[serde(default, deserialize_with = "whole")]
     critic_steps: Option<f64>,
+    #[serde(default, deserialize_with = "boolean")]
+    conditional: Option<bool>,
     #[serde(default, deserialize_with = "bytes")]
     pub weights: Option<Vec<u8>>,
 }
@@ -169,6 +183,7 @@ impl TrainerOptions {
         set(&mut config.stabilizers.average_decay, self.average_decay);
         set(&mut config.loss.r1_penalty, self.r1_penalty);
         config.loss.critic_steps = self.critic_steps.map_or(config.loss.critic_steps, |v| v as usize);
+        config.model.conditional = self.conditional.unwrap_or(config.model.conditional);
         config.validate().map_err(fail)?;
         Ok(config)
     }
@@ -297,6 +312,20 @@ fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
         }
     }
     optional(d, Text, false)
+}
+
+fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    struct Flag;
+    impl Visitor<'_> for Flag {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("true or false")
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+            Ok(v)
+        }
+    }
+    optional(d, Flag, false)
 }
 
 fn bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {

@@ -9,8 +9,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::backend::{self, BackendKind};
+use super::convert::{error, read_digits, show, read_floats, read_images, read_labels, read_noise, read_pixels};
+use super::latent::{DirectionsRequest, directions_object};
 use super::options::{self, TrainerOptions};
-use super::convert::{error, read_digits, read_floats, read_images, read_noise, read_pixels};
 use crate::data::{IMAGE_PIXELS, pixels_to_tensor};
 use crate::train::{self, StepStats, Trainer};
 use crate::weights::ParamShape;
@@ -24,6 +25,7 @@ pub struct GanTrainer {
     adapter: Option<String>,
     batch_size: usize,
     latent_dim: usize,
+    conditional: bool,
     /// The networks' weight tensors, which never change shape.
     layers: Vec<ParamShape>,
 }
@@ -53,6 +55,7 @@ impl GanTrainer {
             adapter,
             batch_size: config.batch_size,
             latent_dim: config.model.latent_dim,
+            conditional: config.model.conditional,
         })
     }
 
@@ -78,6 +81,12 @@ impl GanTrainer {
         self.latent_dim
     }
 
+    /// Whether it learns digits by label (the `conditional` option).
+    #[wasm_bindgen(getter)]
+    pub fn conditional(&self) -> bool {
+        self.conditional
+    }
+
     /// Every weight tensor of both networks, G's first, in module order: name, shape and the
     /// number of values. Read from the modules' shapes, without a GPU readback.
     #[wasm_bindgen(unchecked_return_type = "Layer[]")]
@@ -96,46 +105,108 @@ impl GanTrainer {
             .collect()
     }
 
-    /// One step on `images`, a Uint8Array of batchSize × 784 raw pixels. Resolves to StepStats
-    /// once the statistics are read back.
+    /// One step on `images`, a Uint8Array of batchSize × 784 raw pixels, and for a
+    /// conditional trainer `labels`, a Uint8Array of batchSize digits 0–9. Resolves to
+    /// StepStats once the statistics are read back.
     #[wasm_bindgen(unchecked_return_type = "Promise<StepStats>")]
-    pub fn train_step(&self, images: JsValue) -> Promise {
-        self.train(images, 1, "train_step")
+    pub fn train_step(
+        &self,
+        images: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | null | undefined")] labels: JsValue,
+    ) -> Promise {
+        self.train(images, labels, 1, "train_step")
     }
 
-    /// `n` steps on `images`, which holds n × batchSize × 784 pixels, batch after batch. Only
-    /// the last step's statistics are read back, so the GPU is not stalled in between.
+    /// `n` steps on `images`, which holds n × batchSize × 784 pixels, batch after batch, with
+    /// n × batchSize `labels` for a conditional trainer (null or undefined otherwise; the
+    /// unconditional `train_steps(images, n)` works too). Only the last step's statistics are
+    /// read back, so the GPU is not stalled in between.
     #[wasm_bindgen(unchecked_return_type = "Promise<StepStats>")]
-    pub fn train_steps(&self, images: JsValue, n: u32) -> Promise {
-        self.train(images, n as usize, "train_steps")
+    pub fn train_steps(
+        &self,
+        images: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | null | undefined | number")] labels: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | undefined")] n: JsValue,
+    ) -> Promise {
+        let (labels, n) = match (labels.as_f64(), n.is_undefined()) {
+            (Some(_), true) => (JsValue::UNDEFINED, labels),
+            _ => (labels, n),
+        };
+        match n.as_f64() {
+            Some(count) if count.fract() == 0.0 && count >= 1.0 && count <= u32::MAX as f64 => {
+                self.train(images, labels, count as usize, "train_steps")
+            }
+            _ => Promise::reject(&error(&format!("train_steps: n is {}, expected a whole number of steps, 1 or more", show(&n)))),
+        }
     }
 
-    /// Images for `noise`, a Float32Array of n × 100 values. Resolves to n × 784 grey bytes.
+    /// Images for `noise`, a Float32Array of n × latentDim values, and for a conditional
+    /// trainer `labels`, the digit (0–9) to draw for each. Resolves to n × 784 grey bytes.
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
-    pub fn generate(&self, noise: JsValue) -> Promise {
-        let noise = match read_noise(&noise, self.latent_dim, "generate") {
-            Ok(noise) => noise,
+    pub fn generate(
+        &self,
+        noise: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | null | undefined")] labels: JsValue,
+    ) -> Promise {
+        let read = || -> Result<_, JsError> {
+            let noise = read_noise(&noise, self.latent_dim, "generate")?;
+            let count = noise.len() / self.latent_dim;
+            Ok((noise, read_labels(&labels, count, self.conditional, "this trainer", "generate")?))
+        };
+        let (noise, labels) = match read() {
+            Ok(read) => read,
             Err(e) => return Promise::reject(&e.into()),
         };
         let trainer = self.trainer.clone();
         future_to_promise(async move {
-            let images = trainer.lock().await.generate(noise);
+            let images = trainer.lock().await.generate(noise, labels.as_deref());
             read_pixels(images).await
         })
     }
 
-    /// One discriminator update alone on `images` (batchSize × 784 pixels) and fresh fakes,
-    /// for stepping D and G separately; it does not count as a step.
+    /// The `count` directions in z along which the digit of `z` (one latent vector) changes
+    /// most, and how strongly; `label` is the digit, for a conditional trainer. For the latent
+    /// explorer's sliders.
+    #[wasm_bindgen(unchecked_return_type = "Promise<LatentDirections>")]
+    pub fn directions(
+        &self,
+        z: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number | null | undefined")] label: JsValue,
+        count: f64,
+    ) -> Promise {
+        let request = match DirectionsRequest::read(&z, &label, count, self.latent_dim, self.conditional) {
+            Ok(request) => request,
+            Err(e) => return Promise::reject(&e.into()),
+        };
+        let (trainer, latent_dim) = (self.trainer.clone(), self.latent_dim);
+        future_to_promise(async move {
+            let images = trainer.lock().await.generate(request.noise, request.labels.as_deref());
+            directions_object(images, latent_dim, request.count).await
+        })
+    }
+
+    /// One discriminator update alone on `images` (batchSize × 784 pixels, with batchSize
+    /// `labels` when conditional) and fresh fakes, for stepping D and G separately; it does
+    /// not count as a step.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn train_discriminator(&self, images: JsValue) -> Promise {
+    pub fn train_discriminator(
+        &self,
+        images: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | null | undefined")] labels: JsValue,
+    ) -> Promise {
+        const NAME: &str = "train_discriminator";
         let per_step = self.batch_size * IMAGE_PIXELS;
-        let pixels = match read_images(&images, 1, per_step, self.batch_size, "train_discriminator") {
-            Ok(pixels) => pixels,
+        let read = || -> Result<_, JsError> {
+            let pixels = read_images(&images, 1, per_step, self.batch_size, NAME)?;
+            Ok((pixels, read_labels(&labels, self.batch_size, self.conditional, "this trainer", NAME)?))
+        };
+        let (pixels, labels) = match read() {
+            Ok(read) => read,
             Err(e) => return Promise::reject(&e.into()),
         };
         let (trainer, device) = (self.trainer.clone(), self.device.clone());
         future_to_promise(async move {
-            trainer.lock().await.train_discriminator(pixels_to_tensor(&pixels, &device));
+            trainer.lock().await.train_discriminator(pixels_to_tensor(&pixels, &device), labels.as_deref());
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -150,17 +221,27 @@ impl GanTrainer {
         })
     }
 
-    /// D's verdict on `images`, a Uint8Array of n × 784 pixels: a Float32Array of n
-    /// probabilities of "real" with BCE, of critic scores with WGAN-GP.
+    /// D's verdict on `images`, a Uint8Array of n × 784 pixels (with n `labels` when
+    /// conditional): a Float32Array of n probabilities of "real" with BCE, of critic scores
+    /// with WGAN-GP.
     #[wasm_bindgen(unchecked_return_type = "Promise<Float32Array>")]
-    pub fn discriminate(&self, images: JsValue) -> Promise {
-        let pixels = match read_digits(&images, "discriminate", 1) {
-            Ok(pixels) => pixels,
+    pub fn discriminate(
+        &self,
+        images: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | null | undefined")] labels: JsValue,
+    ) -> Promise {
+        let read = || -> Result<_, JsError> {
+            let pixels = read_digits(&images, "discriminate", 1)?;
+            let count = pixels.len() / IMAGE_PIXELS;
+            Ok((pixels, read_labels(&labels, count, self.conditional, "this trainer", "discriminate")?))
+        };
+        let (pixels, labels) = match read() {
+            Ok(read) => read,
             Err(e) => return Promise::reject(&e.into()),
         };
         let (trainer, device) = (self.trainer.clone(), self.device.clone());
         future_to_promise(async move {
-            let scores = trainer.lock().await.discriminate(pixels_to_tensor(&pixels, &device));
+            let scores = trainer.lock().await.discriminate(pixels_to_tensor(&pixels, &device), labels.as_deref());
             let values = read_floats(scores, "discriminate", "scores").await?;
             Ok(Float32Array::from(&values[..]).into())
         })
@@ -182,17 +263,22 @@ impl GanTrainer {
 }
 
 impl GanTrainer {
-    fn train(&self, images: JsValue, n: usize, name: &str) -> Promise {
+    fn train(&self, images: JsValue, labels: JsValue, n: usize, name: &str) -> Promise {
         let per_step = self.batch_size * IMAGE_PIXELS;
-        let pixels = match read_images(&images, n, per_step, self.batch_size, name) {
-            Ok(pixels) => pixels,
+        let read = || -> Result<_, JsError> {
+            let pixels = read_images(&images, n, per_step, self.batch_size, name)?;
+            Ok((pixels, read_labels(&labels, n * self.batch_size, self.conditional, "this trainer", name)?))
+        };
+        let (pixels, labels) = match read() {
+            Ok(read) => read,
             Err(e) => return Promise::reject(&e.into()),
         };
-        let (trainer, device) = (self.trainer.clone(), self.device.clone());
+        let (trainer, device, batch) = (self.trainer.clone(), self.device.clone(), self.batch_size);
         future_to_promise(async move {
             let mut trainer = trainer.lock().await;
-            for batch in pixels.chunks(per_step) {
-                trainer.step(pixels_to_tensor(batch, &device));
+            for (i, images) in pixels.chunks(per_step).enumerate() {
+                let labels = labels.as_ref().map(|l| &l[i * batch..(i + 1) * batch]);
+                trainer.step(pixels_to_tensor(images, &device), labels);
             }
             let stats = trainer
                 .stats()

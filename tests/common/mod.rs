@@ -29,6 +29,12 @@ pub fn batches(n: usize, batch: usize, salt: usize) -> Uint8Array {
     Uint8Array::from(&bytes[..])
 }
 
+/// Labels for `n` images: the digits 0–9 in turn, starting at `salt`.
+pub fn digits(n: usize, salt: usize) -> Uint8Array {
+    let labels: Vec<u8> = (0..n).map(|i| ((i + salt) % 10) as u8).collect();
+    Uint8Array::from(&labels[..])
+}
+
 pub fn noise(n: usize, seed: f32) -> Float32Array {
     let values: Vec<f32> = (0..n * 100).map(|i| ((i as f32 + seed) * 0.37).sin()).collect();
     Float32Array::from(&values[..])
@@ -73,7 +79,7 @@ pub fn field(object: &JsValue, key: &str) -> f64 {
 }
 
 pub async fn step(trainer: &GanTrainer, images: Uint8Array) -> JsValue {
-    resolve(trainer.train_step(images.into())).await
+    resolve(trainer.train_step(images.into(), JsValue::UNDEFINED)).await
 }
 
 pub async fn export(trainer: &GanTrainer) -> Vec<u8> {
@@ -81,7 +87,7 @@ pub async fn export(trainer: &GanTrainer) -> Vec<u8> {
 }
 
 pub async fn generate(trainer: &GanTrainer, noise: Float32Array) -> Vec<u8> {
-    Uint8Array::new(&resolve(trainer.generate(noise.into())).await).to_vec()
+    Uint8Array::new(&resolve(trainer.generate(noise.into(), JsValue::UNDEFINED)).await).to_vec()
 }
 
 /// Asserts a StepStats object has finite losses and probabilities in [0, 1].
