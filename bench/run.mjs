@@ -64,14 +64,14 @@ try {
     }
   }
   if (!speedOnly && !only.length) {
-    // The latent explorer first (seconds), then each conditional preset on 3 seeds.
-    results.explorer = [];
-    for (const url of ['../www/weights/generator-conditional.safetensors', '../www/weights/generator.safetensors']) {
-      results.explorer.push(await page.evaluate(([url]) => window.runExplorer(url, 100), [url]));
-    }
+    // Each conditional preset on 3 seeds, then the latent explorer (seconds).
     for (const preset of CONDITIONAL_PRESETS) {
       results.quality.push(await quality(preset, 1, [1000, 3000]));
       for (const seed of [2, 3]) results.quality.push(await quality(preset, seed, [3000]));
+    }
+    results.explorer = [];
+    for (const url of ['../www/weights/generator-conditional.safetensors', '../www/weights/generator.safetensors']) {
+      results.explorer.push(await page.evaluate(([url]) => window.runExplorer(url, 100), [url]));
     }
   }
   await page.close();

@@ -11,10 +11,12 @@ use crate::nets::conditioning::generator_input;
 use crate::rng::HostRng;
 use crate::weights::{WeightsError, WeightsFile, param_shapes};
 
-/// The shipped generators, relative to the repository root: the DCGAN generate mode loads,
-/// and the classic MLP the tutorial uses.
+/// The shipped generators, relative to the repository root: the DCGAN, the classic MLP the
+/// tutorial uses, and the conditional DCGAN generate mode opens with.
 pub const SHIPPED_GENERATOR: &str = "www/weights/generator.safetensors";
 pub const SHIPPED_MLP_GENERATOR: &str = "www/weights/generator-mlp.safetensors";
+/// The conditional DCGAN: digits drawn by label.
+pub const SHIPPED_CONDITIONAL_GENERATOR: &str = "www/weights/generator-conditional.safetensors";
 
 /// A generator loaded from a weights file.
 pub enum PretrainedGenerator {

@@ -1,10 +1,12 @@
 // The page's main thread: it renders and handles input, and nothing else. Training and
 // generation run in worker.js, where the page is one session (session.js) among any others.
 import { drawDigits } from './digits_canvas.js';
+import { LatentExplorer } from './explorer.js';
+import { ModelClient } from './model_client.js';
 import { PRESETS } from './presets.js';
 import {
-  DATA_URL, DEFAULT_STEPS_PER_FRAME, GENERATOR_URL, GRID, GRID_EVERY, QUALITY_EVERY, QUALITY_SAMPLES,
-  clampStepsPerFrame,
+  CLASSES, CONDITIONAL_GENERATOR_URL, DATA_URL, DEFAULT_STEPS_PER_FRAME, GRID, GRID_EVERY, LABELS_URL, PIXELS,
+  QUALITY_EVERY, QUALITY_SAMPLES, clampStepsPerFrame,
 } from './protocol.js';
 import { qualityPanel } from './quality_panel.js';
 import { onWorkerError, openSession } from './session.js';
@@ -14,6 +16,8 @@ const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 // Generate mode judges more samples at once: nothing else is running.
 const GENERATE_QUALITY_SAMPLES = 1000;
+// The generator generate mode opens with (GENERATOR_URL is the unconditional DCGAN).
+const DEFAULT_GENERATOR = CONDITIONAL_GENERATOR_URL;
 
 /** State the end-to-end tests read. */
 const state = (window.webgan = {
@@ -62,11 +66,11 @@ onWorkerError((event) => showError(`The worker failed: ${event.message}`));
 
 if (state.mode === 'generate') startGenerateMode(); else startTrainMode();
 
-function startGenerateMode() {
+async function startGenerateMode() {
   $('generate-view').hidden = false;
   const showQuality = recordQuality(qualityPanel($('gen-quality')));
   $('link-generate').setAttribute('aria-current', 'page');
-  const weights = params.get('weights') ?? GENERATOR_URL;
+  const weights = params.get('weights') ?? DEFAULT_GENERATOR;
   $('gen-weights').textContent = weights;
   // Another generator is another page load: the worker then holds only the one shown.
   const choice = $('gen-choice');
@@ -76,35 +80,41 @@ function startGenerateMode() {
     params.set('weights', choice.value);
     location.search = params.toString();
   });
-  const button = $('new-samples');
-  const request = () => {
-    button.disabled = true;
-    session.send({ type: 'samples', n: GRID, seed: Math.floor(Math.random() * 2 ** 31) });
-  };
-  receive = (message) => {
-    switch (message.type) {
-      case 'generator-ready':
-        showBackend($('gen-backend'), message);
-        request();
-        break;
-      case 'samples':
-        drawDigits($('samples'), message.pixels);
-        state.grids += 1;
-        state.firstGridMs ??= performance.now() - state.loadedAt;
-        button.disabled = false;
-        if (!state.quality) session.send({ type: 'quality', n: GENERATE_QUALITY_SAMPLES });
-        break;
-      case 'quality':
-        if (message.result) showQuality(message.result);
-        break;
-      case 'error':
-        $('gen-backend').textContent = 'unavailable';
-        showError(`Could not load the generator: ${message.message}`);
-        break;
-    }
-  };
-  button.addEventListener('click', request);
-  session.send({ type: 'generator-init', url: weights, backend: params.get('backend') ?? 'auto' });
+  const client = new ModelClient(session.send);
+  receive = (message) => client.receive(message);
+  let ready;
+  try {
+    ready = await client.load(weights, params.get('backend') ?? 'auto');
+  } catch (error) {
+    $('gen-backend').textContent = 'unavailable';
+    showError(`Could not load the generator: ${error.message}`);
+    return;
+  }
+  showBackend($('gen-backend'), ready);
+  const explorer = new LatentExplorer($('explorer'), client, {
+    idPrefix: '', // its ids (samples, new-samples, slider-0, …) are the page's: none is the training view's
+    headingLevel: 2,
+    seed: params.has('seed') ? Number(params.get('seed')) : undefined,
+    onError: showError,
+    onGrid: () => {
+      state.grids += 1;
+      state.firstGridMs ??= performance.now() - state.loadedAt;
+    },
+  });
+  state.explorer = explorer.state;
+  // ?digit=3: a grid of one digit, where the generator draws digits by label.
+  const digit = params.get('digit');
+  if (digit !== null && !(client.conditional && /^[0-9]$/.test(digit))) {
+    showError(client.conditional ? `digit must be one of 0–9, got "${digit}"` : 'digit needs a generator trained with labels');
+  }
+  await explorer.start(digit !== null && client.conditional && /^[0-9]$/.test(digit) ? Number(digit) : null);
+  // Judged once the explorer's first drawings are in: a second of work that would delay them.
+  try {
+    const result = await client.quality(GENERATE_QUALITY_SAMPLES);
+    if (result) showQuality(result);
+  } catch (error) {
+    showError(error.message);
+  }
 }
 
 async function startTrainMode() {
@@ -136,6 +146,7 @@ async function startTrainMode() {
     $('batch').value = p.settings.batchSize;
     $('beta1').value = p.settings.beta1;
     $('r1').value = p.settings.r1Penalty ?? 0;
+    $('conditional').checked = p.settings.conditional ?? false;
     syncR1();
   };
   applyPreset(params.get('preset'));
@@ -144,6 +155,9 @@ async function startTrainMode() {
   $('backend-choice').value = params.get('backend') ?? 'auto';
   $('steps-per-frame').value = params.get('steps') ?? DEFAULT_STEPS_PER_FRAME;
   $('data-url').value = params.get('data') ?? DATA_URL;
+  // The shipped digits come with their labels; another dataset's labels are the reader's to give.
+  $('labels-url').value = params.get('labels') ?? (params.has('data') ? '' : LABELS_URL);
+  const labelsOf = (source) => (typeof source === 'string' && source === DATA_URL ? LABELS_URL : null);
 
   const options = () => ({
     ...presetSettings,
@@ -154,9 +168,29 @@ async function startTrainMode() {
     batchSize: Number($('batch').value),
     beta1: Number($('beta1').value),
     r1Penalty: $('loss').value === 'bce' ? Number($('r1').value) : 0,
+    conditional: $('conditional').checked,
     seed: Number(params.get('seed') ?? 42),
   });
   const rate = { steps: 0, since: performance.now(), value: 0 };
+
+  // The latent explorer on the paused trainer: its requests share the page's session, so a
+  // ModelClient takes the replies that answer them and the page gets the rest.
+  const client = new ModelClient(session.send);
+  let explorer = null;
+  const syncExplorer = () => {
+    const open = $('train-explore').open && !state.playing && loop.ready;
+    $('train-explore-note').hidden = open;
+    if (open && !explorer) {
+      explorer = new LatentExplorer($('train-explorer'), client, { idPrefix: 'train-explorer-', onError: showError });
+      state.explorer = explorer.state;
+      explorer.start().catch((error) => showError(error.message));
+    } else if (!open && explorer) {
+      explorer.destroy();
+      explorer = null;
+      $('train-explorer').replaceChildren();
+    }
+  };
+  $('train-explore').addEventListener('toggle', syncExplorer);
 
   const loop = new TrainingLoop(session.send, {
     stepsPerFrame: () => clampStepsPerFrame($('steps-per-frame').value, 1),
@@ -164,6 +198,7 @@ async function startTrainMode() {
       state.playing = playing;
       $('start').disabled = playing;
       $('pause').disabled = !playing;
+      syncExplorer();
     },
   });
   // Training starts by itself, unless the reader asked for less motion or the URL says no.
@@ -172,6 +207,7 @@ async function startTrainMode() {
 
   const reset = () => {
     loop.reset();
+    syncExplorer(); // the explorer drew the old trainer's digits
     state.step = 0;
     lastQualityStep = 0;
     charts.clear({ probabilities: $('loss').value === 'bce' });
@@ -180,17 +216,22 @@ async function startTrainMode() {
     session.send({ type: 'reset', options: options() });
   };
 
-  const loadData = (source) => {
+  const loadData = (source, labels) => {
     $('data-status').textContent = 'downloading…';
     $('data-progress').value = 0;
-    session.send({ type: 'load-data', source });
+    session.send({ type: 'load-data', source, labels: labels || labelsOf(source) });
   };
 
   receive = (message) => {
+    if (client.receive(message)) return;
     loop.receive(message);
     switch (message.type) {
       case 'ready':
+        client.describe(message);
+        syncExplorer();
         showBackend($('backend'), message);
+        state.conditional = message.conditional;
+        $('grid-what').textContent = message.conditional ? 'The digits 0–9, one column each and one style a row,' : `${GRID} samples`;
         break;
       case 'progress': {
         const { bytes, size, count, total } = message;
@@ -238,7 +279,10 @@ async function startTrainMode() {
         break;
       case 'grid':
         state.grids += 1;
-        drawDigits($('grid'), message.pixels);
+        drawDigits($('grid'), message.pixels, message.columns);
+        $('grid').setAttribute('aria-label', message.columns === CLASSES
+          ? `Generated digits: ${message.pixels.length / PIXELS / CLASSES} rows of the digits 0 to 9, from fixed noise`
+          : `${GRID} digits generated from fixed noise`);
         break;
       case 'error':
         if (message.about === 'quality') qualityInFlight = false;
@@ -257,12 +301,17 @@ async function startTrainMode() {
   $('reset').addEventListener('click', reset);
   $('data-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    loadData($('data-url').value.trim());
+    loadData($('data-url').value.trim(), $('labels-url').value.trim());
   });
-  $('data-file').addEventListener('change', () => {
+  // A local images file, with the local labels file where one is chosen too.
+  const loadFiles = () => {
     const file = $('data-file').files[0];
-    if (file) loadData(file);
-  });
+    if (file) loadData(file, $('labels-file').files[0] ?? null);
+  };
+  $('data-file').addEventListener('change', loadFiles);
+  $('labels-file').addEventListener('change', loadFiles);
 
-  session.send({ type: 'train-init', options: options(), source: $('data-url').value });
+  session.send({
+    type: 'train-init', options: options(), source: $('data-url').value, labels: $('labels-url').value.trim() || null,
+  });
 }

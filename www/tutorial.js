@@ -1,8 +1,10 @@
 // The tutorial's live widgets. Each has its own session on the worker that <webgan-demo>
 // elements share, so the whole page runs one wasm module and downloads the digits once.
 import { drawDigits } from './digits_canvas.js';
+import { LatentExplorer } from './explorer.js';
+import { ModelClient } from './model_client.js';
 import { PRESETS } from './presets.js';
-import { DATA_URL as DATA, PIXELS, QUALITY_EVERY, QUALITY_SAMPLES } from './protocol.js';
+import { CONDITIONAL_GENERATOR_URL, DATA_URL as DATA, PIXELS, QUALITY_EVERY, QUALITY_SAMPLES } from './protocol.js';
 import { qualityPanel } from './quality_panel.js';
 import { openSession } from './session.js';
 
@@ -11,7 +13,7 @@ const params = new URLSearchParams(location.search);
 const BACKEND = params.get('backend') ?? 'cpu';
 
 /** What the e2e tests read: each widget's latest result. */
-const state = (window.tutorial = { what: null, networks: null, loop: [], learning: 0, unstable: null, errors: [] });
+const state = (window.tutorial = { what: null, networks: null, loop: [], learning: 0, unstable: null, explore: null, errors: [] });
 
 const first = (pixels, n) => pixels.subarray(0, n * PIXELS);
 const show = (canvas, pixels, label) => {
@@ -167,6 +169,30 @@ const options = (presetId, extra = {}) => ({
   }
   $('unstable-stop').addEventListener('click', () => { running = false; status.textContent = `${preset?.name ?? 'Nothing'} stopped at step ${step}.`; });
 }
+
+// 6. The conditional generator in the latent explorer: a digit on request, a path between two
+// z's, and the directions that change a digit most. Not awaited: the excerpts need not wait.
+(async () => {
+  const status = $('explore-status');
+  let client = null;
+  const session = openSession((m) => { if (!client.receive(m) && m.type === 'error') fail(status)(m); });
+  client = new ModelClient(session.send);
+  try {
+    await client.load(CONDITIONAL_GENERATOR_URL, BACKEND);
+  } catch (error) {
+    fail(status)(error);
+    return;
+  }
+  status.hidden = true; // the explorer has its own status line
+  const explorer = new LatentExplorer($('explore-host'), client, {
+    idPrefix: 'explore-', seed: 6, onError: (message) => state.errors.push(message),
+  });
+  state.explore = explorer.state;
+  await explorer.start();
+  // A first path to look at: two handwritings of the digit 3 (the grid has one column per digit).
+  explorer.pick(3);
+  explorer.pick(13);
+})();
 
 // Code excerpts, cut from the project's own source (copied to source/ by build.sh).
 for (const code of document.querySelectorAll('code[data-file]')) {

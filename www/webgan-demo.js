@@ -3,14 +3,26 @@
 //   <script type="module" src="https://…/webgan-demo.js"></script>
 //   <webgan-demo mode="train" architecture="mlp" autoplay steps-per-frame="5"></webgan-demo>
 //
-// Attributes: mode ("train" or "generate"), weights (generate mode: a safetensors URL),
-// architecture ("mlp" or "dcgan"), preset (any id from presets.js; architecture overrides its
-// network), autoplay, steps-per-frame, backend ("auto", "cpu", "webgpu"), data (an IDX URL),
-// seed. Events: "step" (detail: the StepStats of the latest batch of steps), "ready" and
-// "error" (detail: { message }). Every element on a page shares one worker and one wasm module.
+// Attributes: mode ("train", "generate" or "explore"), weights (generate and explore modes: a
+// safetensors URL), architecture ("mlp" or "dcgan"), preset (any id from presets.js;
+// architecture overrides its network), autoplay, steps-per-frame, backend ("auto", "cpu",
+// "webgpu"), data (an IDX URL), seed, conditional (train: learn digits by label, with the
+// architecture's conditional preset; generate and explore: the conditional generator, whose
+// grid shows a column per digit), digit (generate and explore: 0–9, a grid of that digit) and,
+// in explore mode (the latent explorer, explorer.js), text (a number to write); digit and text
+// may change later. Events: "step" (detail: the
+// StepStats of the latest batch of steps), "ready", "error" (detail: { message }) and, in
+// explore mode, "pick" (detail: { index, z, label }). Every element on a page shares one
+// worker and one wasm module. Explore mode links style.css, next to this file, into its shadow
+// root for the explorer's styles.
 import { drawDigits } from './digits_canvas.js';
+import { LatentExplorer } from './explorer.js';
+import { ModelClient } from './model_client.js';
 import { PRESETS } from './presets.js';
-import { DATA_URL, DEFAULT_STEPS_PER_FRAME, GENERATOR_URL, GRID, clampStepsPerFrame } from './protocol.js';
+import {
+  CLASSES, CONDITIONAL_GENERATOR_URL, CONDITIONAL_GRID_ROWS, DATA_URL, DEFAULT_STEPS_PER_FRAME, GENERATOR_URL, GRID,
+  LABELS_URL, clampStepsPerFrame,
+} from './protocol.js';
 import { openSession } from './session.js';
 import { TrainingLoop } from './training_loop.js';
 
@@ -32,8 +44,15 @@ const STYLE = `
   .error { color: #a40e26; }
 `;
 
+// Explore mode: style.css's colours, which its explorer section and controls read, set on the
+// element itself so that they hold on any page.
+const EXPLORE_STYLE = `
+  :host { --ink: #1d2127; --muted: #5c6470; --line: #d8dde3; --panel: #f6f7f9; --accent: #1864ab; }
+  .explore-status { font-variant-numeric: tabular-nums; color: #444c56; margin-bottom: 0.4rem; }
+`;
+
 export class WebganDemo extends HTMLElement {
-  static observedAttributes = ['steps-per-frame'];
+  static observedAttributes = ['steps-per-frame', 'digit', 'text'];
 
   constructor() {
     super();
@@ -58,7 +77,10 @@ export class WebganDemo extends HTMLElement {
     this.buttons = root.querySelector('.buttons');
   }
 
-  get mode() { return this.getAttribute('mode') === 'generate' ? 'generate' : 'train'; }
+  get mode() {
+    const mode = this.getAttribute('mode');
+    return mode === 'generate' || mode === 'explore' ? mode : 'train';
+  }
 
   get stepsPerFrame() {
     return clampStepsPerFrame(this.getAttribute('steps-per-frame') ?? DEFAULT_STEPS_PER_FRAME, DEFAULT_STEPS_PER_FRAME);
@@ -68,14 +90,27 @@ export class WebganDemo extends HTMLElement {
     if (this.started) return;
     this.started = true;
     this.session = openSession((message) => this.receive(message));
-    const label = this.getAttribute('aria-label') ?? (this.mode === 'train' ? 'WebGAN training demo' : 'WebGAN generator demo');
+    const label = this.getAttribute('aria-label')
+      ?? { train: 'WebGAN training demo', generate: 'WebGAN generator demo', explore: 'WebGAN latent explorer' }[this.mode];
     this.setAttribute('role', 'group');
     this.setAttribute('aria-label', label);
-    if (this.mode === 'train') this.startTraining(); else this.startGenerating();
+    if (this.mode === 'train') this.startTraining();
+    else if (this.mode === 'generate') this.startGenerating();
+    else this.startExploring();
+  }
+
+  attributeChangedCallback(name, _old, value) {
+    if (name === 'digit' && this.generatorConditional && this.newButton) this.requestSamples();
+    if (!this.explorer) return;
+    if (name === 'digit') this.explorer.newGrid(this.digitAttribute());
+    if (name === 'text') this.explorer.setText(value ?? '');
   }
 
   disconnectedCallback() {
     this.loop?.setPlaying(false);
+    this.explorer?.destroy();
+    this.explorer = null;
+    this.client = null;
     this.session.close();
     this.started = false;
   }
@@ -93,13 +128,15 @@ export class WebganDemo extends HTMLElement {
 
   startTraining() {
     const architecture = this.getAttribute('architecture');
-    // Without a preset, the first one for the architecture asked for (Default or DCGAN): their
-    // learning rates and penalties are tuned for their own networks.
-    const preset = PRESETS.find((p) => p.id === this.getAttribute('preset'))
-      ?? PRESETS.find((p) => p.settings.architecture === architecture) ?? PRESETS[0];
+    const conditional = this.hasAttribute('conditional');
+    // Without a preset, the first one for the architecture asked for (Default or DCGAN, or
+    // their conditional ones): their learning rates and penalties are tuned for their networks.
+    const fits = (p) => (!architecture || p.settings.architecture === architecture) && (p.settings.conditional ?? false) === conditional;
+    const preset = PRESETS.find((p) => p.id === this.getAttribute('preset')) ?? PRESETS.find(fits) ?? PRESETS[0];
     const options = {
       ...preset.settings,
       ...(architecture === 'mlp' || architecture === 'dcgan' ? { architecture } : {}),
+      ...(conditional ? { conditional } : {}),
       backend: this.getAttribute('backend') ?? 'auto',
       seed: Number(this.getAttribute('seed') ?? 42),
     };
@@ -120,19 +157,66 @@ export class WebganDemo extends HTMLElement {
     const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
     this.loop.setPlaying(this.hasAttribute('autoplay') && !reducedMotion);
     const data = new URL(this.getAttribute('data') ?? DATA_URL, BASE).href;
-    this.send({ type: 'train-init', options, source: data });
+    // The shipped digits' labels go with them; another dataset has none here.
+    const labels = this.hasAttribute('data') ? null : new URL(LABELS_URL, BASE).href;
+    this.send({ type: 'train-init', options, source: data, labels });
   }
 
   startGenerating() {
-    const weights = new URL(this.getAttribute('weights') ?? GENERATOR_URL, BASE).href;
+    this.conditional = this.hasAttribute('conditional');
+    const weights = new URL(this.getAttribute('weights') ?? (this.conditional ? CONDITIONAL_GENERATOR_URL : GENERATOR_URL), BASE).href;
     this.newButton = this.button('New samples', () => this.requestSamples());
     this.newButton.disabled = true;
     this.send({ type: 'generator-init', url: weights, backend: this.getAttribute('backend') ?? 'auto' });
   }
 
+  /** The latent explorer on a pretrained generator, in place of the canvas and buttons. */
+  startExploring() {
+    this.shadowRoot.innerHTML = `<link rel="stylesheet" href="${new URL('style.css', BASE).href}">
+      <style>${STYLE}${EXPLORE_STYLE}</style>
+      <div class="explore-status" role="status">Loading…</div>
+      <div class="error" role="alert"></div>
+      <div class="explorer-host"></div>`;
+    this.statusLine = this.shadowRoot.querySelector('.explore-status');
+    this.errorLine = this.shadowRoot.querySelector('.error');
+    const conditional = this.hasAttribute('conditional');
+    const weights = new URL(this.getAttribute('weights') ?? (conditional ? CONDITIONAL_GENERATOR_URL : GENERATOR_URL), BASE).href;
+    const client = new ModelClient(this.session.send);
+    this.client = client;
+    client.load(weights, this.getAttribute('backend') ?? 'auto').then((ready) => {
+      if (this.client !== client) return; // disconnected meanwhile
+      this.statusLine.textContent = `${ready.backend === 'webgpu' ? 'WebGPU' : 'CPU'} ready`;
+      this.dispatchEvent(new CustomEvent('ready', { detail: { backend: ready.backend } }));
+      const labelled = this.hasAttribute('digit') || this.hasAttribute('text');
+      if (labelled && !client.conditional) this.fail('digit and text need a generator trained with labels (add the conditional attribute)');
+      this.explorer = new LatentExplorer(this.shadowRoot.querySelector('.explorer-host'), client, {
+        seed: this.hasAttribute('seed') ? Number(this.getAttribute('seed')) : undefined,
+        text: this.getAttribute('text') ?? undefined,
+        onPick: (detail) => this.dispatchEvent(new CustomEvent('pick', { detail })),
+        onError: (message) => this.fail(message),
+      });
+      this.explorer.start(client.conditional ? this.digitAttribute() : null);
+    }, (error) => this.fail(error.message));
+  }
+
+  /** The `digit` attribute as a digit 0–9; null (fresh samples) when absent, or when not a digit, which it reports. */
+  digitAttribute() {
+    const value = (this.getAttribute('digit') ?? '').trim();
+    if (value === '') return null;
+    if (/^[0-9]$/.test(value)) return Number(value);
+    this.fail(`digit must be one of 0–9, got "${value}"`);
+    return null;
+  }
+
+  /** Fresh samples: GRID of them, or for a conditional generator rows of 0–9 (or of `digit`). */
   requestSamples() {
     this.newButton.disabled = true;
-    this.send({ type: 'samples', n: GRID, seed: Math.floor(Math.random() * 2 ** 31) });
+    const seed = Math.floor(Math.random() * 2 ** 31);
+    if (!this.generatorConditional) return this.send({ type: 'samples', n: GRID, seed });
+    const n = CONDITIONAL_GRID_ROWS * CLASSES;
+    const digit = this.digitAttribute();
+    const labels = Uint8Array.from({ length: n }, (_, i) => digit ?? i % CLASSES);
+    this.send({ type: 'samples', n, seed, labels });
   }
 
   fail(message) {
@@ -141,8 +225,8 @@ export class WebganDemo extends HTMLElement {
   }
 
   /** Draws a grid and asks the judge what the digits look like, for the text alternative. */
-  showGrid(pixels) {
-    drawDigits(this.canvas, pixels);
+  showGrid(pixels, columns = 8) {
+    drawDigits(this.canvas, pixels, columns);
     // The classifier pass queues in the worker between training requests: while training,
     // at most one a second, and never two waiting. Each new set of samples gets its own.
     if (this.mode === 'train') {
@@ -156,6 +240,7 @@ export class WebganDemo extends HTMLElement {
   }
 
   receive(message) {
+    if (this.client?.receive(message)) return;
     this.loop?.receive(message);
     switch (message.type) {
       case 'ready':
@@ -163,7 +248,11 @@ export class WebganDemo extends HTMLElement {
         this.backend = message.backend;
         this.statusLine.textContent = `${message.backend === 'webgpu' ? 'WebGPU' : 'CPU'} ready`;
         this.dispatchEvent(new CustomEvent('ready', { detail: { backend: message.backend } }));
-        if (message.type === 'generator-ready') this.requestSamples();
+        if (message.type === 'generator-ready') {
+          this.generatorConditional = message.conditional;
+          if (this.hasAttribute('digit') && !message.conditional) this.fail('digit needs a generator trained with labels (add the conditional attribute)');
+          this.requestSamples();
+        }
         break;
       case 'trained':
         if (!message.stats) break;
@@ -171,17 +260,18 @@ export class WebganDemo extends HTMLElement {
         this.dispatchEvent(new CustomEvent('step', { detail: message.stats }));
         break;
       case 'grid':
-        this.showGrid(message.pixels);
+        this.showGrid(message.pixels, message.columns);
         break;
       case 'samples':
         this.newButton.disabled = false;
-        this.showGrid(message.pixels);
+        this.showGrid(message.pixels, message.labels ? CLASSES : 8);
         break;
       case 'classes': {
         this.classifying = false;
         const counts = message.counts;
         const text = counts.map((n, digit) => (n ? `${n}× ${digit}` : null)).filter(Boolean).join(', ');
-        const what = this.mode === 'train' ? `Generated digits at step ${this.classifiedStep}` : `${GRID} digits from the pretrained generator`;
+        const n = counts.reduce((a, b) => a + b, 0);
+        const what = this.mode === 'train' ? `Generated digits at step ${this.classifiedStep}` : `${n} digits from the pretrained generator`;
         this.canvas.setAttribute('aria-label', `${what}. A digit classifier reads them as ${text}.`);
         this.classesLine.textContent = `Reads as: ${text}`;
         break;

@@ -25,6 +25,20 @@ test('the Conditional (MLP) preset draws the digits asked for within 2,000 steps
   assert.ok(q.agreement >= 0.8, `only ${(100 * q.agreement).toFixed(1)}% read as the digit asked for`);
   assert.ok(await p.locator('#quality [data-field="agreement-box"]').isVisible());
   await p.screenshot({ path: join(OUTPUT, 'train-conditional.png'), fullPage: true });
+
+  // Paused, the explorer works on the trainer as it is: a grid of its digits, and the sliders
+  // of a picked one. Playing again puts it away.
+  await p.click('#pause');
+  await p.click('#train-explore summary');
+  await p.waitForFunction(() => window.webgan.explorer?.grids >= 1 && window.webgan.explorer.conditional, null, { timeout: 60_000 });
+  await p.locator('#train-explorer .explorer-cell').nth(13).click();
+  await p.waitForFunction(() => window.webgan.explorer.sliders === 8, null, { timeout: 60_000 });
+  const stepWhilePaused = (await state(p)).step;
+  await p.screenshot({ path: join(OUTPUT, 'train-conditional-explore.png'), fullPage: true });
+  await p.click('#start');
+  await p.waitForFunction((n) => window.webgan.step > n, stepWhilePaused, { timeout: 60_000 });
+  assert.equal(await p.locator('#train-explorer .explorer-cell').count(), 0);
+  assert.equal(await p.locator('#train-explore-note').isVisible(), true);
   assert.deepEqual(errors, []);
   await p.close();
 });

@@ -52,3 +52,12 @@ export async function open(browser, url) {
   await page.goto(url);
   return { page, errors, requests };
 }
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function axeViolations(p) {
+  await p.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
+  const result = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
+}

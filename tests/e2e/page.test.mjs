@@ -170,11 +170,13 @@ test('generate mode draws digits from the pretrained weights', async () => {
   await p.click('#new-samples');
   await p.waitForFunction(() => window.webgan.grids >= 2);
   assert.notDeepEqual(await canvasPixels(p, 'samples'), first, 'new samples are the same');
-  // The quality panel judges 1,000 samples of the shipped DCGAN generator: varied digits.
+  // The quality panel judges 1,000 samples of the shipped conditional DCGAN, the default, drawn
+  // as 0–9 in turn: varied digits, nearly all of them the digit asked for.
   await p.waitForFunction(() => window.webgan.quality);
   const q = (await state(p)).quality;
-  console.log(`generate (DCGAN): quality of ${q.samples} samples took ${Math.round(q.ms)} ms: score ${q.score.toFixed(2)}, FD ${q.fd.toFixed(1)}, classes ${q.histogram.map((h) => (100 * h).toFixed(1)).join(' ')}`);
-  assert.ok(q.score > 7.5 && q.score < q.reference.score, `score ${q.score}`);
+  console.log(`generate (conditional DCGAN): quality of ${q.samples} samples took ${Math.round(q.ms)} ms: score ${q.score.toFixed(2)}, FD ${q.fd.toFixed(1)}, agreement ${(100 * q.agreement).toFixed(1)}%, classes ${q.histogram.map((h) => (100 * h).toFixed(1)).join(' ')}`);
+  assert.ok(q.score > 9 && q.score < q.reference.score, `score ${q.score}`);
+  assert.ok(q.agreement >= 0.97, `agreement ${q.agreement}`);
   assert.ok(q.fd > q.reference.fd, `fd ${q.fd}`);
   assert.equal(await p.locator('#gen-quality .warning').isHidden(), true);
   assert.equal(await p.locator('#gen-quality [data-field="score"]').textContent(), q.score.toFixed(2));
@@ -196,7 +198,7 @@ test('generate mode draws digits from the pretrained weights', async () => {
 
 test('corrupted weights show an error and the page stays usable', async () => {
   const p = await browser.newPage();
-  await p.route('**/weights/generator.safetensors', (route) =>
+  await p.route('**/weights/generator-conditional.safetensors', (route) =>
     route.fulfill({ body: Buffer.from('this is not a safetensors file at all') }));
   await p.goto(`${server.url}/www/index.html?mode=generate&backend=cpu`);
   await p.locator('#error').waitFor({ state: 'visible' });

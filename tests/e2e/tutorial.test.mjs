@@ -4,22 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serve, launch, open, OUTPUT, ROOT } from './harness.mjs';
+import { serve, launch, open, axeViolations, OUTPUT } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); server?.close(); });
 
 const tutorial = (p) => p.evaluate(() => JSON.parse(JSON.stringify(window.tutorial)));
-
-/** axe-core's serious and critical violations on the page as it is now. */
-async function axeViolations(p) {
-  await p.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
-  const result = await p.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
-}
 
 /** The layer table's rows as [tensor, shape, parameters] texts, and its caption. */
 const layerTable = (p) => p.evaluate(() => ({
@@ -108,12 +99,22 @@ test('every tutorial widget does its job', { timeout: 600_000 }, async () => {
   await p.waitForFunction(() => /^DCGAN: step [1-9]/.test(document.getElementById('unstable-status').textContent), null, { timeout: 120_000 });
   await p.click('#unstable-stop');
 
+  // 6. The conditional generator in the explorer: a grid with a column per digit, a path
+  // between two picked 3s, and the sliders of the latest pick.
+  await p.waitForFunction(() => {
+    const e = window.tutorial.explore;
+    return e && e.conditional && e.columns === 10 && e.picked.length === 2 && e.stripFrames > 0 && e.sliders === 8;
+  }, null, { timeout: 120_000 });
+  const explore = (await tutorial(p)).explore;
+  assert.deepEqual(explore.picked, [3, 13]);
+  assert.match(explore.alts.strip, /^Frames along the path/);
+
   // Excerpts are cut from the project's source.
-  assert.match(await p.locator('#excerpt-mlp').textContent(), /fn forward\(&self, noise: Tensor<2>\) -> Tensor<2>/);
+  assert.match(await p.locator('#excerpt-mlp').textContent(), /fn forward\(&self, input: Tensor<2>\) -> Tensor<2>/);
   assert.match(await p.locator('#excerpt-step').textContent(), /self\.discriminator_update\(/);
   assert.match(await p.locator('#excerpt-presets').textContent(), /beta1: 0\.9/);
   assert.match(await p.locator('#excerpt-default').textContent(), /r1Penalty: 5/);
-  assert.match(await p.locator('#excerpt-r1').textContent(), /input_grad\(real\)\.square\(\)/);
+  assert.match(await p.locator('#excerpt-r1').textContent(), /input_grad\(real, labels\)\.square\(\)/);
 
   await p.screenshot({ path: join(OUTPUT, 'tutorial-1280.png'), fullPage: true });
   // Five sessions, two architectures and three presets later, the digits were downloaded once.
