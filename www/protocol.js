@@ -260,10 +260,11 @@ export const CLASSIFIER_URL = 'weights/classifier.safetensors';
 /**
  * @typedef {object} QualityReply
  * `type: 'quality'`, to `quality`.
- * @property {{ histogram: Float64Array, score: number, fd: number,
+ * @property {{ histogram: Float64Array, score: number, fd: number, agreement?: number,
  *   reference: { score: number, fd: number }, samples: number, ms: number } | null} result
- *   the share of each predicted digit, the classifier score and Fréchet distance, the
- *   held-out real digits' figures; null when the session has no model
+ *   the share of each predicted digit, the classifier score and Fréchet distance, for a
+ *   conditional model (whose samples are drawn as 0–9 in turn) the share read as the digit
+ *   asked for, the held-out real digits' figures; null when the session has no model
  */
 
 /**
