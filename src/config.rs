@@ -90,7 +90,7 @@ pub struct ModelConfig {
     #[config(default = 0.2)]
     pub leaky_slope: f64,
     /// Class-conditional: G takes each digit's label, one-hot, beside z, and D scores a digit
-    /// together with its label through a projection (`nets::mod` says why these two).
+    /// together with its label through a projection (`nets::conditioning` says why these two).
     #[config(default = false)]
     pub conditional: bool,
 }
