@@ -2,7 +2,8 @@
 // size and memory in headless Chromium, then quality against steps, prints a table and writes
 // bench/results/<time>.json. `./build.sh bench <preset id>…` measures only those presets'
 // quality, `./build.sh bench speed` only the speed, `./build.sh bench conditional` only the
-// conditional presets' quality and the latent explorer.
+// conditional presets' quality and the latent explorer, `./build.sh bench explorer` only the
+// explorer.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -13,7 +14,8 @@ const browser = await launch();
 // Arguments: preset ids measure only their quality; `speed` measures only the speed;
 // `conditional` only the conditional presets and the explorer.
 const speedOnly = process.argv[2] === 'speed';
-const conditionalOnly = process.argv[2] === 'conditional';
+const explorerOnly = process.argv[2] === 'explorer';
+const conditionalOnly = process.argv[2] === 'conditional' || explorerOnly;
 const only = speedOnly || conditionalOnly ? [] : process.argv.slice(2);
 const CONDITIONAL_PRESETS = ['conditional', 'conditional-dcgan'];
 const results = {
@@ -65,7 +67,7 @@ try {
   }
   if (!speedOnly && !only.length) {
     // Each conditional preset on 3 seeds, then the latent explorer (seconds).
-    for (const preset of CONDITIONAL_PRESETS) {
+    for (const preset of explorerOnly ? [] : CONDITIONAL_PRESETS) {
       results.quality.push(await quality(preset, 1, [1000, 3000]));
       for (const seed of [2, 3]) results.quality.push(await quality(preset, seed, [3000]));
     }
@@ -73,11 +75,44 @@ try {
     for (const url of ['../www/weights/generator-conditional.safetensors', '../www/weights/generator.safetensors']) {
       results.explorer.push(await page.evaluate(([url]) => window.runExplorer(url, 100), [url]));
     }
+    results.explorerPage = await sliderDrag();
   }
   await page.close();
 } finally {
   await browser.close();
   server.close();
+}
+
+/**
+ * The explorer as a visitor drags a slider, in generate mode on the CPU backend with the
+ * conditional DCGAN: a new slider value every animation frame for 5 s, through the worker and
+ * onto the canvas; the redraws that landed per second.
+ */
+async function sliderDrag() {
+  const { page } = await open(browser, `${server.url}/www/index.html?mode=generate&backend=cpu&seed=7`);
+  await page.waitForFunction(() => window.webgan.explorer?.grids >= 1, null, { timeout: 120_000 });
+  await page.locator('#cells .explorer-cell').nth(3).click();
+  await page.waitForFunction(() => window.webgan.explorer.sliders === 8, null, { timeout: 60_000 });
+  const result = await page.evaluate(() => new Promise((resolve) => {
+    const slider = document.getElementById('slider-0');
+    const state = window.webgan.explorer;
+    const [before, started] = [state.sliderRedraws, performance.now()];
+    let frames = 0;
+    const frame = (now) => {
+      if (now - started < 5000) {
+        frames += 1;
+        slider.value = (3 * Math.sin(frames / 20)).toFixed(1);
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+        requestAnimationFrame(frame);
+      } else {
+        const seconds = (now - started) / 1000;
+        resolve({ inputsPerSecond: frames / seconds, redrawsPerSecond: (state.sliderRedraws - before) / seconds, maxInFlight: state.maxInFlight });
+      }
+    };
+    requestAnimationFrame(frame);
+  }));
+  await page.close();
+  return result;
 }
 
 const f = (x, d = 1) => (x === undefined || x === null ? '–' : Number(x).toFixed(d));
@@ -115,7 +150,11 @@ if (!only.length && !conditionalOnly) {
 }
 
 for (const { url, directionsMs, redrawsPerSecond } of results.explorer ?? []) {
-  console.log(`latent explorer, CPU, ${url}: ${f(redrawsPerSecond)} redraws/s (target ≥ 20), directions in ${f(directionsMs, 0)} ms`);
+  console.log(`latent explorer, CPU, ${url}: generate(1 z) ${f(redrawsPerSecond)} times/s, directions in ${f(directionsMs, 0)} ms`);
+}
+if (results.explorerPage) {
+  const { inputsPerSecond, redrawsPerSecond, maxInFlight } = results.explorerPage;
+  console.log(`latent explorer in the page, CPU, conditional DCGAN, a slider dragged: ${f(redrawsPerSecond)} redraws/s (target ≥ 20) for ${f(inputsPerSecond)} inputs/s, at most ${maxInFlight} request in flight`);
 }
 
 if (results.quality.length) {
