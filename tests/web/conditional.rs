@@ -145,6 +145,10 @@ async fn conditional_export_and_load_round_trip() {
         assert_eq!(Uint8Array::new(&drawn).to_vec(), expected, "{architecture}");
         let message = reject(generator.generate(z.clone().into(), JsValue::UNDEFINED)).await;
         assert!(message.contains("generate: this generator is conditional"), "{message}");
+        let message = reject(generator.generate(z.clone().into(), Uint8Array::from(&[0, 4, 10, 4][..]).into())).await;
+        assert!(message.contains("generate: labels[2] is 10, expected a digit 0–9"), "{message}");
+        let again = resolve(generator.generate(z.clone().into(), Uint8Array::from(&wanted[..]).into())).await;
+        assert_eq!(Uint8Array::new(&again).to_vec(), expected, "{architecture}: the generator after its errors");
 
         let resumed = create(&[
             ("backend", "cpu".into()),
@@ -172,6 +176,8 @@ async fn conditional_export_and_load_round_trip() {
     assert!(!generator.conditional());
     let message = reject(generator.generate(noise(1, 0.0).into(), digits(1, 0).into())).await;
     assert!(message.contains("labels were given, but this generator is unconditional"), "{message}");
+    let digit = resolve(generator.generate(noise(1, 0.0).into(), JsValue::UNDEFINED)).await;
+    assert_eq!(Uint8Array::new(&digit).length() as usize, PIXELS);
 }
 
 /// The explorer's directions: unit vectors, mutually orthogonal, strongest first; bad
