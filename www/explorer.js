@@ -11,64 +11,10 @@
 // both are the same digit, two when not. The animation keeps the first pick's label.
 import { drawDigits } from './digits_canvas.js';
 import { CLASSES, CONDITIONAL_GRID_ROWS, GRID, PIXELS, SIDE } from './protocol.js';
+import { STRINGS } from './explorer_strings.js';
+import { latestOnly, scaledCopy, slerp, webmType } from './explorer_tools.js';
 import { normalNoise, seeded } from './random.js';
 
-/** Every string the explorer shows, in one table (a later issue moves them into per-language tables). */
-export const STRINGS = {
-  newSamples: 'New samples',
-  digitGroup: 'Draw one digit',
-  digitButton: (digit) => `Draw ${GRID} of the digit ${digit}`,
-  downloadGrid: 'Download the grid (PNG)',
-  noLabels: 'Digit buttons, one handwriting in every digit and writing a number are off: this generator was not trained with labels.',
-  cellsGroup: 'Generated digits: pick one, then a second',
-  cell: (index, { label, read, order }) => `Digit ${index + 1}${label === null ? '' : `, drawn as ${label}`}` +
-    `${read === null ? '' : `, reads as ${read}`}${order < 0 ? '' : `, pick ${order + 1}`}`,
-  gridCaption: (conditional) => (conditional
-    ? 'Pick a digit to explore its z, then a second to morph between them. New samples draws one column per digit.'
-    : 'Pick a digit to explore its z, then a second to morph between them.'),
-  gridLoading: 'Generated digits, loading',
-  gridAlt: (count, digit, read) => `${count} generated digits${digit === null ? '' : `, all asked for as ${digit}`}${read ? `, read as ${read}` : ''}`,
-  readList: (digits) => `Digits read as ${digits.join(', ')}`,
-  readCounts: (counts) => counts.map((n, digit) => (n ? `${n}× ${digit}` : null)).filter(Boolean).join(', '),
-  pickedTitle: 'The picked digit',
-  pickedCaption: (index, label) => `Digit ${index + 1}${label === null ? '' : `, drawn as ${label}`}, moved along the sliders`,
-  pickedAlt: (read) => (read === null ? 'The picked digit' : `The picked digit, read as ${read}`),
-  slidersLegend: 'Directions in z that change this digit most, strongest first',
-  slider: (k) => `Direction ${k + 1}`,
-  sliderStrength: (strength) => `Changes the image by ${strength.toFixed(1)} per unit`,
-  resetSliders: 'Reset sliders',
-  findingDirections: 'Finding the directions that change this digit most…',
-  noDirections: (message) => `Sliders unavailable: ${message}`,
-  rate: (perSecond) => `${perSecond} redraws/s`,
-  styleCaption: 'The same z asked for each digit 0–9: one handwriting.',
-  styleAlt: (read) => (read ? `The picked z drawn as each digit 0 to 9, ${read}` : 'The picked z drawn as each digit 0 to 9'),
-  betweenTitle: 'Between two picks',
-  stripCaption: (a, b, labels) => `${labels.length > 1 ? 'Rows: the path asked for as each end\'s digit. ' : ''}` +
-    `The spherical path in z from digit ${a + 1} to digit ${b + 1}.`,
-  stripAlt: (rows) => `Frames along the path: ${rows.join('; ')}`,
-  stripRow: (label, read) => (label === null ? read : `asked for as ${label}: ${read}`),
-  animate: 'Animate',
-  pause: 'Pause',
-  morphAlt: (a, b) => `Morphing between digit ${a + 1} and digit ${b + 1}`,
-  record: 'Record',
-  stopRecording: 'Stop recording',
-  recordUnsupported: 'Recording needs MediaRecorder and canvas capture, which this browser lacks.',
-  recordingLink: (kb) => `Download the recording (WebM, ${kb} kB)`,
-  recordingDone: 'Recording done: the WebM is ready to download.',
-  numberTitle: 'Write a number',
-  numberLabel: (max) => `Digits, up to ${max}`,
-  newHandwriting: 'New handwriting',
-  downloadNumber: 'Download the number (PNG)',
-  numberEmpty: (max) => `Type a number: the digits 0–9, up to ${max} of them.`,
-  numberInvalid: (max) => `Only the digits 0–9, up to ${max} of them.`,
-  numberAlt: (text, read) => (read ? `The number ${text} in one handwriting. ${read}` : `The number ${text} in one handwriting`),
-  picked: (index, read) => `Picked digit ${index + 1}${read === null ? '' : ` (reads as ${read})`}. Pick another to morph between them.`,
-  unpicked: (index) => `Digit ${index + 1} unpicked.`,
-  between: (a, b) => `The path from digit ${a + 1} to digit ${b + 1} is below; Animate morphs along it.`,
-  drawing: (digit) => (digit === null ? 'Drawing new samples…' : `Drawing ${GRID} of the digit ${digit}…`),
-  drawn: (count, digit) => (digit === null ? `${count} new digits.` : `${count} digits asked for as ${digit}.`),
-  failed: (message) => `Error: ${message}`,
-};
 
 /** Digits per row of a grid of GRID digits. */
 const GRID_COLUMNS = Math.round(Math.sqrt(GRID));
@@ -91,77 +37,12 @@ const ALT_DELAY_MS = 300;
 /** A list of what the classifier reads is spelled out up to this many digits; counts beyond. */
 const LISTED_DIGITS = 12;
 
-/**
- * Spherical interpolation between latent vectors `a` and `b` at `t` in [0, 1]: the path stays
- * at the radius where Gaussian noise lives (a straight line's middle is nearer the origin,
- * where G was rarely trained). Falls back to a straight line for (anti)parallel vectors.
- */
-export function slerp(a, b, t) {
-  let dot = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  const omega = Math.acos(Math.max(-1, Math.min(1, dot / Math.sqrt(aa * bb || 1))));
-  const sin = Math.sin(omega);
-  const [wa, wb] = sin < 1e-6 ? [1 - t, t] : [Math.sin((1 - t) * omega) / sin, Math.sin(t * omega) / sin];
-  return Float32Array.from(a, (value, i) => wa * value + wb * b[i]);
-}
-
-/**
- * `job` wrapped so that at most one run is in flight: calls made meanwhile ask for one more
- * run, which reads the inputs as they are then, so the latest value is always drawn and no
- * request queues behind another. The returned promise settles when that run is done.
- */
-function latestOnly(job) {
-  let running = null;
-  let again = false;
-  const loop = async () => {
-    try {
-      do {
-        again = false;
-        await job();
-      } while (again);
-    } finally {
-      running = null;
-    }
-  };
-  return () => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = loop();
-    return running;
-  };
-}
-
 /** What the classifier reads in `digits`: spelled out when few, counted when many. */
 function readAs(digits) {
   if (digits.length <= LISTED_DIGITS) return Array.from(digits).join(', ');
   const counts = new Array(CLASSES).fill(0);
   for (const digit of digits) counts[digit] += 1;
   return STRINGS.readCounts(counts);
-}
-
-/** A copy of `canvas` `scale` times larger, without smoothing: crisp pixels for a PNG or a video. */
-function scaledCopy(canvas, scale) {
-  const copy = document.createElement('canvas');
-  copy.width = canvas.width * scale;
-  copy.height = canvas.height * scale;
-  const context = copy.getContext('2d');
-  context.imageSmoothingEnabled = false;
-  context.drawImage(canvas, 0, 0, copy.width, copy.height);
-  return copy;
-}
-
-/** Whether this browser can record a canvas as WebM; the MIME type to ask for, or null. */
-function webmType() {
-  if (typeof MediaRecorder !== 'function' || typeof HTMLCanvasElement.prototype.captureStream !== 'function') return null;
-  return ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((type) => MediaRecorder.isTypeSupported(type)) ?? null;
 }
 
 export class LatentExplorer {
