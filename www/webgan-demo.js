@@ -215,8 +215,8 @@ export class WebganDemo extends HTMLElement {
     if (!this.generatorConditional) return this.send({ type: 'samples', n: GRID, seed });
     const n = CONDITIONAL_GRID_ROWS * CLASSES;
     const digit = this.digitAttribute();
-    const labels = Uint8Array.from({ length: n }, (_, i) => digit ?? i % CLASSES);
-    this.send({ type: 'samples', n, seed, labels });
+    // Without a digit, the worker draws 0, 1, …, 9 in turn (protocol.js).
+    this.send({ type: 'samples', n, seed, labels: digit === null ? undefined : new Uint8Array(n).fill(digit) });
   }
 
   fail(message) {
