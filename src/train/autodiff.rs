@@ -2,12 +2,14 @@
 //! either loss, and the classic MLP with WGAN-GP. (The MLP with BCE, the default, takes the
 //! hand-written path in `manual`, which needs far fewer GPU dispatches.)
 
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::GradientsParams;
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 
 use super::api::{PendingStats, Trainer};
+use super::checkpoint::{self, Checkpoint, CheckpointError};
 use super::loss::bce_with_logits;
+use super::module_adam::ModuleAdam;
 use crate::config::{GanConfig, Loss};
 use crate::nets::conditioning::{generator_input, labels_or_random, one_hot};
 use crate::nets::{Critic, ImageGenerator};
@@ -22,8 +24,8 @@ pub struct AutodiffTrainer<G, D> {
     device: Device,
     generator: G,
     discriminator: D,
-    optimizer_g: ModuleOptimizer,
-    optimizer_d: ModuleOptimizer,
+    optimizer_g: ModuleAdam,
+    optimizer_d: ModuleAdam,
     rng: HostRng,
     step: u64,
     /// `[d_loss, g_loss, d_real, d_fake]` of the latest step, without autodiff. // [4]
@@ -37,15 +39,11 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
     /// continues the stream their weights were drawn from and supplies the noise.
     pub fn new(config: GanConfig, generator: G, discriminator: D, rng: HostRng, device: &Device) -> Self {
         let device = device.clone().autodiff();
-        let adam = AdamConfig::new()
-            .with_beta_1(config.optim.beta1)
-            .with_beta_2(config.optim.beta2)
-            .with_epsilon(config.optim.epsilon);
         Self {
             generator: generator.to_device(&device).train(),
             discriminator: discriminator.to_device(&device).train(),
-            optimizer_g: adam.init(),
-            optimizer_d: adam.init(),
+            optimizer_g: ModuleAdam::new(config.optim),
+            optimizer_d: ModuleAdam::new(config.optim),
             config,
             device,
             rng,
@@ -85,8 +83,7 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
             }
         }; // [1]
         let grads = GradientsParams::from_grads(d_loss.backward(), &self.discriminator);
-        let lr = self.config.optim.learning_rate;
-        self.discriminator = self.optimizer_d.step(lr, self.discriminator.clone(), grads);
+        self.discriminator = self.optimizer_d.step(self.discriminator.clone(), grads);
         let (real_mean, fake_mean) = match self.config.loss.kind {
             Loss::Bce => (sigmoid(real_scores).mean(), sigmoid(fake_scores).mean()),
             Loss::WganGp => (real_scores.mean(), fake_scores.mean()),
@@ -113,7 +110,7 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
         let d_images = images.grad(&g_loss.backward()).expect("the images require a gradient"); // [batch, 784]
         let chain = (fake * d_images.autodiff()).sum(); // [1]
         let grads = GradientsParams::from_grads(chain.backward(), &self.generator);
-        self.generator = self.optimizer_g.step(self.config.optim.learning_rate, self.generator.clone(), grads);
+        self.generator = self.optimizer_g.step(self.generator.clone(), grads);
         g_loss.inner()
     }
 
@@ -214,5 +211,35 @@ impl<G: ImageGenerator, D: Critic> Trainer for AutodiffTrainer<G, D> {
 
     fn layers(&self) -> Vec<ParamShape> {
         Export::layers(&self.generator, &self.discriminator)
+    }
+
+    /// With WGAN-GP, the latest generator loss as `state.g_loss`: G may not train on the
+    /// first step after a resume, and its statistics report it.
+    fn checkpoint(&self) -> Export {
+        let mut export = self.export();
+        if let Some(g_loss) = &self.g_loss {
+            export = export.tensor("state.g_loss", vec![1], g_loss.clone());
+        }
+        let optimizers = [self.optimizer_g.state(), self.optimizer_d.state()];
+        checkpoint::write(export, &self.config, self.step, &self.rng, optimizers)
+    }
+
+    fn restore(&mut self, checkpoint: &Checkpoint) -> Result<(), CheckpointError> {
+        let (generator, discriminator) = checkpoint.networks(&self.generator, &self.discriminator)?;
+        let inner = self.device.clone().inner();
+        let optimizer_g = checkpoint.optimizer(checkpoint::OPTIMIZERS[0], &inner)?;
+        let optimizer_d = checkpoint.optimizer(checkpoint::OPTIMIZERS[1], &inner)?;
+        (self.generator, self.discriminator) = (generator, discriminator);
+        self.optimizer_g.restore(optimizer_g);
+        self.optimizer_d.restore(optimizer_d);
+        self.g_loss = checkpoint.state_tensor("g_loss", &inner);
+        self.rng = checkpoint.rng.clone();
+        self.step = checkpoint.step;
+        self.latest = None;
+        Ok(())
+    }
+
+    fn steps(&self) -> u64 {
+        self.step
     }
 }

@@ -36,15 +36,41 @@ impl FusedAdam {
 
     /// This step's constants.
     fn update(&self) -> Update {
-        let s = self.settings;
-        let correction2 = (1.0 - s.beta2.powi(self.time)).sqrt();
-        Update {
-            beta1: s.beta1,
-            beta2: s.beta2,
-            // lr · √(1−β2ᵗ) / (1−β1ᵗ), and ε scaled by √(1−β2ᵗ), exactly as burn's Adam.
-            step_size: s.learning_rate as f32 * correction2 / (1.0 - s.beta1.powi(self.time)),
-            epsilon: s.epsilon * correction2,
+        Update::at(&self.settings, self.time)
+    }
+
+    /// The step count and every moment, each under `{layer}.weight`, `{layer}.bias` or the
+    /// matrix's name: `layers` and `matrices` name what `step` and `step_matrices` update, in
+    /// their order.
+    pub fn state(&self, layers: &[&str], matrices: &[&str]) -> AdamState {
+        let mut state = AdamState { time: self.time, moments: Vec::new() };
+        for (name, moments) in layers.iter().zip(&self.moments) {
+            if let Some(m) = moments {
+                state.push(&format!("{name}.weight"), m.weight.clone());
+                state.push(&format!("{name}.bias"), m.bias.clone());
+            }
         }
+        for (name, moments) in matrices.iter().zip(&self.matrix_moments) {
+            if let Some(m) = moments {
+                state.push(name, m.clone());
+            }
+        }
+        state
+    }
+
+    /// Continues from `state`, named as [`state`](Self::state) names it. A parameter without
+    /// moments there starts from none, as before its first update.
+    pub fn restore(&mut self, mut state: AdamState, layers: &[&str], matrices: &[&str]) {
+        self.time = state.time;
+        self.moments = layers
+            .iter()
+            .map(|name| {
+                let weight = state.take::<2>(&format!("{name}.weight"))?;
+                let bias = state.take::<1>(&format!("{name}.bias"))?;
+                Some(LayerMoments { weight, bias })
+            })
+            .collect();
+        self.matrix_moments = matrices.iter().map(|name| state.take::<2>(name)).collect();
     }
 
     /// Updates parameters that belong to no linear layer (a label embedding) as part of the
@@ -84,8 +110,33 @@ impl FusedAdam {
     }
 }
 
+/// Adam's step count and each parameter's two moments under the parameter's name, flattened:
+/// what a checkpoint keeps of an optimizer.
+#[derive(Default)]
+pub struct AdamState {
+    pub time: i32,
+    /// Name, shape, and the first and second moments, flattened. // [count] each
+    pub moments: Vec<(String, Vec<usize>, [Tensor<1>; 2])>,
+}
+
+impl AdamState {
+    fn push<const D: usize>(&mut self, name: &str, [first, second]: [Tensor<D>; 2]) {
+        let shape = first.dims().to_vec();
+        let flat = |t: Tensor<D>| t.flatten::<1>(0, D - 1);
+        self.moments.push((name.to_string(), shape, [flat(first), flat(second)]));
+    }
+
+    /// The moments of `name` in their shape, taken out of the state.
+    pub fn take<const D: usize>(&mut self, name: &str) -> Option<[Tensor<D>; 2]> {
+        let at = self.moments.iter().position(|(n, shape, _)| n == name && shape.len() == D)?;
+        let (_, shape, [first, second]) = self.moments.swap_remove(at);
+        let dims: [usize; D] = shape.try_into().ok()?;
+        Some([first.reshape(dims), second.reshape(dims)])
+    }
+}
+
 /// The per-step constants of an Adam update.
-struct Update {
+pub(super) struct Update {
     beta1: f32,
     beta2: f32,
     step_size: f32,
@@ -93,8 +144,21 @@ struct Update {
 }
 
 impl Update {
+    /// The constants of update number `time` (from 1).
+    pub(super) fn at(settings: &OptimConfig, time: i32) -> Self {
+        let s = settings;
+        let correction2 = (1.0 - s.beta2.powi(time)).sqrt();
+        Update {
+            beta1: s.beta1,
+            beta2: s.beta2,
+            // lr · √(1−β2ᵗ) / (1−β1ᵗ), and ε scaled by √(1−β2ᵗ), exactly as burn's Adam.
+            step_size: s.learning_rate as f32 * correction2 / (1.0 - s.beta1.powi(time)),
+            epsilon: s.epsilon * correction2,
+        }
+    }
+
     /// Returns the new parameter and its new moments; no moments yet means zeros.
-    fn apply<const D: usize>(
+    pub(super) fn apply<const D: usize>(
         &self,
         param: Tensor<D>,
         grad: Tensor<D>,
