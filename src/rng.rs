@@ -11,8 +11,14 @@ pub struct HostRng {
 }
 
 impl HostRng {
+    /// A stream from `seed`; `HostRng::new(rng.state())` continues `rng`'s stream exactly.
     pub fn new(seed: u64) -> Self {
         Self { state: seed }
+    }
+
+    /// Where the stream is: what a checkpoint keeps.
+    pub fn state(&self) -> u64 {
+        self.state
     }
 
     pub fn next_u64(&mut self) -> u64 {

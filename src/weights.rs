@@ -145,6 +145,12 @@ impl Export {
         self
     }
 
+    /// Adds a `__metadata__` entry.
+    pub fn metadata(mut self, key: &str, value: String) -> Self {
+        self.metadata.insert(key.to_string(), value);
+        self
+    }
+
     /// Adds a tensor that belongs to no module, stored under `name` with `shape`.
     pub fn tensor(mut self, name: &str, shape: Vec<usize>, values: Tensor<1>) -> Self {
         self.tensors.push((name.to_string(), shape, values));
@@ -163,23 +169,33 @@ impl Export {
             .execute_async()
             .await
             .map_err(|e| WeightsError::Readback(format!("{e:?}")))?;
-        let bytes: Vec<Vec<u8>> = data.iter().map(|d| d.as_bytes().to_vec()).collect();
-        let views = self
+        let tensors: Vec<_> = self
             .tensors
             .iter()
-            .zip(&bytes)
-            .map(|((name, shape, _), bytes)| {
-                TensorView::new(Dtype::F32, shape.clone(), bytes)
-                    .map(|view| (name.clone(), view))
-                    .map_err(|e| WeightsError::Corrupt(e.to_string()))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut metadata = self.metadata.clone();
-        metadata.insert("producer".to_string(), "webgan".to_string());
-        let bytes = safetensors::tensor::serialize(views, Some(metadata))
-            .map_err(|e| WeightsError::Corrupt(e.to_string()))?;
-        sort_metadata(bytes)
+            .zip(&data)
+            .map(|((name, shape, _), data)| (name.clone(), Dtype::F32, shape.clone(), data.as_bytes().to_vec()))
+            .collect();
+        encode(&tensors, self.metadata)
     }
+}
+
+/// A tensor to encode: its name, type, shape and little-endian bytes.
+pub type RawTensor = (String, Dtype, Vec<usize>, Vec<u8>);
+
+/// safetensors bytes of `tensors` and `metadata` (plus `producer: webgan`), the metadata
+/// sorted by key so the same tensors always give the same bytes.
+pub fn encode(tensors: &[RawTensor], mut metadata: HashMap<String, String>) -> Result<Vec<u8>, WeightsError> {
+    let views = tensors
+        .iter()
+        .map(|(name, dtype, shape, bytes)| {
+            TensorView::new(*dtype, shape.clone(), bytes)
+                .map(|view| (name.clone(), view))
+                .map_err(|e| WeightsError::Corrupt(e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    metadata.insert("producer".to_string(), "webgan".to_string());
+    let bytes = safetensors::tensor::serialize(views, Some(metadata)).map_err(|e| WeightsError::Corrupt(e.to_string()))?;
+    sort_metadata(bytes)
 }
 
 /// safetensors writes `__metadata__` in its HashMap's order, which differs from one map to
@@ -263,6 +279,23 @@ impl WeightsFile {
                 value: value.clone(),
             }),
         }
+    }
+
+    /// The `__metadata__` entry `key`, if the file has it.
+    pub fn metadata(&self, key: &str) -> Option<&str> {
+        self.metadata.get(key).map(String::as_str)
+    }
+
+    /// Every tensor's name, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.tensors.keys().map(String::as_str).collect();
+        names.sort();
+        names
+    }
+
+    /// Every tensor: name, shape and values.
+    pub fn tensors(&self) -> impl Iterator<Item = (&str, &[usize], &[f32])> {
+        self.tensors.iter().map(|(name, (shape, values))| (name.as_str(), &shape[..], &values[..]))
     }
 
     /// The shape of tensor `name`, if the file has it.
@@ -388,7 +421,18 @@ pub fn load_networks<G: Module, D: Module>(
     generator: &G,
     discriminator: &D,
 ) -> Result<(G, D), WeightsError> {
-    let file = WeightsFile::parse(bytes)?;
+    networks_of(&WeightsFile::parse(bytes)?, model, generator, discriminator, &[])
+}
+
+/// Both networks from `file`, whose tensors under `ignored_prefixes` belong to something else
+/// (a checkpoint's optimizer state), validated first as in [`load_networks`].
+pub fn networks_of<G: Module, D: Module>(
+    file: &WeightsFile,
+    model: &ModelConfig,
+    generator: &G,
+    discriminator: &D,
+    ignored_prefixes: &[&str],
+) -> Result<(G, D), WeightsError> {
     let architecture = model.architecture;
     if let Some(found) = file.architecture()?.filter(|&found| found != architecture) {
         return Err(WeightsError::Architecture {
@@ -400,7 +444,7 @@ pub fn load_networks<G: Module, D: Module>(
     if conditional != model.conditional {
         return Err(WeightsError::Conditional { file: conditional });
     }
-    file.check(&Export::layers(generator, discriminator), &[])?;
+    file.check(&Export::layers(generator, discriminator), ignored_prefixes)?;
     Ok((
         file.apply("generator", generator.clone()),
         file.apply("discriminator", discriminator.clone()),

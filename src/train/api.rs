@@ -3,6 +3,7 @@
 
 use burn::prelude::*;
 
+use super::checkpoint::{Checkpoint, CheckpointError};
 use crate::weights::{Export, ParamShape, WeightsError};
 
 /// Losses and discriminator outputs of one step.
@@ -50,6 +51,14 @@ pub trait Trainer {
     fn export_generator(&self) -> Export;
     /// Both networks' weights, named `generator.*` and `discriminator.*`.
     fn export(&self) -> Export;
+    /// Everything the run is made of, in `checkpoint::write`'s layout: resuming from it
+    /// continues exactly where this trainer is.
+    fn checkpoint(&self) -> Export;
+    /// Takes over the state of `checkpoint`, written by a trainer of the same config; on
+    /// error the trainer is unchanged.
+    fn restore(&mut self, checkpoint: &Checkpoint) -> Result<(), CheckpointError>;
+    /// Steps completed.
+    fn steps(&self) -> u64;
     /// Replaces both networks' weights; on error the trainer is unchanged.
     fn load_weights(&mut self, bytes: &[u8]) -> Result<(), WeightsError>;
     /// Every weight tensor's name and shape, G's then D's, in module order; no readback.

@@ -8,6 +8,7 @@ use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 
 use super::api::{PendingStats, Trainer};
+use super::checkpoint::{self, Checkpoint, CheckpointError};
 use super::fused_adam::FusedAdam;
 use super::loss::bce_with_logits;
 use super::manual_grads::{
@@ -20,6 +21,11 @@ use crate::nets::conditioning::{generator_input, labels_or_random, one_hot};
 use crate::nets::mlp::{self, MlpDiscriminator, MlpGenerator};
 use crate::rng::HostRng;
 use crate::weights::{Export, ParamShape, WeightsError, load_networks};
+
+/// The layers each `FusedAdam` steps, in order, and D's plain matrices: the names their moments
+/// have in a checkpoint.
+const LAYERS: [&str; 2] = ["hidden", "output"];
+const MATRICES: [&str; 1] = ["embed"];
 
 /// Owns both networks and both Adam optimizers, whose moments persist across steps.
 pub struct HandWrittenTrainer {
@@ -93,6 +99,37 @@ impl Trainer for HandWrittenTrainer {
 
     fn layers(&self) -> Vec<ParamShape> {
         Export::layers(&self.generator, &self.discriminator)
+    }
+
+    /// The live G (not the average) under `generator.*`, the average under `average.*`.
+    fn checkpoint(&self) -> Export {
+        let mut export = Export::of_generator(&self.config.model, &self.generator).add("discriminator", &self.discriminator);
+        if let Some(average) = &self.average {
+            export = export.add("average", average);
+        }
+        let optimizers = [self.optimizer_g.state(&LAYERS, &[]), self.optimizer_d.state(&LAYERS, &MATRICES)];
+        checkpoint::write(export, &self.config, self.step, &self.noise_rng, optimizers)
+    }
+
+    fn restore(&mut self, checkpoint: &Checkpoint) -> Result<(), CheckpointError> {
+        let (generator, discriminator) = checkpoint.networks(&self.generator, &self.discriminator)?;
+        let average = match &self.average {
+            Some(average) => Some(checkpoint.average(average)?),
+            None => None,
+        };
+        let optimizer_g = checkpoint.optimizer(checkpoint::OPTIMIZERS[0], &self.device)?;
+        let optimizer_d = checkpoint.optimizer(checkpoint::OPTIMIZERS[1], &self.device)?;
+        (self.generator, self.discriminator, self.average) = (generator, discriminator, average);
+        self.optimizer_g.restore(optimizer_g, &LAYERS, &[]);
+        self.optimizer_d.restore(optimizer_d, &LAYERS, &MATRICES);
+        self.noise_rng = checkpoint.rng.clone();
+        self.step = checkpoint.step;
+        self.latest = None;
+        Ok(())
+    }
+
+    fn steps(&self) -> u64 {
+        self.step
     }
 
     /// Runs one step on `real`, a batch of images scaled to [-1, 1]. Nothing is read back;

@@ -1,14 +1,16 @@
 //! Training: the factory that picks a trainer for a config. The trainers themselves are the
 //! hand-written one for the classic MLP with BCE (`manual`, with `manual_grads` and
-//! `fused_adam`) and the autodiff one for everything else (`autodiff`); both implement
-//! [`api::Trainer`].
+//! `fused_adam`) and the autodiff one for everything else (`autodiff`, with `module_adam`);
+//! both implement [`api::Trainer`], and both write and resume `checkpoint`s.
 
 pub mod api;
 pub mod autodiff;
+pub mod checkpoint;
 pub mod fused_adam;
 pub mod loss;
 pub mod manual;
 pub mod manual_grads;
+pub mod module_adam;
 
 use burn::prelude::*;
 
@@ -17,6 +19,7 @@ use crate::nets::{dcgan, mlp};
 use crate::rng::HostRng;
 pub use api::{PendingStats, StepStats, Trainer};
 use autodiff::AutodiffTrainer;
+use checkpoint::{Checkpoint, CheckpointError};
 use manual::HandWrittenTrainer;
 
 /// The trainer for `config`'s architecture and loss, which the caller has validated. The
@@ -36,6 +39,119 @@ pub fn trainer(config: GanConfig, device: &Device) -> Box<dyn Trainer> {
         Architecture::Dcgan => {
             let (g, d) = dcgan::init(&config.model, config.critic_batch_norm(), &mut rng, device);
             Box::new(AutodiffTrainer::new(config, g, d, rng, device))
+        }
+    }
+}
+
+/// The trainer a checkpoint describes, continuing exactly where the one that wrote it was.
+pub fn resume(checkpoint: &Checkpoint, device: &Device) -> Result<Box<dyn Trainer>, CheckpointError> {
+    let mut trainer = trainer(checkpoint.config.clone(), device);
+    trainer.restore(checkpoint)?;
+    Ok(trainer)
+}
+
+// Native only: the tests block on futures with pollster.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::config::{Architecture, Loss, LossConfig, ModelConfig, StabilizerConfig};
+    use crate::data::{CLASSES, IMAGE_PIXELS, pixels_to_tensor};
+    use crate::weights::{Export, WeightsError};
+
+    /// Step `n`'s batch: made-up pixels and labels, the same for every run.
+    fn batch(config: &GanConfig, n: usize) -> (Vec<u8>, Vec<u8>) {
+        let size = config.batch_size;
+        let pixels = (0..size * IMAGE_PIXELS).map(|i| ((i * 31 + n * 7) % 256) as u8).collect();
+        let labels = (0..size).map(|i| ((i + n) % CLASSES) as u8).collect();
+        (pixels, labels)
+    }
+
+    fn steps(trainer: &mut dyn Trainer, config: &GanConfig, range: std::ops::Range<usize>) -> Vec<StepStats> {
+        let device = Device::flex();
+        range
+            .map(|n| {
+                let (pixels, labels) = batch(config, n);
+                let labels = config.model.conditional.then_some(&labels[..]);
+                trainer.step(pixels_to_tensor(&pixels, &device), labels);
+                pollster::block_on(trainer.stats().unwrap().read()).unwrap()
+            })
+            .collect()
+    }
+
+    fn bytes(export: Export) -> Vec<u8> {
+        pollster::block_on(export.to_bytes()).unwrap()
+    }
+
+    /// `2n` steps straight equal `n` steps, a checkpoint, a resume and `n` more: the same
+    /// losses at every step, the same bytes of weights, optimizer state and RNG at the end.
+    fn resumes_exactly(config: GanConfig, n: usize) {
+        let device = Device::flex();
+        let mut straight = trainer(config.clone(), &device);
+        let expected = steps(straight.as_mut(), &config, 0..2 * n);
+
+        let mut first = trainer(config.clone(), &device);
+        steps(first.as_mut(), &config, 0..n);
+        let saved = bytes(first.checkpoint());
+        drop(first);
+        let checkpoint = Checkpoint::parse(&saved).unwrap();
+        assert_eq!(checkpoint.step, n as u64);
+        assert_eq!(serde_json::to_string(&checkpoint.config).unwrap(), serde_json::to_string(&config).unwrap());
+        let mut resumed = resume(&checkpoint, &device).unwrap();
+        assert_eq!(resumed.steps(), n as u64);
+        let found = steps(resumed.as_mut(), &config, n..2 * n);
+
+        assert_eq!(found, expected[n..], "losses after the resume");
+        assert_eq!(bytes(resumed.export()), bytes(straight.export()), "weights");
+        assert_eq!(bytes(resumed.checkpoint()), bytes(straight.checkpoint()), "the whole state");
+    }
+
+    #[test]
+    fn the_hand_written_mlp_resumes_exactly() {
+        resumes_exactly(GanConfig::new().with_batch_size(16), 100);
+    }
+
+    #[test]
+    fn the_dcgan_resumes_exactly() {
+        let model = ModelConfig::new().with_architecture(Architecture::Dcgan).with_channels(8);
+        resumes_exactly(GanConfig::new().with_batch_size(8).with_model(model), 100);
+    }
+
+    /// The weight average, D's label embedding and R1 ride along.
+    #[test]
+    fn a_conditional_averaged_mlp_resumes_exactly() {
+        let config = GanConfig::new()
+            .with_batch_size(8)
+            .with_model(ModelConfig::new().with_conditional(true))
+            .with_loss(LossConfig::new().with_r1_penalty(5.0))
+            .with_stabilizers(StabilizerConfig::new().with_average_decay(0.99).with_dropout(0.3));
+        resumes_exactly(config, 20);
+    }
+
+    /// WGAN-GP resumed between generator turns reports the last generator loss.
+    #[test]
+    fn a_wgan_gp_critic_resumes_between_generator_turns() {
+        let config = GanConfig::new()
+            .with_batch_size(8)
+            .with_model(ModelConfig::new().with_conditional(true))
+            .with_loss(LossConfig::new().with_kind(Loss::WganGp).with_critic_steps(3));
+        resumes_exactly(config, 7);
+    }
+
+    #[test]
+    fn bad_checkpoints_are_named() {
+        let device = Device::flex();
+        let config = GanConfig::new().with_batch_size(4);
+        let saved = bytes(trainer(config.clone(), &device).checkpoint());
+        let weights = bytes(trainer(config, &device).export());
+        let error = |bytes: &[u8]| Checkpoint::parse(bytes).err().unwrap();
+        assert_eq!(error(&weights), CheckpointError::WeightsOnly);
+        assert!(matches!(error(&saved[..saved.len() / 2]), CheckpointError::File(WeightsError::Corrupt(_))));
+        for (version, age) in [("0", "an older"), ("2", "a newer")] {
+            let (from, to) = (b"\"checkpoint_version\":\"1\"", format!("\"checkpoint_version\":\"{version}\""));
+            let at = saved.windows(from.len()).position(|w| w == from).unwrap();
+            let edited = [&saved[..at], to.as_bytes(), &saved[at + from.len()..]].concat();
+            let message = error(&edited).to_string();
+            assert!(message.contains(age) && message.contains(&format!("version {version}")), "{message}");
         }
     }
 }
