@@ -8,7 +8,9 @@ use crate::nets::dcgan::{self, DcganGenerator};
 use crate::nets::mlp::{self, MlpGenerator};
 use crate::nets::ImageGenerator;
 use crate::nets::conditioning::generator_input;
+use crate::pytorch;
 use crate::rng::HostRng;
+use crate::train::checkpoint::STATE_PREFIXES;
 use crate::weights::{WeightsError, WeightsFile, param_shapes};
 
 /// The shipped generators, relative to the repository root: the DCGAN, the classic MLP the
@@ -18,6 +20,10 @@ pub const SHIPPED_MLP_GENERATOR: &str = "www/weights/generator-mlp.safetensors";
 /// The conditional DCGAN: digits drawn by label.
 pub const SHIPPED_CONDITIONAL_GENERATOR: &str = "www/weights/generator-conditional.safetensors";
 
+/// What a generator file may hold besides `generator.*`: a discriminator, and in a checkpoint
+/// the training state.
+const IGNORED: [&str; 4] = ["discriminator", STATE_PREFIXES[0], STATE_PREFIXES[1], STATE_PREFIXES[2]];
+
 /// A generator loaded from a weights file.
 pub enum PretrainedGenerator {
     Mlp(MlpGenerator),
@@ -25,11 +31,15 @@ pub enum PretrainedGenerator {
 }
 
 impl PretrainedGenerator {
-    /// Loads the `generator.*` tensors of `bytes` (a full trainer export works too: its
-    /// discriminator is ignored). The architecture comes from the file's metadata, or, in files
-    /// written before it had any, from the tensor names; the layer sizes from the shapes.
+    /// Loads the `generator.*` tensors of `bytes` (a full trainer export or a checkpoint works
+    /// too: the rest is ignored), or a generator in PyTorch's layout (`pytorch`). The
+    /// architecture comes from the file's metadata, or, in files written before it had any,
+    /// from the tensor names; the layer sizes from the shapes.
     pub fn load(bytes: &[u8], device: &Device) -> Result<Self, WeightsError> {
-        let file = WeightsFile::parse(bytes)?;
+        let file = match pytorch::is_pytorch(bytes) {
+            true => WeightsFile::parse(&pytorch::import(bytes, None)?)?,
+            false => WeightsFile::parse(bytes)?,
+        };
         let architecture = match file.architecture()? {
             Some(architecture) => architecture,
             None if file.shape("generator.project.weight").is_some() => Architecture::Dcgan,
@@ -44,7 +54,7 @@ impl PretrainedGenerator {
                 let [inputs, hidden] = dims(&file, "generator.hidden.weight", [model.latent_dim, model.hidden_dim])?;
                 let model = model.with_latent_dim(latent(inputs, classes)?).with_hidden_dim(hidden);
                 let generator = mlp::init_generator(&model, &mut rng, device);
-                file.check(&param_shapes("generator", &generator), &["discriminator"])?;
+                file.check(&param_shapes("generator", &generator), &IGNORED)?;
                 Ok(Self::Mlp(file.apply("generator", generator)))
             }
             Architecture::Dcgan => {
@@ -52,7 +62,7 @@ impl PretrainedGenerator {
                 let [channels] = dims(&file, "generator.up1_norm.gamma", [model.channels])?;
                 let model = model.with_latent_dim(latent(inputs, classes)?).with_channels(channels);
                 let generator = dcgan::init_generator(&model, &mut rng, device);
-                file.check(&param_shapes("generator", &generator), &["discriminator"])?;
+                file.check(&param_shapes("generator", &generator), &IGNORED)?;
                 Ok(Self::Dcgan(file.apply("generator", generator)))
             }
         }
@@ -149,6 +159,35 @@ mod tests {
             }
         }
         assert!(matches!(PretrainedGenerator::load(b"nope", &device), Err(WeightsError::Corrupt(_))));
+    }
+
+    /// A trained generator of either architecture, conditional or not, loads the same from its
+    /// PyTorch-layout file and from a checkpoint (its live G: no average here).
+    #[test]
+    fn pytorch_files_and_checkpoints_load_too() {
+        let device = Device::flex();
+        let read = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().unwrap();
+        let dcgan = ModelConfig::new().with_architecture(Architecture::Dcgan).with_channels(4);
+        for model in [ModelConfig::new().with_hidden_dim(32), dcgan.clone(), dcgan.with_conditional(true)] {
+            let conditional = model.conditional;
+            let mut trainer = trainer(GanConfig::new().with_model(model).with_batch_size(8), &device);
+            for salt in 0..3u8 {
+                let pixels: Vec<u8> = (0..8 * IMAGE_PIXELS).map(|i| (i as u8).wrapping_mul(salt + 7)).collect();
+                let labels: Vec<u8> = (0..8).map(|i| (i + salt) % 10).collect();
+                trainer.step(pixels_to_tensor(&pixels, &device), conditional.then_some(&labels[..]));
+            }
+            let ours = pollster::block_on(trainer.export().to_bytes()).unwrap();
+            let [generator, _] = pytorch::export(&WeightsFile::parse(&ours).unwrap()).unwrap();
+            let checkpoint = pollster::block_on(trainer.checkpoint().to_bytes()).unwrap();
+            let noise = HostRng::new(4).normal(3 * 100);
+            let labels = conditional.then_some(&[1u8, 7, 7][..]);
+            let expected = read(trainer.generate(noise.clone(), labels));
+            for bytes in [generator, checkpoint] {
+                let loaded = PretrainedGenerator::load(&bytes, &device).unwrap();
+                assert_eq!(loaded.classes(), if conditional { 10 } else { 0 });
+                assert_eq!(read(loaded.generate(noise.clone(), labels, &device)), expected);
+            }
+        }
     }
 
     /// An export says what it holds, a trainer of another architecture refuses it by name, and

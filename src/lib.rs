@@ -1,7 +1,8 @@
 //! WebGAN: a GAN that trains on WebGPU inside the browser.
 //!
 //! Imports run one way, from the leaves to the boundary:
-//! `config`, `rng`, `data`, `latent` → `nets`, `weights` → `train`, `inference`, `quality` → `web`
+//! `config`, `rng`, `data`, `latent` → `nets` → `weights` → `train`, `pytorch` → `inference` →
+//! `quality` → `web`
 //! (and the native commands in `src/bin`). Everything below `web` is plain burn code that
 //! also runs natively; `web` holds every `#[wasm_bindgen]` export.
 
@@ -14,6 +15,7 @@ pub mod nets;
 pub mod weights;
 
 pub mod inference;
+pub mod pytorch;
 pub mod quality;
 pub mod train;
 

@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Each top-level module's layer: it may import from lower layers only.
-const LAYERS: [(&str, usize); 10] = [
+const LAYERS: [(&str, usize); 11] = [
     ("config", 0),
     ("rng", 0),
     ("data", 0),
@@ -16,6 +16,7 @@ const LAYERS: [(&str, usize); 10] = [
     ("nets", 1),
     ("weights", 2),
     ("train", 3),
+    ("pytorch", 3),
     ("inference", 4),
     ("quality", 5),
     ("web", 6),
