@@ -56,13 +56,16 @@ pub fn export(file: &WeightsFile) -> Result<[Vec<u8>; 2], WeightsError> {
             return Err(WeightsError::Missing(format!("{network}.*")));
         }
         tensors.sort_by(|a, b| a.0.cmp(&b.0));
-        let metadata = HashMap::from([
+        let mut metadata = HashMap::from([
             ("format".to_string(), "pt".to_string()),
             ("layout".to_string(), "pytorch".to_string()),
             ("network".to_string(), network.to_string()),
             ("architecture".to_string(), architecture.name().to_string()),
             ("classes".to_string(), classes.to_string()),
         ]);
+        if let Some(latent) = file.metadata("latent_dim") {
+            metadata.insert("latent_dim".to_string(), latent.to_string());
+        }
         *bytes = encode(&tensors, metadata)?;
     }
     Ok(out)

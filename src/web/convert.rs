@@ -34,8 +34,25 @@ pub fn read_digits(images: &JsValue, name: &str, min: usize) -> Result<Vec<u8>, 
 }
 
 pub async fn read_pixels(images: Tensor<2>) -> Result<JsValue, JsValue> {
+    read_images_as(images, Drawn::Pixels).await
+}
+
+/// What `generate` gives back: grey bytes, or the generator's own values in [-1, 1].
+#[derive(Clone, Copy)]
+pub enum Drawn {
+    /// n × 784 bytes, 0 black to 255 white.
+    Pixels,
+    /// n × 784 floats as the network produced them (`generate_floats`).
+    Floats,
+}
+
+/// Images in [-1, 1] read back as `drawn` says: a Uint8Array or a Float32Array.
+pub async fn read_images_as(images: Tensor<2>, drawn: Drawn) -> Result<JsValue, JsValue> {
     let values = read_floats(images, "generate", "images").await?;
-    Ok(Uint8Array::from(&unit_to_pixels(&values)[..]).into())
+    Ok(match drawn {
+        Drawn::Pixels => Uint8Array::from(&unit_to_pixels(&values)[..]).into(),
+        Drawn::Floats => js_sys::Float32Array::from(&values[..]).into(),
+    })
 }
 
 /// A tensor's values, read back asynchronously (a synchronous read panics on WebGPU).

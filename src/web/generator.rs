@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::backend::{self, BackendKind};
-use super::convert::{read_labels, read_noise, read_pixels, safetensors_bytes};
+use super::convert::{Drawn, read_images_as, read_labels, read_noise, safetensors_bytes};
 use super::latent::{DirectionsRequest, directions_object};
 use super::options::{self, GeneratorOptions};
 use crate::inference::PretrainedGenerator;
@@ -25,8 +25,9 @@ pub struct Generator {
 
 #[wasm_bindgen]
 impl Generator {
-    /// Loads a generator from safetensors bytes, such as `generator.safetensors` or the output
-    /// of `export_weights()`.
+    /// Loads a generator from safetensors bytes: `generator.safetensors`, the output of
+    /// `export_weights()`, `export_generator()` or `export_checkpoint()`, or a generator in
+    /// PyTorch's layout (docs/pytorch.md).
     pub async fn load(
         bytes: JsValue,
         #[wasm_bindgen(unchecked_param_type = "GeneratorOptions | undefined")] options: JsValue,
@@ -75,16 +76,18 @@ impl Generator {
         noise: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | null | undefined")] labels: JsValue,
     ) -> Promise {
-        let latent_dim = self.generator.latent_dim();
-        let read = || -> Result<_, JsError> {
-            let noise = read_noise(&noise, latent_dim, "generate")?;
-            let count = noise.len() / latent_dim;
-            Ok((noise, read_labels(&labels, count, self.conditional(), "this generator", "generate")?))
-        };
-        match read() {
-            Ok((noise, labels)) => future_to_promise(read_pixels(self.generator.generate(noise, labels.as_deref(), &self.device))),
-            Err(e) => Promise::reject(&e.into()),
-        }
+        self.draw(noise, labels, Drawn::Pixels)
+    }
+
+    /// As `generate`, resolving to the generator's own n × 784 values in [-1, 1]: what a
+    /// PyTorch copy of it computes for the same noise (docs/pytorch.md).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Float32Array>")]
+    pub fn generate_floats(
+        &self,
+        noise: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | null | undefined")] labels: JsValue,
+    ) -> Promise {
+        self.draw(noise, labels, Drawn::Floats)
     }
 
     /// The `count` directions in z along which the digit of `z` (one latent vector) changes
@@ -102,6 +105,26 @@ impl Generator {
             Ok(request) => {
                 let images = self.generator.generate(request.noise, request.labels.as_deref(), &self.device);
                 future_to_promise(directions_object(images, latent_dim, request.count))
+            }
+            Err(e) => Promise::reject(&e.into()),
+        }
+    }
+}
+
+impl Generator {
+    /// `generate` and `generate_floats`: the images for `noise` and `labels`, read back as
+    /// `drawn` says.
+    fn draw(&self, noise: JsValue, labels: JsValue, drawn: Drawn) -> Promise {
+        let latent_dim = self.generator.latent_dim();
+        let read = || -> Result<_, JsError> {
+            let noise = read_noise(&noise, latent_dim, "generate")?;
+            let count = noise.len() / latent_dim;
+            Ok((noise, read_labels(&labels, count, self.conditional(), "this generator", "generate")?))
+        };
+        match read() {
+            Ok((noise, labels)) => {
+                let images = self.generator.generate(noise, labels.as_deref(), &self.device);
+                future_to_promise(read_images_as(images, drawn))
             }
             Err(e) => Promise::reject(&e.into()),
         }

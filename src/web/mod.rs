@@ -1,6 +1,7 @@
 //! The JavaScript API. Everything `#[wasm_bindgen]` lives here, one exported class a file
-//! (`trainer`, `generator`, `judge`); `options` parses what JS hands in and declares the
-//! TypeScript types, `backend` picks the device. The rest of the crate is plain burn code.
+//! (`trainer`, `generator`, `judge`; `checkpoint` adds the trainer's files); `options` parses
+//! what JS hands in and declares the TypeScript types, `backend` picks the device. The rest of
+//! the crate is plain burn code.
 //!
 //! Exported methods validate their input and report problems as JS `Error`s: a Rust panic would
 //! kill the wasm instance and every trainer in it. Methods that touch a model return a Promise
@@ -8,6 +9,7 @@
 //! tripping wasm-bindgen's borrow checks.
 
 pub mod backend;
+pub mod checkpoint;
 pub mod convert;
 pub mod generator;
 pub mod judge;

@@ -53,8 +53,33 @@ export interface GanTrainerOptions {
   criticSteps?: number;
   /** Learn digits by label: train_step then takes each image's label, and generate draws the digit asked for. */
   conditional?: boolean;
-  /** safetensors bytes from export_weights(), to resume from. */
-  weights?: Uint8Array;
+  /** Weights to start from: the bytes of export_weights(), or both networks in PyTorch's layout as export_pytorch() gives them (docs/pytorch.md). The optimizer starts afresh; a checkpoint resumes exactly. */
+  weights?: Uint8Array | PyTorchWeights;
+  /** The bytes of export_checkpoint(), to resume exactly where it was saved. Its settings come with it: give no other option but backend. */
+  checkpoint?: Uint8Array;
+}
+
+/** Both networks in PyTorch's layout, one safetensors file each (see docs/pytorch.md). */
+export interface PyTorchWeights {
+  generator: Uint8Array;
+  discriminator: Uint8Array;
+}
+
+/** What a checkpoint holds, read without building a trainer (GanTrainer.checkpoint_info). */
+export interface CheckpointInfo {
+  /** The checkpoint format version. */
+  version: number;
+  /** Steps completed when it was saved. */
+  step: number;
+  architecture: "mlp" | "dcgan";
+  loss: "bce" | "wgan-gp";
+  conditional: boolean;
+  batchSize: number;
+  seed: number;
+  /** The settings it trains with, as GanTrainer.create options. */
+  options: GanTrainerOptions;
+  /** The annotation given to export_checkpoint, or null. */
+  annotation: string | null;
 }
 
 /** Options of Generator.load. */
@@ -147,8 +172,16 @@ pub struct TrainerOptions {
     critic_steps: Option<f64>,
     #[serde(default, deserialize_with = "boolean")]
     conditional: Option<bool>,
+    #[serde(default, deserialize_with = "weights")]
+    pub weights: Option<Weights>,
     #[serde(default, deserialize_with = "bytes")]
-    pub weights: Option<Vec<u8>>,
+    pub checkpoint: Option<Vec<u8>>,
+}
+
+/// The `weights` option: WebGAN's own file, or a PyTorch-layout pair.
+pub enum Weights {
+    WebGan(Vec<u8>),
+    PyTorch { generator: Vec<u8>, discriminator: Vec<u8> },
 }
 
 /// `Generator.load`'s options.
@@ -162,8 +195,13 @@ pub struct GeneratorOptions {
 impl TrainerOptions {
     /// The validated config these options describe, over the defaults.
     pub fn config(&self, context: &str) -> Result<GanConfig, JsError> {
+        self.config_over(GanConfig::new(), context)
+    }
+
+    /// The validated config these options describe, over `base`.
+    fn config_over(&self, base: GanConfig, context: &str) -> Result<GanConfig, JsError> {
         let fail = |e: ConfigError| JsError::new(&format!("{context}: {e}"));
-        let mut config = GanConfig::new();
+        let mut config = base;
         if let Some(name) = &self.architecture {
             config.model.architecture = choice(context, "architecture", name, &Architecture::NAMES)?;
         }
@@ -191,6 +229,46 @@ impl TrainerOptions {
     pub fn backend(&self, context: &str) -> Result<Requested, JsError> {
         backend(context, &self.backend)
     }
+
+    /// Checks that the options given beside a checkpoint agree with the settings it was saved
+    /// with (`saved`), so that a resumed run is the run that was saved.
+    pub fn agree_with(&self, saved: &GanConfig, context: &str) -> Result<(), JsError> {
+        if self.weights.is_some() {
+            return Err(JsError::new(&format!(
+                "{context}: give weights or a checkpoint, not both: a checkpoint holds the weights"
+            )));
+        }
+        let asked = self.config_over(saved.clone(), context)?;
+        let (was, now) = (settings(saved), settings(&asked));
+        match was.iter().zip(&now).find(|(a, b)| a != b) {
+            None => Ok(()),
+            Some(((key, value), (_, given))) => Err(JsError::new(&format!(
+                "{context}: the checkpoint was saved with {key} {value}, and option {key} is {given}; leave it out to resume the run"
+            ))),
+        }
+    }
+}
+
+/// A config as GanTrainer.create's options: each setting's JS name and value.
+pub fn settings(config: &GanConfig) -> Vec<(&'static str, String)> {
+    let (model, loss, optim, extra) = (&config.model, &config.loss, &config.optim, &config.stabilizers);
+    let name = |names: &[(&'static str, _)], value| names.iter().find(|(_, v)| *v == value).map_or("?", |(n, _)| *n);
+    vec![
+        ("architecture", format!("\"{}\"", model.architecture.name())),
+        ("loss", format!("\"{}\"", name(&Loss::NAMES, loss.kind))),
+        ("conditional", model.conditional.to_string()),
+        ("seed", config.seed.to_string()),
+        ("batchSize", config.batch_size.to_string()),
+        ("learningRate", optim.learning_rate.to_string()),
+        ("beta1", optim.beta1.to_string()),
+        ("beta2", optim.beta2.to_string()),
+        ("epsilon", optim.epsilon.to_string()),
+        ("realLabel", loss.real_label.to_string()),
+        ("dropout", extra.dropout.to_string()),
+        ("averageDecay", extra.average_decay.to_string()),
+        ("r1Penalty", loss.r1_penalty.to_string()),
+        ("criticSteps", loss.critic_steps.to_string()),
+    ]
 }
 
 impl GeneratorOptions {
@@ -328,21 +406,61 @@ fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     optional(d, Flag, false)
 }
 
+struct Bytes;
+
+impl<'de> Visitor<'de> for Bytes {
+    type Value = Vec<u8>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a Uint8Array")
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+        Ok(v.to_vec())
+    }
+    fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+        Ok(v)
+    }
+}
+
 fn bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
-    struct Bytes;
-    impl Visitor<'_> for Bytes {
-        type Value = Vec<u8>;
+    optional(d, Bytes, true)
+}
+
+/// A Uint8Array as a map's value.
+struct ByteValue(Vec<u8>);
+
+impl<'de> Deserialize<'de> for ByteValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_byte_buf(Bytes).map(ByteValue)
+    }
+}
+
+fn weights<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Weights>, D::Error> {
+    struct Either;
+    impl<'de> Visitor<'de> for Either {
+        type Value = Weights;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a Uint8Array")
+            f.write_str("a Uint8Array or { generator, discriminator } (two Uint8Arrays)")
         }
-        fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
-            Ok(v.to_vec())
+        fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Weights, E> {
+            Ok(Weights::WebGan(v))
         }
-        fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
-            Ok(v)
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Weights, A::Error> {
+            let (mut generator, mut discriminator) = (None, None);
+            while let Some(key) = map.next_key::<String>()? {
+                let ByteValue(bytes) = map.next_value()?;
+                match key.as_str() {
+                    "generator" => generator = Some(bytes),
+                    "discriminator" => discriminator = Some(bytes),
+                    _ => return Err(de::Error::custom(format!("weights has key '{key}'; expected generator and discriminator"))),
+                }
+            }
+            match (generator, discriminator) {
+                (Some(generator), Some(discriminator)) => Ok(Weights::PyTorch { generator, discriminator }),
+                _ => Err(de::Error::custom("weights in PyTorch's layout need both networks: { generator, discriminator }")),
+            }
         }
     }
-    optional(d, Bytes, true)
+    optional(d, Either, false)
 }
 
 /// The field names `#[derive(Deserialize)]` gave `T` (after `rename_all`): a deserializer that

@@ -1,5 +1,6 @@
 //! `GanTrainer`: trains the GAN. Create it with `await GanTrainer.create(options)`.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use burn::prelude::*;
@@ -9,7 +10,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::backend::{self, BackendKind};
-use super::convert::{error, read_digits, show, read_floats, read_images, read_labels, read_noise, read_pixels};
+use super::checkpoint::{open_checkpoint, weights_bytes};
+use super::convert::{Drawn, error, read_digits, show, read_floats, read_images, read_images_as, read_labels, read_noise};
 use super::latent::{DirectionsRequest, directions_object};
 use super::options::{self, TrainerOptions};
 use crate::data::{IMAGE_PIXELS, pixels_to_tensor};
@@ -19,7 +21,9 @@ use crate::weights::ParamShape;
 /// Trains the GAN. Create it with `await GanTrainer.create(options)`.
 #[wasm_bindgen]
 pub struct GanTrainer {
-    trainer: Rc<Mutex<Box<dyn Trainer>>>,
+    pub(super) trainer: Rc<Mutex<Box<dyn Trainer>>>,
+    /// Steps completed, as of the latest `train_step(s)` to finish.
+    pub(super) steps: Rc<Cell<u64>>,
     device: Device,
     backend: BackendKind,
     adapter: Option<String>,
@@ -38,17 +42,32 @@ impl GanTrainer {
     ) -> Result<GanTrainer, JsError> {
         const CONTEXT: &str = "GanTrainer.create";
         let options: TrainerOptions = options::parse(&options, CONTEXT)?;
-        let config = options.config(CONTEXT)?;
-        let (backend, device, adapter) = backend::pick(options.backend(CONTEXT)?, Some(&config)).await?;
+        let requested = options.backend(CONTEXT)?;
+        let checkpoint = match &options.checkpoint {
+            Some(bytes) => Some(open_checkpoint(bytes, &options, CONTEXT)?),
+            None => None,
+        };
+        let config = match &checkpoint {
+            Some(checkpoint) => checkpoint.config.clone(),
+            None => options.config(CONTEXT)?,
+        };
+        let weights = options.weights.as_ref().map(|w| weights_bytes(w, CONTEXT)).transpose()?;
+        let (backend, device, adapter) = backend::pick(requested, Some(&config)).await?;
 
-        let mut trainer = train::trainer(config.clone(), &device);
-        if let Some(bytes) = &options.weights {
-            trainer
-                .load_weights(bytes)
-                .map_err(|e| JsError::new(&format!("{CONTEXT}: {e}")))?;
-        }
+        let fail = |e: &dyn std::fmt::Display| JsError::new(&format!("{CONTEXT}: {e}"));
+        let trainer = match &checkpoint {
+            Some(checkpoint) => train::resume(checkpoint, &device).map_err(|e| fail(&e))?,
+            None => {
+                let mut trainer = train::trainer(config.clone(), &device);
+                if let Some(bytes) = &weights {
+                    trainer.load_weights(bytes).map_err(|e| fail(&e))?;
+                }
+                trainer
+            }
+        };
         Ok(GanTrainer {
             layers: trainer.layers(),
+            steps: Rc::new(Cell::new(trainer.steps())),
             trainer: Rc::new(Mutex::new(trainer)),
             device,
             backend,
@@ -79,6 +98,13 @@ impl GanTrainer {
     #[wasm_bindgen(getter, js_name = latentDim)]
     pub fn latent_dim(&self) -> usize {
         self.latent_dim
+    }
+
+    /// Steps completed so far (a resumed trainer counts the checkpoint's), as of the latest
+    /// `train_step`/`train_steps` to finish.
+    #[wasm_bindgen(getter)]
+    pub fn step(&self) -> f64 {
+        self.steps.get() as f64
     }
 
     /// Whether it learns digits by label (the `conditional` option).
@@ -148,20 +174,17 @@ impl GanTrainer {
         noise: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | null | undefined")] labels: JsValue,
     ) -> Promise {
-        let read = || -> Result<_, JsError> {
-            let noise = read_noise(&noise, self.latent_dim, "generate")?;
-            let count = noise.len() / self.latent_dim;
-            Ok((noise, read_labels(&labels, count, self.conditional, "this trainer", "generate")?))
-        };
-        let (noise, labels) = match read() {
-            Ok(read) => read,
-            Err(e) => return Promise::reject(&e.into()),
-        };
-        let trainer = self.trainer.clone();
-        future_to_promise(async move {
-            let images = trainer.lock().await.generate(noise, labels.as_deref());
-            read_pixels(images).await
-        })
+        self.draw(noise, labels, Drawn::Pixels)
+    }
+
+    /// As `generate`, resolving to G's own n × 784 values in [-1, 1].
+    #[wasm_bindgen(unchecked_return_type = "Promise<Float32Array>")]
+    pub fn generate_floats(
+        &self,
+        noise: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | null | undefined")] labels: JsValue,
+    ) -> Promise {
+        self.draw(noise, labels, Drawn::Floats)
     }
 
     /// The `count` directions in z along which the digit of `z` (one latent vector) changes
@@ -263,6 +286,25 @@ impl GanTrainer {
 }
 
 impl GanTrainer {
+    /// `generate` and `generate_floats`: G's images for `noise` and `labels`, read back as
+    /// `drawn` says.
+    fn draw(&self, noise: JsValue, labels: JsValue, drawn: Drawn) -> Promise {
+        let read = || -> Result<_, JsError> {
+            let noise = read_noise(&noise, self.latent_dim, "generate")?;
+            let count = noise.len() / self.latent_dim;
+            Ok((noise, read_labels(&labels, count, self.conditional, "this trainer", "generate")?))
+        };
+        let (noise, labels) = match read() {
+            Ok(read) => read,
+            Err(e) => return Promise::reject(&e.into()),
+        };
+        let trainer = self.trainer.clone();
+        future_to_promise(async move {
+            let images = trainer.lock().await.generate(noise, labels.as_deref());
+            read_images_as(images, drawn).await
+        })
+    }
+
     fn train(&self, images: JsValue, labels: JsValue, n: usize, name: &str) -> Promise {
         let per_step = self.batch_size * IMAGE_PIXELS;
         let read = || -> Result<_, JsError> {
@@ -274,12 +316,14 @@ impl GanTrainer {
             Err(e) => return Promise::reject(&e.into()),
         };
         let (trainer, device, batch) = (self.trainer.clone(), self.device.clone(), self.batch_size);
+        let steps = self.steps.clone();
         future_to_promise(async move {
             let mut trainer = trainer.lock().await;
             for (i, images) in pixels.chunks(per_step).enumerate() {
                 let labels = labels.as_ref().map(|l| &l[i * batch..(i + 1) * batch]);
                 trainer.step(pixels_to_tensor(images, &device), labels);
             }
+            steps.set(trainer.steps());
             let stats = trainer
                 .stats()
                 .expect("n ≥ 1 is checked by read_images")

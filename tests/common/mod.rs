@@ -102,3 +102,13 @@ pub fn assert_sane(stats: &JsValue, step: f64) {
         assert!((0.0..=1.0).contains(&v), "{key} = {v}");
     }
 }
+
+/// Lets the browser run its own tasks: a CPU-backend step resolves without ever leaving the
+/// microtask queue, and a renderer silent for 30 s is killed by chromedriver.
+pub async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let set_timeout: js_sys::Function = Reflect::get(&js_sys::global(), &"setTimeout".into()).unwrap().into();
+        set_timeout.call2(&JsValue::NULL, &resolve, &0.into()).unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
