@@ -2,6 +2,7 @@
 // of 28×28 digits, and deals shuffled batches from whatever has arrived so far: to any number
 // of readers, each in an order of its own. Labels files, small, are read whole.
 import { PIXELS, SIDE } from './protocol.js';
+import { seeded } from './random.js';
 
 const IMAGES_MAGIC = 0x00000803;
 const LABELS_MAGIC = 0x00000801;
@@ -164,12 +165,50 @@ export class StreamReader {
   epoch = 0;
   #order = [];
   #cursor = 0;
+  /** The state of the random numbers just before #order was shuffled; null if they had none. */
+  #shuffledFrom = null;
+  /** A saved order (`restoreState`) to rebuild once the whole set is here: { random, count }. */
+  #pending = null;
 
   constructor(stream) { this.stream = stream; }
 
   get count() { return this.stream.count; }
 
   get done() { return this.stream.done; }
+
+  /** Whether drawing must wait: a restored order needs the whole set, which is still arriving. */
+  get waiting() { return this.#pending !== null && !this.done; }
+
+  /**
+   * Where this reader is in its order, as a small plain object: the epoch, the cursor and, for
+   * the current permutation, the random state it was shuffled from and the number of images
+   * (not the permutation itself). Throws if that permutation was shuffled by random numbers
+   * without a `state` (seeded() has one).
+   */
+  saveState() {
+    if (this.#pending) return { epoch: this.epoch, cursor: this.#cursor, shuffle: { ...this.#pending } };
+    if (this.#order.length && this.#shuffledFrom === null) {
+      throw new Error('this reader\'s order cannot be saved: it was shuffled by random numbers without a state');
+    }
+    const shuffle = this.#order.length ? { random: this.#shuffledFrom, count: this.#order.length } : null;
+    return { epoch: this.epoch, cursor: this.#cursor, shuffle };
+  }
+
+  /**
+   * Continues from a `saveState()`: the reader then draws exactly what the saved one would
+   * have, given random numbers in the same state. A saved permutation is rebuilt once the whole
+   * set has arrived (`waiting` until then); if the set then holds another number of images
+   * (another dataset), the saved order is dropped and a fresh one begins. Throws on a malformed
+   * state, and then changes nothing.
+   */
+  restoreState(state) {
+    const { epoch, cursor, shuffle } = checkedReaderState(state);
+    this.epoch = epoch;
+    this.#order = [];
+    this.#shuffledFrom = null;
+    this.#cursor = shuffle ? cursor : 0;
+    this.#pending = shuffle;
+  }
 
   /**
    * `n` batches of `size` images, concatenated. While the file is still arriving, images are
@@ -185,6 +224,7 @@ export class StreamReader {
    * order), or `labels: null` without them.
    */
   labelledBatches(n, size, random, labels) {
+    if (this.waiting) throw new Error('the saved data order waits for the whole dataset to arrive');
     const images = new Uint8Array(n * size * PIXELS);
     const chosen = labels ? new Uint8Array(n * size) : null;
     const { pixels } = this.stream;
@@ -198,15 +238,54 @@ export class StreamReader {
 
   #next(random) {
     if (!this.done) return Math.floor(random() * this.count);
+    if (this.#pending) this.#rebuild();
     if (this.#cursor >= this.#order.length) {
       if (this.#order.length) this.epoch += 1;
-      this.#order = Array.from({ length: this.count }, (_, i) => i);
-      for (let i = this.#order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [this.#order[i], this.#order[j]] = [this.#order[j], this.#order[i]];
-      }
+      this.#shuffledFrom = Number.isInteger(random.state) ? random.state : null;
+      this.#order = shuffled(this.count, random);
       this.#cursor = 0;
     }
     return this.#order[this.#cursor++];
   }
+
+  /** The saved permutation, shuffled again from its saved random state; dropped for another set. */
+  #rebuild() {
+    const { random, count } = this.#pending;
+    this.#pending = null;
+    if (count !== this.count) {
+      this.#order = [];
+      this.#cursor = 0;
+      return;
+    }
+    this.#order = shuffled(count, seeded(random));
+    this.#shuffledFrom = random;
+  }
+}
+
+/** 0 … count − 1 in the order a Fisher–Yates shuffle driven by `random` leaves them. */
+function shuffled(count, random) {
+  const order = Array.from({ length: count }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+const isCount = (n) => Number.isInteger(n) && n >= 0;
+
+/** A `saveState()` object, checked field by field; an Error names the first bad one. */
+function checkedReaderState(state) {
+  if (typeof state !== 'object' || state === null) throw new Error('a reader state must be an object');
+  const { epoch, cursor, shuffle } = state;
+  if (!isCount(epoch)) throw new Error(`a reader state's epoch must be a whole number, got ${JSON.stringify(epoch)}`);
+  if (!isCount(cursor)) throw new Error(`a reader state's cursor must be a whole number, got ${JSON.stringify(cursor)}`);
+  if (shuffle === null || shuffle === undefined) return { epoch, cursor: 0, shuffle: null };
+  const { random, count } = shuffle;
+  if (!Number.isInteger(random) || random < 0 || random > 0xffffffff) {
+    throw new Error(`a reader state's shuffle.random must be a 32-bit random state, got ${JSON.stringify(random)}`);
+  }
+  if (!isCount(count) || count === 0) throw new Error(`a reader state's shuffle.count must be a positive whole number, got ${JSON.stringify(count)}`);
+  if (cursor > count) throw new Error(`a reader state's cursor (${cursor}) is past its ${count} images`);
+  return { epoch, cursor, shuffle: { random, count } };
 }
