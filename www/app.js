@@ -1,15 +1,19 @@
 // The page's main thread: it renders and handles input, and nothing else. Training and
 // generation run in worker.js, where the page is one session (session.js) among any others.
+import { CheckpointStore } from './checkpoint_store.js';
+import { STRINGS as CHECKPOINT_STRINGS } from './checkpoint_strings.js';
 import { drawDigits } from './digits_canvas.js';
 import { LatentExplorer } from './explorer.js';
+import { dropFiles, pickFiles } from './file_drop.js';
 import { ModelClient } from './model_client.js';
 import { PRESETS } from './presets.js';
 import {
-  CLASSES, CONDITIONAL_GENERATOR_URL, DATA_URL, DEFAULT_STEPS_PER_FRAME, GRID, GRID_EVERY, LABELS_URL, PIXELS,
-  QUALITY_EVERY, QUALITY_SAMPLES, clampStepsPerFrame,
+  CLASSES, CONDITIONAL_GENERATOR_URL, DATA_URL, DEFAULT_STEPS_PER_FRAME, GRID, GRID_EVERY, HANDOVER_KEY, HANDOVER_WEIGHTS,
+  LABELS_URL, PIXELS, QUALITY_EVERY, QUALITY_SAMPLES, clampStepsPerFrame,
 } from './protocol.js';
 import { qualityPanel } from './quality_panel.js';
 import { onWorkerError, openSession } from './session.js';
+import { TrainCheckpoints } from './train_checkpoints.js';
 import { TrainingLoop } from './training_loop.js';
 
 const $ = (id) => document.getElementById(id);
@@ -33,7 +37,16 @@ const state = (window.webgan = {
   firstGridMs: null,
   longTasks: [],
   errors: [],
+  /** Each `trained` reply's StepStats of the current run, oldest first (at most HISTORY). */
+  history: [],
 });
+const HISTORY = 10_000;
+
+/** A test-readable property of window.webgan left out of `{ ...window.webgan }` copies. */
+const testHook = (name, descriptor) => Object.defineProperty(state, name, { ...descriptor, configurable: true });
+
+/** Test hook: `n` samples of the session's model from noise seeded by `seed`, as grey bytes. */
+const drawHook = (client) => async (n, seed) => Array.from((await client.request({ type: 'samples', n, seed })).pixels);
 
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) state.longTasks.push(Math.round(entry.duration));
@@ -70,51 +83,103 @@ async function startGenerateMode() {
   $('generate-view').hidden = false;
   const showQuality = recordQuality(qualityPanel($('gen-quality')));
   $('link-generate').setAttribute('aria-current', 'page');
+  const backend = params.get('backend') ?? 'auto';
   const weights = params.get('weights') ?? DEFAULT_GENERATOR;
-  $('gen-weights').textContent = weights;
-  // Another generator is another page load: the worker then holds only the one shown.
+  const client = new ModelClient(session.send);
+  receive = (message) => client.receive(message);
+  testHook('draw', { value: drawHook(client) });
+
+  // Another generator is another page load: the worker then holds only the one shown. A
+  // local file is the exception: it has no URL to load again.
   const choice = $('gen-choice');
-  if (![...choice.options].some((o) => o.value === weights)) choice.add(new Option(weights, weights));
-  choice.value = weights;
+  const choose = (value, label) => {
+    if (![...choice.options].some((o) => o.value === value)) choice.add(new Option(label, value));
+    choice.value = value;
+  };
   choice.addEventListener('change', () => {
+    if (choice.value.startsWith('file:')) return;
     params.set('weights', choice.value);
     location.search = params.toString();
   });
-  const client = new ModelClient(session.send);
-  receive = (message) => client.receive(message);
+
+  let explorer = null;
+  /** A new latent explorer on the loaded generator (whose latentDim or labels may differ from the last). */
+  const explore = async () => {
+    explorer?.destroy();
+    $('explorer').replaceChildren();
+    explorer = new LatentExplorer($('explorer'), client, {
+      idPrefix: '', // its ids (samples, new-samples, slider-0, …) are the page's: none is the training view's
+      headingLevel: 2,
+      seed: params.has('seed') ? Number(params.get('seed')) : undefined,
+      onError: showError,
+      onGrid: () => {
+        state.grids += 1;
+        state.firstGridMs ??= performance.now() - state.loadedAt;
+      },
+    });
+    state.explorer = explorer.state;
+    // ?digit=3: a grid of one digit, where the generator draws digits by label.
+    const digit = params.get('digit');
+    if (digit !== null && !(client.conditional && /^[0-9]$/.test(digit))) {
+      showError(client.conditional ? `digit must be one of 0–9, got "${digit}"` : 'digit needs a generator trained with labels');
+    }
+    await explorer.start(digit !== null && client.conditional && /^[0-9]$/.test(digit) ? Number(digit) : null);
+    // Judged once the explorer's first drawings are in: a second of work that would delay them.
+    try {
+      const result = await client.quality(GENERATE_QUALITY_SAMPLES);
+      if (result) showQuality(result);
+    } catch (error) {
+      showError(error.message);
+    }
+  };
+
+  // A local .safetensors file, picked or dropped: a bad one leaves the current generator.
+  $('open-generator').textContent = CHECKPOINT_STRINGS.openGenerator;
+  $('generate-view').dataset.dropHint = CHECKPOINT_STRINGS.generatorDropHint;
+  const openFile = async ({ name, bytes }) => {
+    let ready;
+    try {
+      ready = await client.load(bytes, backend);
+    } catch (error) {
+      showError(CHECKPOINT_STRINGS.generatorFailed(name, error.message));
+      return;
+    }
+    showBackend($('gen-backend'), ready);
+    $('gen-weights').textContent = name;
+    choose(`file:${name}`, CHECKPOINT_STRINGS.localFile(name));
+    $('generator-status').textContent = CHECKPOINT_STRINGS.localFile(name);
+    await explore();
+  };
+  const unreadable = (error) => showError(error.message);
+  pickFiles($('open-generator'), $('generator-file'), openFile, unreadable);
+  dropFiles($('generate-view'), openFile, unreadable);
+
+  // ?weights=handover: the generator the train view handed over, from this browser's storage.
+  let source = weights;
+  let shown = weights;
+  if (weights === HANDOVER_WEIGHTS) {
+    const stored = await new CheckpointStore().load(HANDOVER_KEY);
+    if (stored.ok && stored.record) {
+      source = stored.record.bytes;
+      shown = CHECKPOINT_STRINGS.handoverName(stored.record.step);
+    } else {
+      showError(stored.ok ? CHECKPOINT_STRINGS.handoverMissing : CHECKPOINT_STRINGS.handoverFailed(stored.problem));
+      source = DEFAULT_GENERATOR;
+      shown = DEFAULT_GENERATOR;
+    }
+  }
+  $('gen-weights').textContent = shown;
+  choose(source === DEFAULT_GENERATOR ? DEFAULT_GENERATOR : weights, shown);
   let ready;
   try {
-    ready = await client.load(weights, params.get('backend') ?? 'auto');
+    ready = await client.load(source, backend);
   } catch (error) {
     $('gen-backend').textContent = 'unavailable';
     showError(`Could not load the generator: ${error.message}`);
     return;
   }
   showBackend($('gen-backend'), ready);
-  const explorer = new LatentExplorer($('explorer'), client, {
-    idPrefix: '', // its ids (samples, new-samples, slider-0, …) are the page's: none is the training view's
-    headingLevel: 2,
-    seed: params.has('seed') ? Number(params.get('seed')) : undefined,
-    onError: showError,
-    onGrid: () => {
-      state.grids += 1;
-      state.firstGridMs ??= performance.now() - state.loadedAt;
-    },
-  });
-  state.explorer = explorer.state;
-  // ?digit=3: a grid of one digit, where the generator draws digits by label.
-  const digit = params.get('digit');
-  if (digit !== null && !(client.conditional && /^[0-9]$/.test(digit))) {
-    showError(client.conditional ? `digit must be one of 0–9, got "${digit}"` : 'digit needs a generator trained with labels');
-  }
-  await explorer.start(digit !== null && client.conditional && /^[0-9]$/.test(digit) ? Number(digit) : null);
-  // Judged once the explorer's first drawings are in: a second of work that would delay them.
-  try {
-    const result = await client.quality(GENERATE_QUALITY_SAMPLES);
-    if (result) showQuality(result);
-  } catch (error) {
-    showError(error.message);
-  }
+  await explore();
 }
 
 async function startTrainMode() {
@@ -123,6 +188,7 @@ async function startTrainMode() {
   $('grid-every').textContent = GRID_EVERY;
   const { LiveCharts } = await import('./charts.js');
   const charts = new LiveCharts($('chart-loss'), $('chart-prob'));
+  testHook('charts', { get: () => charts.snapshot() });
   const showQuality = recordQuality(qualityPanel($('quality')));
   let lastQualityStep = 0;
   let qualityInFlight = false;
@@ -171,11 +237,26 @@ async function startTrainMode() {
     conditional: $('conditional').checked,
     seed: Number(params.get('seed') ?? 42),
   });
+  /** Shows a resumed checkpoint's settings in the fields, so that Reset starts a run like it. */
+  const applySettings = (settings, presetId) => {
+    const p = PRESETS.find((x) => x.id === presetId);
+    if (p) {
+      preset.value = p.id;
+      $('preset-note').textContent = p.note;
+    }
+    const { backend: _backend, seed: _seed, ...rest } = settings;
+    presetSettings = rest;
+    const fields = { architecture: 'architecture', loss: 'loss', learningRate: 'lr', batchSize: 'batch', beta1: 'beta1', r1Penalty: 'r1' };
+    for (const [key, id] of Object.entries(fields)) if (settings[key] !== undefined && settings[key] !== null) $(id).value = settings[key];
+    if (typeof settings.conditional === 'boolean') $('conditional').checked = settings.conditional;
+    syncR1();
+  };
   const rate = { steps: 0, since: performance.now(), value: 0 };
 
   // The latent explorer on the paused trainer: its requests share the page's session, so a
   // ModelClient takes the replies that answer them and the page gets the rest.
   const client = new ModelClient(session.send);
+  testHook('draw', { value: drawHook(client) });
   let explorer = null;
   const syncExplorer = () => {
     const open = $('train-explore').open && !state.playing && loop.ready;
@@ -205,29 +286,65 @@ async function startTrainMode() {
   const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
   loop.setPlaying(params.get('autoplay') !== '0' && !reducedMotion);
 
-  const reset = () => {
+  /** Clears what the old run drew: a fresh run is on its way. */
+  const clearRun = () => {
     loop.reset();
     syncExplorer(); // the explorer drew the old trainer's digits
     state.step = 0;
+    state.history = [];
     lastQualityStep = 0;
     charts.clear({ probabilities: $('loss').value === 'bce' });
     $('step-count').textContent = '0';
     $('backend').textContent = 'starting…';
-    session.send({ type: 'reset', options: options() });
   };
 
+  /** The dataset the session reads: its URL and labels URL (null for local files). */
+  let data = { source: null, labels: null };
   const loadData = (source, labels) => {
     $('data-status').textContent = 'downloading…';
     $('data-progress').value = 0;
-    session.send({ type: 'load-data', source, labels: labels || labelsOf(source) });
+    const labelsSource = labels || labelsOf(source);
+    data = { source: typeof source === 'string' ? source : null, labels: typeof labelsSource === 'string' ? labelsSource : null };
+    session.send({ type: 'load-data', source, labels: labelsSource });
+  };
+
+  // Saving, resuming and opening runs; the page keeps its chart history in each checkpoint.
+  const checkpoints = new TrainCheckpoints({
+    view: $('train-view'),
+    send: session.send,
+    client,
+    state,
+    options,
+    page: () => ({ charts: charts.snapshot(), preset: preset.value, quality: state.quality }),
+    data: () => data,
+    onFresh: clearRun,
+    showError,
+  });
+
+  /** A resumed checkpoint: its settings in the fields, its charts and latest quality as they were. */
+  const applyResumed = ({ options: settings, page }) => {
+    applySettings(settings ?? {}, page?.preset);
+    try {
+      charts.restore(page?.charts, { probabilities: $('loss').value === 'bce' });
+    } catch {
+      charts.clear({ probabilities: $('loss').value === 'bce' }); // a checkpoint without the page's history
+    }
+    const quality = page?.quality;
+    if (quality && Array.isArray(quality.histogram) && Number.isFinite(quality.score)) showQuality(quality);
   };
 
   receive = (message) => {
     if (client.receive(message)) return;
     loop.receive(message);
+    if (checkpoints.receive(message)) return;
     switch (message.type) {
       case 'ready':
         client.describe(message);
+        if (message.resumed) applyResumed(message.resumed);
+        state.step = loop.step;
+        state.history = [];
+        lastQualityStep = loop.step;
+        $('step-count').textContent = state.step.toLocaleString();
         syncExplorer();
         showBackend($('backend'), message);
         state.conditional = message.conditional;
@@ -255,6 +372,9 @@ async function startTrainMode() {
         }
         state.step = loop.step;
         state.firstStepMs ??= performance.now() - state.loadedAt;
+        state.history.push(message.stats);
+        if (state.history.length > HISTORY) state.history.shift();
+        checkpoints.trained(state.step);
         $('step-count').textContent = state.step.toLocaleString();
         $('epoch').textContent = message.complete ? message.epoch : `${message.epoch} (data still arriving)`;
         charts.push(message.stats);
@@ -298,7 +418,7 @@ async function startTrainMode() {
   $('start').addEventListener('click', () => loop.setPlaying(true));
   $('pause').addEventListener('click', () => loop.setPlaying(false));
   $('step-once').addEventListener('click', () => loop.stepOnce());
-  $('reset').addEventListener('click', reset);
+  $('reset').addEventListener('click', () => checkpoints.startFresh());
   $('data-form').addEventListener('submit', (event) => {
     event.preventDefault();
     loadData($('data-url').value.trim(), $('labels-url').value.trim());
@@ -311,7 +431,13 @@ async function startTrainMode() {
   $('data-file').addEventListener('change', loadFiles);
   $('labels-file').addEventListener('change', loadFiles);
 
-  session.send({
-    type: 'train-init', options: options(), source: $('data-url').value, labels: $('labels-url').value.trim() || null,
-  });
+  // The saved run's dataset, unless the URL names one; its download runs while the reader
+  // answers the resume prompt.
+  const saved = await checkpoints.saved();
+  if (saved && !params.has('data') && typeof saved.source === 'string') {
+    $('data-url').value = saved.source;
+    $('labels-url').value = saved.labels ?? '';
+  }
+  loadData($('data-url').value.trim(), $('labels-url').value.trim());
+  checkpoints.begin();
 }

@@ -2,6 +2,8 @@
 import uPlot from './vendor/uPlot.esm.js';
 
 const MAX_POINTS = 2000;
+/** The series the charts keep, each one value per point. */
+const KEYS = ['step', 'd_loss', 'g_loss', 'd_real', 'd_fake'];
 
 function chart(element, title, series, range) {
   const width = Math.max(280, element.clientWidth || 480);
@@ -44,15 +46,34 @@ export class LiveCharts {
       ], probabilities ? [0, 1] : null);
       this.probabilities = probabilities;
     }
-    this.data = { step: [], d_loss: [], g_loss: [], d_real: [], d_fake: [] };
+    this.data = Object.fromEntries(KEYS.map((key) => [key, []]));
+    this.#draw();
+  }
+
+  /** The points drawn so far, as a plain object of arrays (for a checkpoint's annotation). */
+  snapshot() {
+    return Object.fromEntries(KEYS.map((key) => [key, [...this.data[key]]]));
+  }
+
+  /**
+   * Draws the points of a `snapshot()` instead of the current ones, on axes for `probabilities`
+   * as in `clear`. Throws, changing nothing, where `points` is not a snapshot.
+   */
+  restore(points, { probabilities = true } = {}) {
+    const length = points?.step?.length;
+    const valid = Number.isInteger(length) && length <= MAX_POINTS && KEYS.every((key) => Array.isArray(points[key])
+      && points[key].length === length && points[key].every((v) => typeof v === 'number' || v === null));
+    if (!valid) throw new Error(`chart history must hold ${KEYS.join(', ')} as arrays of numbers of one length`);
+    this.clear({ probabilities });
+    this.data = Object.fromEntries(KEYS.map((key) => [key, [...points[key]]]));
     this.#draw();
   }
 
   push(stats) {
-    for (const key of Object.keys(this.data)) this.data[key].push(stats[key]);
+    for (const key of KEYS) this.data[key].push(stats[key]);
     // Keep the charts cheap to redraw: halve the history when it grows long.
     if (this.data.step.length > MAX_POINTS) {
-      for (const key of Object.keys(this.data)) this.data[key] = this.data[key].filter((_, i) => i % 2 === 1);
+      for (const key of KEYS) this.data[key] = this.data[key].filter((_, i) => i % 2 === 1);
     }
     this.#draw();
   }

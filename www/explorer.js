@@ -216,6 +216,7 @@ export class LatentExplorer {
   say(text) { this.part('status').textContent = text; }
 
   report(error) {
+    if (this.destroyed) return; // a request that outlived it, answered by the model that replaced it
     const message = error?.message ?? String(error);
     this.state.errors.push(message);
     this.say(STRINGS.failed(message));
@@ -756,8 +757,9 @@ export class LatentExplorer {
     if (this.conditional) await this.numberJob();
   }
 
-  /** Stops the animation and any recording; the host closes the session. */
+  /** Stops the animation and any recording, and stays silent from now on; the host closes the session. */
   destroy() {
+    this.destroyed = true;
     this.setAnimating(false);
     clearTimeout(this.altTimer);
   }

@@ -11,6 +11,8 @@ const REPLY = {
   directions: 'directions',
   classify: 'classes',
   quality: 'quality',
+  checkpoint: 'checkpoint',
+  'export-generator': 'generator-bytes',
 };
 
 export class ModelClient {
@@ -57,11 +59,30 @@ export class ModelClient {
     });
   }
 
-  /** Loads a pretrained generator into the session; resolves to its `generator-ready` reply. */
-  async load(url, backend = 'auto') {
-    const ready = await this.request({ type: 'generator-init', url, backend });
+  /**
+   * Loads a pretrained generator into the session from a URL or from a file's bytes (a
+   * Uint8Array, transferred); resolves to its `generator-ready` reply. On an error the session
+   * keeps the generator it had.
+   */
+  async load(source, backend = 'auto') {
+    if (typeof source !== 'string' && !(source instanceof Uint8Array)) {
+      throw new Error(`load: give a URL or the bytes of a .safetensors file (a Uint8Array), got ${Object.prototype.toString.call(source)}`);
+    }
+    const message = typeof source === 'string' ? { type: 'generator-init', url: source, backend }
+      : { type: 'generator-init', bytes: source, backend };
+    const ready = await this.request(message, typeof source === 'string' ? [] : [source.buffer]);
     this.describe(ready);
     return ready;
+  }
+
+  /** The session's trainer as a `checkpoint` reply ({ bytes, step, architecture, savedAt }), with `page` inside. */
+  checkpoint(page) {
+    return this.request({ type: 'checkpoint', page });
+  }
+
+  /** The generator of the session's trainer: a `generator-bytes` reply ({ bytes, step, … }). */
+  exportGenerator() {
+    return this.request({ type: 'export-generator' });
   }
 
   /**

@@ -42,6 +42,16 @@ export const CONDITIONAL_GENERATOR_URL = 'weights/generator-conditional.safetens
 /** The digit classifier behind the quality figures. */
 export const CLASSIFIER_URL = 'weights/classifier.safetensors';
 
+// Checkpoints kept in this browser's storage (checkpoint_store.js, autosave.js).
+/** While training, a checkpoint is saved every AUTOSAVE_EVERY_MS of training, and when the page is hidden. */
+export const AUTOSAVE_EVERY_MS = 30_000;
+/** The storage key of the demo page's training run. */
+export const PAGE_CHECKPOINT_KEY = 'page:train';
+/** The storage key of the generator that "Use this generator in Generate mode" hands over. */
+export const HANDOVER_KEY = 'handover:generator';
+/** Generate mode's `?weights=` value that opens the handed-over generator instead of a URL. */
+export const HANDOVER_WEIGHTS = 'handover';
+
 // ---------------------------------------------------------------------------------------------
 // Requests: page → worker.
 //
@@ -55,6 +65,11 @@ export const CLASSIFIER_URL = 'weights/classifier.safetensors';
  * @property {object} options `GanTrainer.create` options; `backend` is 'auto' (default),
  *   'webgpu' or 'cpu', and `seed` (default 42) also seeds the session's batch order.
  *   With `conditional: true` the trainer learns digits by label, and needs `labels`.
+ *   With `checkpoint`, only `backend` is read.
+ * @property {Uint8Array} [checkpoint] a `checkpoint` reply's bytes: the trainer resumes
+ *   exactly (its settings come from the file), and so do the session's batch order and its
+ *   reader's place in the dataset, which then waits for the whole dataset to arrive
+ *   ('waiting for data'). A bad file is an `error` reply, before anything changes.
  * @property {string | File} source an IDX images URL (gzipped or not) or a File. A URL is
  *   downloaded once per worker, whichever sessions train on it.
  * @property {string | File | null} [labels] the IDX labels file of `source`, one label per
@@ -72,9 +87,27 @@ export const CLASSIFIER_URL = 'weights/classifier.safetensors';
 
 /**
  * @typedef {object} ResetRequest
- * `type: 'reset'`. A new trainer on the session's current dataset.
+ * `type: 'reset'`. A new trainer on the session's current dataset. The old trainer is freed
+ * once the new one exists: after an `error` reply it is still there, untouched.
  * @property {object} options as in `train-init`
+ * @property {Uint8Array} [checkpoint] as in `train-init`: resume from a checkpoint file
  * Replies: `ready`, then `grid`.
+ */
+
+/**
+ * @typedef {object} CheckpointRequest
+ * `type: 'checkpoint'`. The session's trainer as one safetensors file holding its exact state
+ * (both networks, Adam's moments, the weight average, the step, the random state, the
+ * settings) and, in its annotation, the session's batch order and reader position beside
+ * `page`.
+ * @property {*} [page] any JSON value the page wants back on resuming (its chart history)
+ * Replies: `checkpoint`.
+ */
+
+/**
+ * @typedef {object} ExportGeneratorRequest
+ * `type: 'export-generator'`. The generator of the session's trainer alone, for generate mode.
+ * Replies: `generator-bytes`.
  */
 
 /**
@@ -115,8 +148,11 @@ export const CLASSIFIER_URL = 'weights/classifier.safetensors';
 /**
  * @typedef {object} GeneratorInitRequest
  * `type: 'generator-init'`. Loads a pretrained generator for inference only: no dataset, no
- * trainer, and on the CPU no WebGPU build.
- * @property {string} url a safetensors file
+ * trainer, and on the CPU no WebGPU build. The session's previous generator is freed once the
+ * new one has loaded: after an `error` reply it is still there.
+ * @property {string} [url] a safetensors file
+ * @property {Uint8Array} [bytes] instead of `url`: the file's bytes (a local file, or a
+ *   `generator-bytes` reply's)
  * @property {string} backend 'auto', 'webgpu' or 'cpu'
  * Replies: `generator-ready`.
  */
@@ -176,6 +212,12 @@ export const CLASSIFIER_URL = 'weights/classifier.safetensors';
  * @property {number} ms how long creating it took
  * @property {number} latentDim length of its noise vectors
  * @property {boolean} conditional whether it draws digits by label
+ * @property {'mlp' | 'dcgan'} architecture its networks
+ * @property {number} step steps it has trained: 0, or a checkpoint's step
+ * @property {object | null} resumed for a checkpoint: `GanTrainer.checkpoint_info`'s `version`,
+ *   `step`, `architecture`, `loss`, `conditional`, `batchSize`, `seed` and `options`, with
+ *   `order` (whether the batch order was restored too) and `page` (the `page` value given to
+ *   `checkpoint`, or null)
  */
 
 /**
@@ -233,6 +275,25 @@ export const CLASSIFIER_URL = 'weights/classifier.safetensors';
  * `type: 'layers'`, to `describe`: G's weight tensors, then D's, each network's by name.
  * @property {{ name: string, shape: number[], count: number }[] | null} layers
  * @property {string} [reason] with `layers: null`: 'no trainer yet'
+ */
+
+/**
+ * @typedef {object} CheckpointReply
+ * `type: 'checkpoint'`, to `checkpoint`.
+ * @property {Uint8Array} bytes the safetensors file (transferred), for `train-init` or `reset`
+ * @property {number} step the step it was saved at
+ * @property {'mlp' | 'dcgan'} architecture
+ * @property {number} savedAt when, in ms since 1970 (Date.now())
+ */
+
+/**
+ * @typedef {object} GeneratorBytesReply
+ * `type: 'generator-bytes'`, to `export-generator`.
+ * @property {Uint8Array} bytes the generator's safetensors file (transferred), for `generator-init`
+ * @property {number} step the trainer's step
+ * @property {'mlp' | 'dcgan'} architecture
+ * @property {number} latentDim
+ * @property {boolean} conditional
  */
 
 /**

@@ -55,7 +55,10 @@ export class TrainingLoop {
   receive(message) {
     switch (message.type) {
       case 'ready':
+        // A new trainer: at step 0, or at a checkpoint's step.
         this.ready = true;
+        this.step = message.step ?? 0;
+        this.lastGridStep = this.step;
         break;
       case 'trained':
         this.inFlight = false;

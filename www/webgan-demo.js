@@ -10,11 +10,18 @@
 // architecture's conditional preset; generate and explore: the conditional generator, whose
 // grid shows a column per digit), digit (generate and explore: 0–9, a grid of that digit) and,
 // in explore mode (the latent explorer, explorer.js), text (a number to write); digit and text
-// may change later. Events: "step" (detail: the
-// StepStats of the latest batch of steps), "ready", "error" (detail: { message }) and, in
-// explore mode, "pick" (detail: { index, z, label }). Every element on a page shares one
-// worker and one wasm module. Explore mode links style.css, next to this file, into its shadow
-// root for the explorer's styles.
+// may change later. persist (train mode, off by default) keeps the run in this browser's
+// storage, saved every 30 s of training, when the page is hidden and when the element is
+// removed, and offers to resume it on the next visit; its value is the storage key (default:
+// the element's id, else its place among the page's persisting elements, each with the page's
+// path). Events: "step" (detail: the StepStats of the latest batch of steps), "ready" (detail:
+// { backend, step }), "checkpoint" (persist: detail { step, savedAt }, a save done), "error"
+// (detail: { message }) and, in explore mode, "pick" (detail: { index, z, label }). Every
+// element on a page shares one worker and one wasm module. Explore mode links style.css, next
+// to this file, into its shadow root for the explorer's styles.
+import { Autosave } from './autosave.js';
+import { CheckpointStore } from './checkpoint_store.js';
+import { STRINGS as CHECKPOINT_STRINGS } from './checkpoint_strings.js';
 import { drawDigits } from './digits_canvas.js';
 import { LatentExplorer } from './explorer.js';
 import { ModelClient } from './model_client.js';
@@ -42,6 +49,9 @@ const STYLE = `
   .status { font-variant-numeric: tabular-nums; }
   .classes { color: #444c56; }
   .error { color: #a40e26; }
+  .note { color: #5c4400; }
+  .note:empty, .prompt[hidden] { display: none; }
+  .prompt { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; }
 `;
 
 // Explore mode: style.css's colours, which its explorer section and controls read, set on the
@@ -67,6 +77,7 @@ export class WebganDemo extends HTMLElement {
           <div class="buttons"></div>
           <div class="status" role="status" aria-live="polite">Loading…</div>
           <div class="classes"></div>
+          <div class="note" role="status"></div>
           <div class="error" role="alert"></div>
         </div>
       </div>`;
@@ -74,6 +85,7 @@ export class WebganDemo extends HTMLElement {
     this.statusLine = root.querySelector('.status');
     this.classesLine = root.querySelector('.classes');
     this.errorLine = root.querySelector('.error');
+    this.noteLine = root.querySelector('.note');
     this.buttons = root.querySelector('.buttons');
   }
 
@@ -110,9 +122,20 @@ export class WebganDemo extends HTMLElement {
     this.loop?.setPlaying(false);
     this.explorer?.destroy();
     this.explorer = null;
-    this.client = null;
-    this.session.close();
     this.started = false;
+    const { session, autosave, client } = this;
+    this.autosave = null;
+    if (!autosave) {
+      this.client = null;
+      session.close();
+      return;
+    }
+    // A persisting element saves its run before the worker lets go of it.
+    autosave.stop();
+    autosave.save().finally(() => {
+      if (this.client === client) this.client = null; // unless it came back meanwhile
+      session.close();
+    });
   }
 
   button(text, onClick) {
@@ -159,7 +182,97 @@ export class WebganDemo extends HTMLElement {
     const data = new URL(this.getAttribute('data') ?? DATA_URL, BASE).href;
     // The shipped digits' labels go with them; another dataset has none here.
     const labels = this.hasAttribute('data') ? null : new URL(LABELS_URL, BASE).href;
-    this.send({ type: 'train-init', options, source: data, labels });
+    if (this.hasAttribute('persist')) this.startPersisting(options, data, labels);
+    else this.send({ type: 'train-init', options, source: data, labels });
+  }
+
+  /** The storage key of a persisting element (documented at the top of this file). */
+  storageKey() {
+    const value = this.getAttribute('persist');
+    if (value) return `webgan-demo:${value}`;
+    const root = this.getRootNode();
+    const place = this.id || String([...root.querySelectorAll('webgan-demo[persist]')].indexOf(this));
+    return `webgan-demo:${location.pathname}#${place}`;
+  }
+
+  /**
+   * Training with `persist`: the dataset loads at once, while the storage is read; a saved run
+   * is offered for resuming, and the run is autosaved from then on.
+   */
+  async startPersisting(options, data, labels) {
+    const store = new CheckpointStore();
+    const client = new ModelClient(this.session.send);
+    this.client = client;
+    this.creating = [];
+    const key = this.storageKey();
+    this.autosave = new Autosave({
+      store,
+      key,
+      capture: () => client.checkpoint(null),
+      onSaved: (detail) => {
+        this.noteLine.textContent = '';
+        this.dispatchEvent(new CustomEvent('checkpoint', { detail }));
+      },
+      onProblem: (problem) => { this.noteLine.textContent = CHECKPOINT_STRINGS.storageNote(problem); },
+    });
+    this.autosave.listen();
+    this.send({ type: 'load-data', source: data, labels });
+    const saved = await store.load(key);
+    if (this.client !== client) return; // disconnected meanwhile
+    this.freshOptions = options;
+    if (saved.ok && saved.record) this.offerResume(saved.record);
+    else this.createTrainer('fresh');
+  }
+
+  /**
+   * Asks whether to resume `record`, in the element, before any trainer exists: the question in
+   * the status line (a polite live region), the answers right below it.
+   */
+  offerResume(record) {
+    this.statusLine.id = 'status';
+    this.statusLine.textContent = CHECKPOINT_STRINGS.resumePrompt(record.step, record.savedAt);
+    const prompt = document.createElement('div');
+    prompt.className = 'prompt';
+    prompt.setAttribute('role', 'group');
+    prompt.setAttribute('aria-labelledby', 'status');
+    const answer = (text, onClick) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = text;
+      b.addEventListener('click', () => {
+        prompt.remove();
+        this.statusLine.textContent = 'Loading…';
+        onClick();
+      });
+      prompt.append(b);
+    };
+    answer(CHECKPOINT_STRINGS.resume, () => this.createTrainer('stored', record));
+    answer(CHECKPOINT_STRINGS.startFresh, () => this.createTrainer('fresh'));
+    this.statusLine.after(prompt);
+  }
+
+  /** A fresh trainer, or one resumed from the stored `record`. */
+  createTrainer(kind, record = null) {
+    this.creating.push({ kind, record });
+    if (kind === 'fresh') this.send({ type: 'reset', options: this.freshOptions });
+    else this.send({ type: 'reset', options: { backend: this.freshOptions.backend }, checkpoint: record.bytes });
+  }
+
+  /** Keeps a persisting element's autosave in step with a `ready` or a failed `reset`; true where handled. */
+  followCheckpoints(message) {
+    if (!this.autosave) return false;
+    if (message.type === 'ready') {
+      const { kind, record } = this.creating.shift() ?? { kind: 'fresh' };
+      this.autosave.begin(message.step, { stored: kind === 'stored', savedAt: record?.savedAt });
+      return false;
+    }
+    if (message.type === 'trained' && message.stats) this.autosave.trained(message.stats.step);
+    if (message.type !== 'error' || message.about !== 'reset') return false;
+    const { kind } = this.creating.shift() ?? { kind: 'fresh' };
+    if (kind !== 'stored') return false;
+    this.fail(CHECKPOINT_STRINGS.resumeFailed(message.message));
+    this.createTrainer('fresh');
+    return true;
   }
 
   startGenerating() {
@@ -242,12 +355,15 @@ export class WebganDemo extends HTMLElement {
   receive(message) {
     if (this.client?.receive(message)) return;
     this.loop?.receive(message);
+    if (this.followCheckpoints(message)) return;
     switch (message.type) {
       case 'ready':
       case 'generator-ready':
         this.backend = message.backend;
-        this.statusLine.textContent = `${message.backend === 'webgpu' ? 'WebGPU' : 'CPU'} ready`;
-        this.dispatchEvent(new CustomEvent('ready', { detail: { backend: message.backend } }));
+        this.statusLine.textContent = message.step
+          ? `${CHECKPOINT_STRINGS.demoResumed(message.step)} · ${message.backend === 'webgpu' ? 'WebGPU' : 'CPU'}`
+          : `${message.backend === 'webgpu' ? 'WebGPU' : 'CPU'} ready`;
+        this.dispatchEvent(new CustomEvent('ready', { detail: { backend: message.backend, step: message.step ?? 0 } }));
         if (message.type === 'generator-ready') {
           this.generatorConditional = message.conditional;
           if (this.hasAttribute('digit') && !message.conditional) this.fail('digit needs a generator trained with labels (add the conditional attribute)');
@@ -278,7 +394,7 @@ export class WebganDemo extends HTMLElement {
       }
       case 'error':
         if (message.about === 'classify') this.classifying = false;
-        if (message.about === 'train-init' || message.about === 'generator-init') this.loop?.setPlaying(false);
+        if (['train-init', 'reset', 'generator-init'].includes(message.about)) this.loop?.setPlaying(false);
         this.fail(message.message);
         break;
       case 'data-error':

@@ -16,7 +16,8 @@ const sessions = new Map();
 const session = (id) => {
   if (!sessions.has(id)) {
     sessions.set(id, {
-      trainer: null, generator: null, build: null, data: null, labelsSource: null, labels: null, random: Math.random,
+      trainer: null, architecture: null, generator: null, build: null, data: null, labelsSource: null, labels: null,
+      random: Math.random,
     });
   }
   return sessions.get(id);
@@ -59,18 +60,108 @@ const fixedNoise = normalNoise(GRID * LATENT, seeded(2024));
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
 
-async function createTrainer(s, id, options) {
+/**
+ * A new trainer for the session: from `options`, or resumed from `checkpoint` bytes (then with
+ * the checkpoint's settings, its batch order and its reader's place in the dataset). The old
+ * trainer is freed only once the new one exists, so a bad checkpoint leaves the session as it was.
+ */
+async function createTrainer(s, id, options, checkpoint) {
   const created = performance.now();
+  const { wasm, backend } = await buildFor(options?.backend ?? 'auto');
+  let trainer;
+  let resumed = null;
+  if (checkpoint) {
+    const bytes = checkpointBytes(checkpoint);
+    const info = wasm.GanTrainer.checkpoint_info(bytes); // a clear Error for a bad file, before anything changes
+    trainer = await wasm.GanTrainer.create({ checkpoint: bytes, backend });
+    resumed = { info, saved: parseAnnotation(info.annotation) };
+  } else {
+    trainer = await wasm.GanTrainer.create({ ...options, backend });
+  }
   s.trainer?.free();
-  s.trainer = null;
-  const { wasm, backend } = await buildFor(options.backend ?? 'auto');
-  s.trainer = await wasm.GanTrainer.create({ ...options, backend });
+  s.trainer = trainer;
+  s.architecture = (resumed ? resumed.info.architecture : options.architecture) ?? 'mlp';
   s.build = wasm;
-  s.random = seeded(options.seed ?? 42);
-  post({ session: id, type: 'ready', ...describeModel(s.trainer), ms: performance.now() - created });
-  if (s.trainer.conditional && !s.labelsSource) post({ session: id, type: 'data-error', message: NO_LABELS });
+  s.random = seeded((resumed ? resumed.info.seed : options.seed) ?? 42);
+  const order = resumed ? restoreOrder(s, resumed.saved) : false;
+  post({
+    session: id, type: 'ready', ...describeModel(trainer), architecture: s.architecture, step: trainer.step ?? 0,
+    resumed: resumed && { ...checkpointSummary(resumed.info), order, page: resumed.saved?.page ?? null },
+    ms: performance.now() - created,
+  });
+  if (trainer.conditional && !s.labelsSource) post({ session: id, type: 'data-error', message: NO_LABELS });
   await sendGrid(s, id);
 }
+
+/** Checkpoint bytes as the wasm takes them, or an Error that says what was sent instead. */
+function checkpointBytes(checkpoint) {
+  if (checkpoint instanceof Uint8Array) return checkpoint;
+  if (checkpoint instanceof ArrayBuffer) return new Uint8Array(checkpoint);
+  throw new Error(`a checkpoint must be the bytes of a .safetensors file (a Uint8Array), got ${Object.prototype.toString.call(checkpoint)}`);
+}
+
+/** What `ready` says about a resumed checkpoint (its annotation aside). */
+const checkpointSummary = ({ version, step, architecture, loss, conditional, batchSize, seed, options }) => ({
+  version, step, architecture, loss, conditional, batchSize, seed, options,
+});
+
+// The worker's part of a checkpoint's annotation (a JSON string inside the file): the batch
+// order's random state and the reader's place in the dataset, beside the page's own part.
+const ANNOTATION = 'webgan-page-state';
+const ANNOTATION_VERSION = 1;
+
+/** The annotation of a checkpoint of session `s`, holding `page` (any JSON value) for the page. */
+function annotationOf(s, page) {
+  const reader = s.data ? s.data.saveState() : null;
+  return JSON.stringify({ format: ANNOTATION, version: ANNOTATION_VERSION, random: s.random.state, reader, page: page ?? null });
+}
+
+/** The worker's and the page's parts of an annotation; null for none, or for one of another kind. */
+function parseAnnotation(text) {
+  if (typeof text !== 'string') return null;
+  try {
+    const saved = JSON.parse(text);
+    return saved?.format === ANNOTATION && saved.version === ANNOTATION_VERSION ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Continues the session's batch order where the checkpoint left it: its random numbers and its
+ * reader's place. False (a fresh order from the checkpoint's seed) where the annotation has none.
+ */
+function restoreOrder(s, saved) {
+  if (!saved || !Number.isInteger(saved.random)) return false;
+  try {
+    const random = seeded(0);
+    random.state = saved.random;
+    if (saved.reader && s.data) s.data.restoreState(saved.reader);
+    s.random = random;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The session's trainer as checkpoint bytes, with the page's `page` state inside. */
+async function checkpoint(s, id, page) {
+  if (!s.trainer) throw new Error('no trainer to save yet');
+  const bytes = owned(await s.trainer.export_checkpoint(annotationOf(s, page)));
+  post({ session: id, type: 'checkpoint', bytes, step: s.trainer.step, architecture: s.architecture, savedAt: Date.now() }, [bytes.buffer]);
+}
+
+/** The generator of the session's trainer alone, as `Generator.load` opens it. */
+async function exportGenerator(s, id) {
+  if (!s.trainer) throw new Error('no trainer to take the generator from yet');
+  const bytes = owned(await s.trainer.export_generator());
+  post({
+    session: id, type: 'generator-bytes', bytes, step: s.trainer.step, architecture: s.architecture, ...describeModel(s.trainer),
+  }, [bytes.buffer]);
+}
+
+/** `bytes` in a buffer of their own, so that transferring it moves nothing else. */
+const owned = (bytes) => (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice());
 
 const NO_LABELS = 'conditional training needs the labels of the digits, and this dataset has no labels file: '
   + 'give its IDX labels file, or choose a preset that is not conditional';
@@ -146,7 +237,7 @@ async function sendGrid(s, id) {
 }
 
 const noTrainerYet = (s) => (!s.trainer ? 'no trainer yet'
-  : !s.data || s.data.count < s.trainer.batchSize ? 'waiting for data'
+  : !s.data || s.data.count < s.trainer.batchSize || s.data.waiting ? 'waiting for data'
   : s.trainer.conditional && !s.labels ? 'waiting for labels' : null);
 
 /** `steps` batches for the session's trainer, with their labels when it is conditional. */
@@ -193,7 +284,7 @@ async function verdict(s, id) {
 
 /** A few real digits from the session's dataset, for showing next to generated ones. */
 async function realDigits(s, id, n) {
-  if (!s.data || s.data.count < n) return post({ session: id, type: 'real', pixels: null, reason: 'waiting for data' });
+  if (!s.data || s.data.count < n || s.data.waiting) return post({ session: id, type: 'real', pixels: null, reason: 'waiting for data' });
   const pixels = s.data.batches(1, n, seeded(3));
   post({ session: id, type: 'real', pixels }, [pixels.buffer]);
 }
@@ -208,12 +299,20 @@ function describe(s, id) {
   post({ session: id, type: 'layers', layers });
 }
 
-async function loadGenerator(s, id, url, backend) {
-  const bytes = await download(url);
+/**
+ * A pretrained generator for the session, from a URL or from bytes; the old one is freed only
+ * once the new one has loaded, so a bad file leaves the session as it was.
+ */
+async function loadGenerator(s, id, { url, bytes, backend }) {
+  if (bytes !== undefined && !(bytes instanceof Uint8Array)) {
+    throw new Error(`the generator must be the bytes of a .safetensors file (a Uint8Array), got ${Object.prototype.toString.call(bytes)}`);
+  }
+  const weights = bytes ?? await download(url);
   const created = performance.now();
   const build = await buildFor(backend);
+  const generator = await build.wasm.Generator.load(weights, { backend: build.backend });
   s.generator?.free();
-  s.generator = await build.wasm.Generator.load(bytes, { backend: build.backend });
+  s.generator = generator;
   s.build = build.wasm;
   post({ session: id, type: 'generator-ready', ...describeModel(s.generator), ms: performance.now() - created });
 }
@@ -280,18 +379,20 @@ function close(id) {
 
 // The download runs beside the queue, so training starts as soon as a batch has arrived.
 const handlers = {
-  'train-init': (s, id, { options, source, labels }) => {
+  'train-init': (s, id, { options, checkpoint, source, labels }) => {
     loadData(s, id, source, labels);
-    return createTrainer(s, id, options);
+    return createTrainer(s, id, options, checkpoint);
   },
   'load-data': (s, id, { source, labels }) => { loadData(s, id, source, labels); },
-  reset: (s, id, { options }) => createTrainer(s, id, options),
+  reset: (s, id, { options, checkpoint }) => createTrainer(s, id, options, checkpoint),
+  checkpoint: (s, id, { page }) => checkpoint(s, id, page),
+  'export-generator': (s, id) => exportGenerator(s, id),
   train: (s, id, { steps, grid }) => train(s, id, steps, grid),
   'half-step': (s, id, { network }) => halfStep(s, id, network),
   verdict: (s, id) => verdict(s, id),
   real: (s, id, { n }) => realDigits(s, id, n),
   describe: (s, id) => describe(s, id),
-  'generator-init': (s, id, { url, backend }) => loadGenerator(s, id, url, backend),
+  'generator-init': (s, id, message) => loadGenerator(s, id, message),
   samples: (s, id, message) => samples(s, id, message),
   directions: (s, id, message) => directions(s, id, message),
   quality: (s, id, { n }) => quality(s, id, n),

@@ -41,9 +41,12 @@ export async function launch() {
   });
 }
 
-/** A new page that collects console errors, uncaught exceptions and requested URLs. */
-export async function open(browser, url) {
-  const page = await browser.newPage();
+/**
+ * A new page (in a context of its own, with Playwright's `contextOptions`: viewport,
+ * acceptDownloads, …) that collects console errors, uncaught exceptions and requested URLs.
+ */
+export async function open(browser, url, contextOptions = {}) {
+  const page = await browser.newPage(contextOptions);
   const errors = [];
   const requests = [];
   page.on('request', (request) => requests.push(new URL(request.url()).pathname));

@@ -97,6 +97,24 @@ test('after a reset, replies of the replaced trainer do not count', () => {
   assert.equal(l.step, 0);
 });
 
+test('a resumed trainer\'s ready carries on from its step, and its next grid is GRID_EVERY steps on', () => {
+  const { l, sent } = loop(5);
+  l.receive({ type: 'ready' });
+  l.receive(trained(35));
+  l.receive({ type: 'ready', step: 12400 }); // a checkpoint opened mid-run
+  assert.equal(l.step, 12400);
+  const grids = [];
+  for (let i = 0; i < 4; i++) {
+    l.stepOnce();
+    grids.push(sent.at(-1).grid);
+    l.receive(trained(l.step + 1));
+  }
+  assert.equal(l.step, 12404);
+  assert.deepEqual(grids, [false, false, false, false]);
+  l.receive({ type: 'ready', step: 0 });
+  assert.equal(l.step, 0);
+});
+
 test('steps per frame are clamped to 1..MAX_STEPS_PER_FRAME', () => {
   assert.equal(clampStepsPerFrame('7.9', 5), 7);
   assert.equal(clampStepsPerFrame(0, 5), 1);
