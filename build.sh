@@ -39,6 +39,23 @@ setup() {
     npm ci --no-audit --no-fund
     touch node_modules/.installed
   fi
+  # numpy and safetensors, pinned, for the PyTorch-layout check (tests/pytorch/); no torch.
+  if [[ ! .venv/.installed -nt tests/pytorch/requirements.txt ]] \
+    || ! .venv/bin/python -c 'import numpy, safetensors.numpy' 2>/dev/null; then
+    log "creating .venv with the PyTorch-layout check's Python packages (numpy, safetensors)"
+    if ! python3 -m venv --clear .venv; then
+      if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+        apt-get update -q
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv
+        python3 -m venv --clear .venv
+      else
+        echo "python3 -m venv failed: install Python 3's venv module (e.g. python3-venv)" >&2
+        exit 1
+      fi
+    fi
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r tests/pytorch/requirements.txt
+    touch .venv/.installed
+  fi
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
       log "installing chromium and chromium-driver"
