@@ -3,7 +3,7 @@
 // bench/results/<time>.json. `./build.sh bench <preset id>…` measures only those presets'
 // quality, `./build.sh bench speed` only the speed, `./build.sh bench conditional` only the
 // conditional presets' quality and the latent explorer, `./build.sh bench explorer` only the
-// explorer.
+// explorer, `./build.sh bench checkpoint` only the checkpoints' size and save and resume times.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -15,7 +15,8 @@ const browser = await launch();
 // `conditional` only the conditional presets and the explorer.
 const speedOnly = process.argv[2] === 'speed';
 const explorerOnly = process.argv[2] === 'explorer';
-const conditionalOnly = process.argv[2] === 'conditional' || explorerOnly;
+const checkpointOnly = process.argv[2] === 'checkpoint';
+const conditionalOnly = process.argv[2] === 'conditional' || explorerOnly || checkpointOnly;
 const only = speedOnly || conditionalOnly ? [] : process.argv.slice(2);
 const CONDITIONAL_PRESETS = ['conditional', 'conditional-dcgan'];
 const results = {
@@ -23,7 +24,8 @@ const results = {
   model: [
     only.length || conditionalOnly ? '' : 'speed: classic MLP, batch 64, and the default preset',
     speedOnly || conditionalOnly ? '' : `quality: ${only.length ? only.join(', ') : 'every architecture preset'}`,
-    only.length || speedOnly ? '' : 'conditional: the conditional presets\' quality and agreement, the latent explorer'
+    only.length || speedOnly || checkpointOnly ? '' : 'conditional: the conditional presets\' quality and agreement, the latent explorer',
+    only.length || speedOnly || (conditionalOnly && !checkpointOnly) ? '' : 'checkpoints: size, save and resume times',
   ].filter(Boolean).join('; '),
 };
 
@@ -65,7 +67,18 @@ try {
       for (const seed of [2, 3]) results.quality.push(await quality(preset, seed, [3000]));
     }
   }
-  if (!speedOnly && !only.length) {
+  if (!speedOnly && !only.length && (!conditionalOnly || checkpointOnly)) {
+    // The default MLP preset and the conditional DCGAN, on the CPU and on WebGPU.
+    const presets = (await import('../www/presets.js')).PRESETS;
+    results.checkpoints = [];
+    for (const backend of ['cpu', 'webgpu']) {
+      for (const id of ['default', 'conditional-dcgan']) {
+        const { settings } = presets.find((p) => p.id === id);
+        results.checkpoints.push(await page.evaluate(([b, id, s]) => window.runCheckpoint(b, id, s, 6), [backend, id, settings]));
+      }
+    }
+  }
+  if (!speedOnly && !only.length && !checkpointOnly) {
     // Each conditional preset on 3 seeds, then the latent explorer (seconds).
     for (const preset of explorerOnly ? [] : CONDITIONAL_PRESETS) {
       results.quality.push(await quality(preset, 1, [1000, 3000]));
@@ -155,6 +168,10 @@ for (const { url, directionsMs, redrawsPerSecond } of results.explorer ?? []) {
 if (results.explorerPage) {
   const { inputsPerSecond, redrawsPerSecond, maxInFlight } = results.explorerPage;
   console.log(`latent explorer in the page, CPU, conditional DCGAN, a slider dragged: ${f(redrawsPerSecond)} redraws/s (target ≥ 20) for ${f(inputsPerSecond)} inputs/s, at most ${maxInFlight} request in flight`);
+}
+
+for (const c of results.checkpoints ?? []) {
+  console.log(`checkpoint, ${c.model}, ${c.backend}: ${(c.checkpointBytes / 2 ** 20).toFixed(2)} MiB (weights alone ${(c.weightsBytes / 2 ** 20).toFixed(2)} MiB); export_checkpoint ${f(c.saveMs, 0)} ms (first ${f(c.firstSaveMs, 0)} ms), resume ${f(c.resumeMs, 0)} ms, checkpoint_info ${f(c.infoMs, 0)} ms`);
 }
 
 if (results.quality.length) {
