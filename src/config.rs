@@ -166,7 +166,7 @@ pub struct GanConfig {
     /// Adam.
     #[config(default = "OptimConfig::new()")]
     pub optim: OptimConfig,
-    /// Dropout and weight averaging, for the hand-written MLP trainer.
+    /// Dropout (the hand-written MLP trainer's) and the weight average (every trainer's).
     #[config(default = "StabilizerConfig::new()")]
     pub stabilizers: StabilizerConfig,
     /// Images per training step.
@@ -278,8 +278,6 @@ impl GanConfig {
             "r1Penalty applies to the BCE loss; WGAN-GP has its own gradient penalty"
         } else if !self.hand_written() && extra.dropout > 0.0 {
             "dropout applies to the MLP with the BCE loss only"
-        } else if !self.hand_written() && extra.average_decay > 0.0 {
-            "averageDecay applies to the MLP with the BCE loss only"
         } else {
             return Ok(());
         };

@@ -191,7 +191,7 @@ async fn bad_options_are_errors() {
         (vec![("r1Penalty", (-1).into())], "option r1Penalty is -1, expected a number in [0, 100]"),
         (vec![("loss", "wgan-gp".into()), ("r1Penalty", 5.into())], "r1Penalty applies to the BCE loss"),
         (vec![("architecture", "dcgan".into()), ("dropout", 0.3.into())], "dropout applies to the MLP"),
-        (vec![("loss", "wgan-gp".into()), ("averageDecay", 0.9.into())], "averageDecay applies to the MLP"),
+        (vec![("loss", "wgan-gp".into()), ("averageDecay", 1.into())], "option averageDecay is 1, expected a number in [0, 1)"),
         // An MLP export does not fit a DCGAN trainer: its metadata says so.
         (
             vec![("architecture", "dcgan".into()), ("weights", Uint8Array::from(&mlp[..]).into())],
@@ -439,6 +439,13 @@ async fn webgpu_and_cpu_agree_on_the_dcgan_with_r1() {
         2,
     )
     .await;
+}
+
+#[wasm_bindgen_test]
+async fn webgpu_and_cpu_agree_on_the_dcgan_with_the_average() {
+    // The exported generator is then G's running weight average, batch norm's statistics
+    // included.
+    backends_agree(&[("architecture", "dcgan".into()), ("averageDecay", 0.9.into())], 8, 2).await;
 }
 
 #[wasm_bindgen_test]

@@ -7,6 +7,7 @@ use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 
 use super::api::{PendingStats, Trainer};
+use super::average::{WeightAverage, average_of};
 use super::checkpoint::{self, Checkpoint, CheckpointError};
 use super::loss::bce_with_logits;
 use super::module_adam::ModuleAdam;
@@ -26,6 +27,8 @@ pub struct AutodiffTrainer<G, D> {
     discriminator: D,
     optimizer_g: ModuleAdam,
     optimizer_d: ModuleAdam,
+    /// G's running weight average, when `average_decay` > 0: what samples come from.
+    average: Option<WeightAverage<G>>,
     rng: HostRng,
     step: u64,
     /// `[d_loss, g_loss, d_real, d_fake]` of the latest step, without autodiff. // [4]
@@ -39,8 +42,10 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
     /// continues the stream their weights were drawn from and supplies the noise.
     pub fn new(config: GanConfig, generator: G, discriminator: D, rng: HostRng, device: &Device) -> Self {
         let device = device.clone().autodiff();
+        let generator = generator.to_device(&device).train();
         Self {
-            generator: generator.to_device(&device).train(),
+            average: average_of(&config, &generator),
+            generator,
             discriminator: discriminator.to_device(&device).train(),
             optimizer_g: ModuleAdam::new(config.optim),
             optimizer_d: ModuleAdam::new(config.optim),
@@ -132,6 +137,13 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
         self.discriminator.input_grad(real, labels).square().sum_dim(1).mean()
     }
 
+    /// Moves the running average towards the G just updated.
+    fn update_average(&mut self) {
+        if let Some(average) = &mut self.average {
+            average.update(&self.generator, self.step);
+        }
+    }
+
     /// G's input for `batch` fresh noise vectors, with `labels` one-hot after each. // [batch, latent (+ classes)]
     fn input(&mut self, batch: usize, labels: Option<&[u8]>) -> Tensor<2> {
         let latent = self.config.model.latent_dim;
@@ -153,6 +165,7 @@ impl<G: ImageGenerator, D: Critic> Trainer for AutodiffTrainer<G, D> {
         };
         if generator_turn {
             self.g_loss = Some(self.update_generator(batch, labels));
+            self.update_average();
         }
         let g_loss = self.g_loss.clone().expect("G trains on the first step");
         self.latest = Some(Tensor::cat(vec![d_loss, g_loss, real_mean, fake_mean], 0));
@@ -167,6 +180,7 @@ impl<G: ImageGenerator, D: Critic> Trainer for AutodiffTrainer<G, D> {
     fn train_generator(&mut self, batch: usize) {
         let labels = labels_or_random(&self.config.model, None, batch, &mut self.rng);
         self.update_generator(batch, labels.as_deref());
+        self.update_average();
     }
 
     /// D's verdict on `images`: probabilities with BCE, critic scores with WGAN-GP. Batch norm
@@ -187,10 +201,14 @@ impl<G: ImageGenerator, D: Critic> Trainer for AutodiffTrainer<G, D> {
         })
     }
 
-    /// Images for `noise` (`n × latent` values) in [-1, 1], with batch norm in inference mode.
+    /// Images for `noise` (`n × latent` values) in [-1, 1], with batch norm in inference mode,
+    /// from the running average when there is one.
     fn generate(&self, noise: Vec<f32>, labels: Option<&[u8]>) -> Tensor<2> {
         let input = generator_input(noise, labels, self.config.model.latent_dim, &self.device.clone().inner());
-        self.generator.valid().forward(input) // [n, 784]
+        match &self.average {
+            Some(average) => average.module.forward(input), // [n, 784]
+            None => self.generator.valid().forward(input),  // [n, 784]
+        }
     }
 
     /// Replaces both networks' weights; the file is validated first, so on error nothing
@@ -198,11 +216,18 @@ impl<G: ImageGenerator, D: Critic> Trainer for AutodiffTrainer<G, D> {
     fn load_weights(&mut self, bytes: &[u8]) -> Result<(), WeightsError> {
         (self.generator, self.discriminator) =
             load_networks(bytes, &self.config.model, &self.generator, &self.discriminator)?;
+        if self.average.is_some() {
+            self.average = average_of(&self.config, &self.generator);
+        }
         Ok(())
     }
 
+    /// The generator samples come from: the running average when there is one.
     fn export_generator(&self) -> Export {
-        Export::of_generator(&self.config.model, &self.generator)
+        match &self.average {
+            Some(average) => Export::of_generator(&self.config.model, &average.module),
+            None => Export::of_generator(&self.config.model, &self.generator),
+        }
     }
 
     fn export(&self) -> Export {
@@ -216,7 +241,10 @@ impl<G: ImageGenerator, D: Critic> Trainer for AutodiffTrainer<G, D> {
     /// With WGAN-GP, the latest generator loss as `state.g_loss`: G may not train on the
     /// first step after a resume, and its statistics report it.
     fn checkpoint(&self) -> Export {
-        let mut export = self.export();
+        let mut export = Export::of_generator(&self.config.model, &self.generator).add("discriminator", &self.discriminator);
+        if let Some(average) = &self.average {
+            export = export.add("average", &average.module);
+        }
         if let Some(g_loss) = &self.g_loss {
             export = export.tensor("state.g_loss", vec![1], g_loss.clone());
         }
@@ -229,7 +257,14 @@ impl<G: ImageGenerator, D: Critic> Trainer for AutodiffTrainer<G, D> {
         let inner = self.device.clone().inner();
         let optimizer_g = checkpoint.optimizer(checkpoint::OPTIMIZERS[0], &inner)?;
         let optimizer_d = checkpoint.optimizer(checkpoint::OPTIMIZERS[1], &inner)?;
+        let average = match &self.average {
+            Some(average) => Some(checkpoint.average(&average.module)?),
+            None => None,
+        };
         (self.generator, self.discriminator) = (generator, discriminator);
+        if let (Some(mean), Some(module)) = (&mut self.average, average) {
+            mean.module = module;
+        }
         self.optimizer_g.restore(optimizer_g);
         self.optimizer_d.restore(optimizer_d);
         self.g_loss = checkpoint.state_tensor("g_loss", &inner);

@@ -3,11 +3,11 @@
 //! burn's autodiff takes 352. One step is a discriminator update on a real batch and a
 //! detached fake batch, then a generator update through the freshly updated discriminator.
 
-use burn::module::Param;
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 
 use super::api::{PendingStats, Trainer};
+use super::average::{WeightAverage, average_of};
 use super::checkpoint::{self, Checkpoint, CheckpointError};
 use super::fused_adam::FusedAdam;
 use super::loss::bce_with_logits;
@@ -36,7 +36,7 @@ pub struct HandWrittenTrainer {
     optimizer_g: FusedAdam,
     optimizer_d: FusedAdam,
     /// G's running weight average, when `average_decay` > 0: what samples come from.
-    average: Option<MlpGenerator>,
+    average: Option<WeightAverage<MlpGenerator>>,
     noise_rng: HostRng,
     step: u64,
     latest: Option<LatestStep>,
@@ -60,7 +60,7 @@ impl HandWrittenTrainer {
         Self {
             optimizer_g: FusedAdam::new(config.optim),
             optimizer_d: FusedAdam::new(config.optim),
-            average: (config.stabilizers.average_decay > 0.0).then(|| generator.clone()),
+            average: average_of(&config, &generator),
             config,
             device,
             generator,
@@ -73,7 +73,7 @@ impl HandWrittenTrainer {
 
     /// The generator samples come from: the running average when there is one.
     fn sampled_generator(&self) -> &MlpGenerator {
-        self.average.as_ref().unwrap_or(&self.generator)
+        self.average.as_ref().map_or(&self.generator, |average| &average.module)
     }
 }
 
@@ -84,7 +84,7 @@ impl Trainer for HandWrittenTrainer {
         (self.generator, self.discriminator) =
             load_networks(bytes, &self.config.model, &self.generator, &self.discriminator)?;
         if self.average.is_some() {
-            self.average = Some(self.generator.clone());
+            self.average = average_of(&self.config, &self.generator);
         }
         Ok(())
     }
@@ -105,7 +105,7 @@ impl Trainer for HandWrittenTrainer {
     fn checkpoint(&self) -> Export {
         let mut export = Export::of_generator(&self.config.model, &self.generator).add("discriminator", &self.discriminator);
         if let Some(average) = &self.average {
-            export = export.add("average", average);
+            export = export.add("average", &average.module);
         }
         let optimizers = [self.optimizer_g.state(&LAYERS, &[]), self.optimizer_d.state(&LAYERS, &MATRICES)];
         checkpoint::write(export, &self.config, self.step, &self.noise_rng, optimizers)
@@ -114,12 +114,15 @@ impl Trainer for HandWrittenTrainer {
     fn restore(&mut self, checkpoint: &Checkpoint) -> Result<(), CheckpointError> {
         let (generator, discriminator) = checkpoint.networks(&self.generator, &self.discriminator)?;
         let average = match &self.average {
-            Some(average) => Some(checkpoint.average(average)?),
+            Some(average) => Some(checkpoint.average(&average.module)?),
             None => None,
         };
         let optimizer_g = checkpoint.optimizer(checkpoint::OPTIMIZERS[0], &self.device)?;
         let optimizer_d = checkpoint.optimizer(checkpoint::OPTIMIZERS[1], &self.device)?;
-        (self.generator, self.discriminator, self.average) = (generator, discriminator, average);
+        (self.generator, self.discriminator) = (generator, discriminator);
+        if let (Some(mean), Some(module)) = (&mut self.average, average) {
+            mean.module = module;
+        }
         self.optimizer_g.restore(optimizer_g, &LAYERS, &[]);
         self.optimizer_d.restore(optimizer_d, &LAYERS, &MATRICES);
         self.noise_rng = checkpoint.rng.clone();
@@ -288,25 +291,10 @@ impl HandWrittenTrainer {
         Some(Tensor::from_data(TensorData::new(keep, [rows, hidden]), &self.device)) // [rows, hidden]
     }
 
-    /// Moves the running average towards the latest G. Early on the decay is lowered to
-    /// (1 + t)/(10 + t), so the average is not dominated by the random initial weights.
+    /// Moves the running average towards the latest G.
     fn update_average(&mut self) {
-        let Some(average) = &mut self.average else {
-            return;
-        };
-        let t = self.step as f32;
-        let decay = self.config.stabilizers.average_decay.min((1.0 + t) / (10.0 + t));
-        for (mean, latest) in [
-            (&mut average.hidden, &self.generator.hidden),
-            (&mut average.output, &self.generator.output),
-        ] {
-            mean.weight = Param::initialized(
-                mean.weight.id,
-                mean.weight.val().mul_scalar(decay) + latest.weight.val().mul_scalar(1.0 - decay),
-            );
-            if let (Some(m), Some(l)) = (&mut mean.bias, &latest.bias) {
-                *m = Param::initialized(m.id, m.val().mul_scalar(decay) + l.val().mul_scalar(1.0 - decay));
-            }
+        if let Some(average) = &mut self.average {
+            average.update(&self.generator, self.step);
         }
     }
 }
@@ -352,28 +340,6 @@ mod tests {
     fn same_seed_same_losses() {
         assert_eq!(run(7, 3), run(7, 3));
         assert_ne!(run(7, 1), run(8, 1));
-    }
-
-    /// The weight average only changes what samples come from, never the training itself.
-    #[test]
-    fn the_average_is_sampled_but_not_trained() {
-        let device = Device::flex();
-        let run = |average_decay: f32| {
-            let config = GanConfig::new()
-                .with_batch_size(16)
-                .with_stabilizers(StabilizerConfig::new().with_average_decay(average_decay));
-            let mut trainer = HandWrittenTrainer::new(config.clone(), &device);
-            let mut losses = Vec::new();
-            for n in 0..3 {
-                trainer.step(pixels_to_tensor(&batch(&config, n), &device), None);
-                losses.push(pollster::block_on(trainer.stats().unwrap().read()).unwrap());
-            }
-            let noise = HostRng::new(3).normal(2 * config.model.latent_dim);
-            (losses, trainer.generate(noise, None).into_data().try_to_vec::<f32>().unwrap())
-        };
-        let (plain, averaged) = (run(0.0), run(0.9));
-        assert_eq!(plain.0, averaged.0);
-        assert_ne!(plain.1, averaged.1);
     }
 
     /// A conditional step learns from its labels: the same batch with other labels trains

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod autodiff;
+pub mod average;
 pub mod checkpoint;
 pub mod fused_adam;
 pub mod loss;
@@ -114,6 +115,45 @@ mod tests {
     fn the_dcgan_resumes_exactly() {
         let model = ModelConfig::new().with_architecture(Architecture::Dcgan).with_channels(8);
         resumes_exactly(GanConfig::new().with_batch_size(8).with_model(model), 100);
+    }
+
+    /// The autodiff trainer's weight average rides along too.
+    #[test]
+    fn an_averaged_dcgan_resumes_exactly() {
+        let model = ModelConfig::new().with_architecture(Architecture::Dcgan).with_channels(4);
+        let stabilizers = StabilizerConfig::new().with_average_decay(0.999);
+        resumes_exactly(GanConfig::new().with_batch_size(8).with_model(model).with_stabilizers(stabilizers), 20);
+    }
+
+    /// With either trainer, the weight average only changes what samples come from, never the
+    /// training itself; the DCGAN's average holds batch norm's running statistics.
+    #[test]
+    fn the_average_is_sampled_but_not_trained_by_either_trainer() {
+        let device = Device::flex();
+        let dcgan = ModelConfig::new().with_architecture(Architecture::Dcgan).with_channels(4);
+        for (model, loss) in [
+            (ModelConfig::new(), LossConfig::new()),
+            (dcgan.clone(), LossConfig::new()),
+            (dcgan, LossConfig::new().with_kind(Loss::WganGp).with_critic_steps(2)),
+        ] {
+            let run = |average_decay: f32| {
+                let config = GanConfig::new()
+                    .with_batch_size(8)
+                    .with_model(model.clone())
+                    .with_loss(loss.clone())
+                    .with_stabilizers(StabilizerConfig::new().with_average_decay(average_decay));
+                let mut trainer = trainer(config.clone(), &device);
+                let losses = steps(trainer.as_mut(), &config, 0..4);
+                let noise = HostRng::new(3).normal(2 * config.model.latent_dim);
+                let images = trainer.generate(noise, None).into_data().try_to_vec::<f32>().unwrap();
+                let generator = bytes(trainer.export_generator());
+                (losses, images, generator)
+            };
+            let (plain, averaged) = (run(0.0), run(0.9));
+            assert_eq!(plain.0, averaged.0, "{model:?}: the average changed training");
+            assert_ne!(plain.1, averaged.1, "{model:?}: samples do not come from the average");
+            assert_ne!(plain.2, averaged.2, "{model:?}: export_generator is not the average");
+        }
     }
 
     /// The weight average, D's label embedding and R1 ride along.

@@ -45,7 +45,7 @@ export interface GanTrainerOptions {
   realLabel?: number;
   /** Dropout probability on D's hidden layer, in [0, 0.9]. MLP + BCE. */
   dropout?: number;
-  /** Decay of the running average of G's weights that samples come from, in [0, 1); 0 is off. MLP + BCE. */
+  /** Decay of the running average of G's weights that samples come from, in [0, 1); 0 is off. Every architecture and loss. */
   averageDecay?: number;
   /** BCE: weight of the R1 penalty on D's input gradients at real digits, in [0, 100]; 0 (default) is off. The DCGAN's D drops batch norm for it. */
   r1Penalty?: number;
