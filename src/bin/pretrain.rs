@@ -14,9 +14,12 @@
 //! end (class histogram, score, Fréchet distance), as the page's quality panel does; for a
 //! conditional GAN, 150 of each digit, with the share read as the digit asked for.
 //!
-//! `--checkpoint FILE` makes a long run resumable: every 1,000 steps both networks go to FILE
-//! and the step to FILE.step, and a run started with an existing FILE continues from there.
-//! Adam's moments start afresh on resuming (exact checkpoints are `export_checkpoint`'s).
+//! `--checkpoint FILE` makes a long run resumable: every 1,000 steps an exact checkpoint (the
+//! one `export_checkpoint` writes: networks, Adam, the weight average, step and RNG, with the
+//! batch order in its annotation) replaces FILE, and a run started with an existing FILE
+//! continues from there exactly as if it had never stopped, on this machine or another. The
+//! flags must repeat the run's settings. A FILE of the older kind (weights, with the step in
+//! FILE.step) still resumes, with Adam's moments afresh.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -42,7 +45,8 @@ mod native {
     use webgan::inference::SHIPPED_GENERATOR;
     use webgan::quality::{HELD_OUT, Judge, SHIPPED_CLASSIFIER};
     use webgan::rng::HostRng;
-    use webgan::train;
+    use webgan::train::{self, Trainer};
+    use webgan::train::checkpoint::{Checkpoint, CheckpointError};
 
     struct Args {
         steps: usize,
@@ -121,12 +125,29 @@ mod native {
         let mut first = 1;
         if let Some(path) = args.checkpoint.as_deref().filter(|p| std::path::Path::new(p).exists()) {
             let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-            trainer.load_weights(&bytes).map_err(|e| format!("{path}: {e}"))?;
-            let step = std::fs::read_to_string(format!("{path}.step")).map_err(|e| format!("{path}.step: {e}"))?;
-            first = step.trim().parse::<usize>().map_err(|e| format!("{path}.step: {e}"))? + 1;
-            // The batch order and noise continue from a stream of their own.
-            rng = HostRng::new(config.seed ^ 0xDA7A ^ first as u64);
-            println!("resuming from {path} at step {first}");
+            match Checkpoint::parse(&bytes) {
+                Ok(checkpoint) => {
+                    let json = |c: &GanConfig| serde_json::to_string(c).map_err(|e| e.to_string());
+                    let saved = json(&checkpoint.config)?;
+                    if saved != json(&config)? {
+                        return Err(format!("{path} was saved with other settings; give the flags it was started with. Its settings: {saved}"));
+                    }
+                    trainer = train::resume(&checkpoint, &device).map_err(|e| format!("{path}: {e}"))?;
+                    let order_state = checkpoint.annotation().ok_or(format!("{path}: no batch order in its annotation"))?;
+                    (rng, score_rng, cursor, order) = BatchOrder::read(order_state).map_err(|e| format!("{path}: {e}"))?;
+                    first = checkpoint.step as usize + 1;
+                    println!("resuming exactly from {path} after step {}", checkpoint.step);
+                }
+                Err(CheckpointError::WeightsOnly) => {
+                    trainer.load_weights(&bytes).map_err(|e| format!("{path}: {e}"))?;
+                    let step = std::fs::read_to_string(format!("{path}.step")).map_err(|e| format!("{path}.step: {e}"))?;
+                    first = step.trim().parse::<usize>().map_err(|e| format!("{path}.step: {e}"))? + 1;
+                    // The batch order and noise continue from a stream of their own.
+                    rng = HostRng::new(config.seed ^ 0xDA7A ^ first as u64);
+                    println!("resuming from {path} at step {first}, Adam's moments afresh (a weights file)");
+                }
+                Err(e) => return Err(format!("{path}: {e}")),
+            }
         }
         let started = Instant::now();
         for step in first..=args.steps {
@@ -145,9 +166,8 @@ mod native {
             let batch_labels = config.model.conditional.then_some(&batch_labels[..]);
             trainer.step(pixels_to_tensor(&batch, &device), batch_labels);
             if let Some(path) = args.checkpoint.as_deref().filter(|_| step % 1000 == 0) {
-                let bytes = pollster::block_on(trainer.export().to_bytes()).map_err(|e| e.to_string())?;
-                std::fs::write(path, &bytes).map_err(|e| format!("{path}: {e}"))?;
-                std::fs::write(format!("{path}.step"), step.to_string()).map_err(|e| format!("{path}.step: {e}"))?;
+                let order_state = BatchOrder::write(&rng, &score_rng, cursor, &order);
+                save_checkpoint(trainer.as_ref(), path, order_state)?;
             }
             if step % 1000 == 0 || step == args.steps {
                 let stats = trainer.stats().expect("a step was taken");
@@ -197,6 +217,42 @@ mod native {
             println!("wrote {path}");
         }
         Ok(())
+    }
+
+    /// Writes `trainer`'s exact checkpoint to `path` through a temporary file, so a run stopped
+    /// mid-write leaves the previous checkpoint whole.
+    fn save_checkpoint(trainer: &dyn Trainer, path: &str, annotation: String) -> Result<(), String> {
+        let export = trainer.checkpoint().metadata("annotation", annotation);
+        let bytes = pollster::block_on(export.to_bytes()).map_err(|e| e.to_string())?;
+        let partial = format!("{path}.partial");
+        std::fs::write(&partial, &bytes).map_err(|e| format!("{partial}: {e}"))?;
+        std::fs::rename(&partial, path).map_err(|e| format!("{path}: {e}"))
+    }
+
+    /// The batch order's place, kept in the checkpoint's annotation: the order's and the
+    /// scores' random streams, the position in this epoch and the epoch's permutation (each
+    /// epoch shuffles the last one's, so the permutation itself is kept).
+    struct BatchOrder;
+
+    impl BatchOrder {
+        fn write(rng: &HostRng, score_rng: &HostRng, cursor: usize, order: &[usize]) -> String {
+            serde_json::json!({
+                "pretrain": { "rng": rng.state().to_string(), "score_rng": score_rng.state().to_string(), "cursor": cursor, "order": order }
+            })
+            .to_string()
+        }
+
+        fn read(text: &str) -> Result<(HostRng, HostRng, usize, Vec<usize>), String> {
+            let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("annotation: {e}"))?;
+            let state = &value["pretrain"];
+            let stream = |key: &str| -> Result<HostRng, String> {
+                let text = state[key].as_str().ok_or(format!("annotation lacks pretrain.{key}"))?;
+                text.parse().map(HostRng::new).map_err(|_| format!("annotation's pretrain.{key} is '{text}'"))
+            };
+            let cursor = state["cursor"].as_u64().ok_or("annotation lacks pretrain.cursor")? as usize;
+            let order: Vec<usize> = serde_json::from_value(state["order"].clone()).map_err(|e| format!("annotation's pretrain.order: {e}"))?;
+            Ok((stream("rng")?, stream("score_rng")?, cursor, order))
+        }
     }
 
     /// The digits 0, 1, …, 9, 0, 1, … for `n` samples.
