@@ -55,7 +55,7 @@ export interface GanTrainerOptions {
   conditional?: boolean;
   /** Weights to start from: the bytes of export_weights(), or both networks in PyTorch's layout as export_pytorch() gives them (docs/pytorch.md). The optimizer starts afresh; a checkpoint resumes exactly. */
   weights?: Uint8Array | PyTorchWeights;
-  /** The bytes of export_checkpoint(), to resume exactly where it was saved. Its settings come with it: give no other option but backend. */
+  /** The bytes of export_checkpoint(), to resume exactly where it was saved. Its settings come with it: other options may only repeat them (backend aside), and weights may not be given with it. */
   checkpoint?: Uint8Array;
 }
 
