@@ -1,19 +1,17 @@
-//! `GanTrainer`'s files: exact checkpoints (`export_checkpoint`, `checkpoint_info` and the
-//! `checkpoint` option of `create`), the generator alone (`export_generator`), and PyTorch's
-//! layout (`export_pytorch` and the `{ generator, discriminator }` form of `weights`).
-
-use std::borrow::Cow;
+//! `GanTrainer`'s files: exact checkpoints (`export_checkpoint`, `checkpoint_info`), the
+//! generator alone (`export_generator`), and PyTorch's layout (`export_pytorch`). The options
+//! that read such files (`checkpoint`, and `weights` as a PyTorch pair) are `options`'.
 
 use js_sys::{JSON, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::convert::{error, safetensors_bytes, show};
-use super::options::{TrainerOptions, Weights, settings};
+use super::convert::{error, export_bytes, safetensors_bytes, show};
+use super::options::settings;
 use super::trainer::GanTrainer;
 use crate::pytorch;
 use crate::train::checkpoint::{CHECKPOINT_VERSION, Checkpoint};
-use crate::weights::{Export, WeightsFile};
+use crate::weights::WeightsFile;
 
 #[wasm_bindgen]
 impl GanTrainer {
@@ -41,7 +39,7 @@ impl GanTrainer {
             if let Some(text) = annotation {
                 export = export.metadata("annotation", text);
             }
-            bytes(export, "export_checkpoint").await
+            export_bytes(export, "export_checkpoint").await
         })
     }
 
@@ -74,7 +72,7 @@ impl GanTrainer {
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
     pub fn export_generator(&self) -> Promise {
         let trainer = self.trainer.clone();
-        future_to_promise(async move { bytes(trainer.lock().await.export_generator(), "export_generator").await })
+        future_to_promise(async move { export_bytes(trainer.lock().await.export_generator(), "export_generator").await })
     }
 
     /// Both networks in PyTorch's layout, one safetensors file each, for the PyTorch classes
@@ -94,34 +92,5 @@ impl GanTrainer {
             let _ = Reflect::set(&pair, &"discriminator".into(), &Uint8Array::from(&discriminator[..]));
             Ok(pair.into())
         })
-    }
-}
-
-/// `export`'s bytes, as a Uint8Array.
-async fn bytes(export: Export, name: &str) -> Result<JsValue, JsValue> {
-    let bytes = export.to_bytes().await.map_err(|e| error(&format!("{name}: {e}")))?;
-    Ok(Uint8Array::from(&bytes[..]).into())
-}
-
-/// The checkpoint of `create`'s `checkpoint` option, parsed, with the other options checked
-/// against the settings it was saved with.
-pub fn open_checkpoint(bytes: &[u8], options: &TrainerOptions, context: &str) -> Result<Checkpoint, JsError> {
-    let checkpoint = Checkpoint::parse(bytes).map_err(|e| JsError::new(&format!("{context}: {e}")))?;
-    options.agree_with(&checkpoint.config, context)?;
-    Ok(checkpoint)
-}
-
-/// The `weights` option as WebGAN's own layout: PyTorch's pair converted, a single
-/// PyTorch-layout file refused (a trainer needs both networks).
-pub fn weights_bytes<'a>(weights: &'a Weights, context: &str) -> Result<Cow<'a, [u8]>, JsError> {
-    let fail = |e: &dyn std::fmt::Display| JsError::new(&format!("{context}: {e}"));
-    match weights {
-        Weights::WebGan(bytes) if pytorch::is_pytorch(bytes) => Err(JsError::new(&format!(
-            "{context}: weights is one network in PyTorch's layout; a trainer needs both: weights: {{ generator, discriminator }}"
-        ))),
-        Weights::WebGan(bytes) => Ok(Cow::Borrowed(bytes)),
-        Weights::PyTorch { generator, discriminator } => {
-            pytorch::import(generator, Some(discriminator)).map(Cow::Owned).map_err(|e| fail(&e))
-        }
     }
 }

@@ -6,6 +6,7 @@ use js_sys::{Float32Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::data::{CLASSES, IMAGE_PIXELS, unit_to_pixels};
+use crate::weights::Export;
 
 /// The bytes of a weights file handed to `context` (`Generator.load`, `Judge.load`).
 pub fn safetensors_bytes(bytes: &JsValue, context: &str) -> Result<Vec<u8>, JsError> {
@@ -35,6 +36,12 @@ pub fn read_digits(images: &JsValue, name: &str, min: usize) -> Result<Vec<u8>, 
 
 pub async fn read_pixels(images: Tensor<2>) -> Result<JsValue, JsValue> {
     read_images_as(images, Drawn::Pixels).await
+}
+
+/// `export` read back and encoded as safetensors, as a Uint8Array; errors name `name`.
+pub async fn export_bytes(export: Export, name: &str) -> Result<JsValue, JsValue> {
+    let bytes = export.to_bytes().await.map_err(|e| error(&format!("{name}: {e}")))?;
+    Ok(Uint8Array::from(&bytes[..]).into())
 }
 
 /// What `generate` gives back: grey bytes, or the generator's own values in [-1, 1].

@@ -1,7 +1,10 @@
 //! The options objects JS hands in, parsed once with serde (`rename_all = "camelCase"`,
 //! `deny_unknown_fields`), and every TypeScript type of the API in one place. Parsing checks
 //! types only; ranges and combinations are `GanConfig::validate`'s, which `pretrain` shares.
+//! The file options are read here too: a checkpoint against the options beside it, PyTorch's
+//! pair into WebGAN's layout.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use js_sys::{Array, Reflect};
@@ -12,6 +15,8 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{show, type_name};
 use crate::config::{Architecture, ConfigError, GanConfig, Loss, named, one_of};
+use crate::pytorch;
+use crate::train::checkpoint::Checkpoint;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -173,13 +178,13 @@ pub struct TrainerOptions {
     #[serde(default, deserialize_with = "boolean")]
     conditional: Option<bool>,
     #[serde(default, deserialize_with = "weights")]
-    pub weights: Option<Weights>,
+    weights: Option<Weights>,
     #[serde(default, deserialize_with = "bytes")]
-    pub checkpoint: Option<Vec<u8>>,
+    checkpoint: Option<Vec<u8>>,
 }
 
 /// The `weights` option: WebGAN's own file, or a PyTorch-layout pair.
-pub enum Weights {
+enum Weights {
     WebGan(Vec<u8>),
     PyTorch { generator: Vec<u8>, discriminator: Vec<u8> },
 }
@@ -230,9 +235,36 @@ impl TrainerOptions {
         backend(context, &self.backend)
     }
 
+    /// The `checkpoint` option, parsed, with the other options checked against the settings
+    /// it was saved with; `None` without one.
+    pub fn checkpoint(&self, context: &str) -> Result<Option<Checkpoint>, JsError> {
+        let Some(bytes) = &self.checkpoint else {
+            return Ok(None);
+        };
+        let checkpoint = Checkpoint::parse(bytes).map_err(|e| JsError::new(&format!("{context}: {e}")))?;
+        self.agree_with(&checkpoint.config, context)?;
+        Ok(Some(checkpoint))
+    }
+
+    /// The `weights` option in WebGAN's own layout: PyTorch's pair converted, a single
+    /// PyTorch-layout file refused (a trainer needs both networks); `None` without one.
+    pub fn weights_bytes(&self, context: &str) -> Result<Option<Cow<'_, [u8]>>, JsError> {
+        let fail = |e: &dyn fmt::Display| JsError::new(&format!("{context}: {e}"));
+        match &self.weights {
+            None => Ok(None),
+            Some(Weights::WebGan(bytes)) if pytorch::is_pytorch(bytes) => Err(JsError::new(&format!(
+                "{context}: weights is one network in PyTorch's layout; a trainer needs both: weights: {{ generator, discriminator }}"
+            ))),
+            Some(Weights::WebGan(bytes)) => Ok(Some(Cow::Borrowed(bytes))),
+            Some(Weights::PyTorch { generator, discriminator }) => {
+                pytorch::import(generator, Some(discriminator)).map(|b| Some(Cow::Owned(b))).map_err(|e| fail(&e))
+            }
+        }
+    }
+
     /// Checks that the options given beside a checkpoint agree with the settings it was saved
     /// with (`saved`), so that a resumed run is the run that was saved.
-    pub fn agree_with(&self, saved: &GanConfig, context: &str) -> Result<(), JsError> {
+    fn agree_with(&self, saved: &GanConfig, context: &str) -> Result<(), JsError> {
         if self.weights.is_some() {
             return Err(JsError::new(&format!(
                 "{context}: give weights or a checkpoint, not both: a checkpoint holds the weights"

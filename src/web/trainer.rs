@@ -5,13 +5,12 @@ use std::rc::Rc;
 
 use burn::prelude::*;
 use futures_util::lock::Mutex;
-use js_sys::{Array, Float32Array, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Float32Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::backend::{self, BackendKind};
-use super::checkpoint::{open_checkpoint, weights_bytes};
-use super::convert::{Drawn, error, read_digits, show, read_floats, read_images, read_images_as, read_labels, read_noise};
+use super::convert::{Drawn, error, export_bytes, read_digits, show, read_floats, read_images, read_images_as, read_labels, read_noise};
 use super::latent::{DirectionsRequest, directions_object};
 use super::options::{self, TrainerOptions};
 use crate::data::{IMAGE_PIXELS, pixels_to_tensor};
@@ -43,15 +42,12 @@ impl GanTrainer {
         const CONTEXT: &str = "GanTrainer.create";
         let options: TrainerOptions = options::parse(&options, CONTEXT)?;
         let requested = options.backend(CONTEXT)?;
-        let checkpoint = match &options.checkpoint {
-            Some(bytes) => Some(open_checkpoint(bytes, &options, CONTEXT)?),
-            None => None,
-        };
+        let checkpoint = options.checkpoint(CONTEXT)?;
         let config = match &checkpoint {
             Some(checkpoint) => checkpoint.config.clone(),
             None => options.config(CONTEXT)?,
         };
-        let weights = options.weights.as_ref().map(|w| weights_bytes(w, CONTEXT)).transpose()?;
+        let weights = options.weights_bytes(CONTEXT)?;
         let (backend, device, adapter) = backend::pick(requested, Some(&config)).await?;
 
         let fail = |e: &dyn std::fmt::Display| JsError::new(&format!("{CONTEXT}: {e}"));
@@ -274,14 +270,7 @@ impl GanTrainer {
     #[wasm_bindgen(unchecked_return_type = "Promise<Uint8Array>")]
     pub fn export_weights(&self) -> Promise {
         let trainer = self.trainer.clone();
-        future_to_promise(async move {
-            let export = trainer.lock().await.export();
-            let bytes = export
-                .to_bytes()
-                .await
-                .map_err(|e| error(&format!("export_weights: {e}")))?;
-            Ok(Uint8Array::from(&bytes[..]).into())
-        })
+        future_to_promise(async move { export_bytes(trainer.lock().await.export(), "export_weights").await })
     }
 }
 
