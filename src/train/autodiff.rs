@@ -257,10 +257,7 @@ impl<G: ImageGenerator, D: Critic> Trainer for AutodiffTrainer<G, D> {
         let inner = self.device.clone().inner();
         let optimizer_g = checkpoint.optimizer(checkpoint::OPTIMIZERS[0], &inner)?;
         let optimizer_d = checkpoint.optimizer(checkpoint::OPTIMIZERS[1], &inner)?;
-        let average = match &self.average {
-            Some(average) => Some(checkpoint.average(&average.module)?),
-            None => None,
-        };
+        let average = checkpoint.average(self.average.as_ref())?;
         (self.generator, self.discriminator) = (generator, discriminator);
         if let (Some(mean), Some(module)) = (&mut self.average, average) {
             mean.module = module;

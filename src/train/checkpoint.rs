@@ -12,6 +12,7 @@ use std::fmt;
 
 use burn::prelude::*;
 
+use super::average::WeightAverage;
 use super::fused_adam::AdamState;
 use crate::config::{ConfigError, GanConfig};
 use crate::rng::HostRng;
@@ -131,12 +132,15 @@ impl Checkpoint {
         networks_of(&self.file, &self.config.model, generator, discriminator, &STATE_PREFIXES)
     }
 
-    /// The running average of G, shaped as `generator`.
-    pub fn average<G: Module>(&self, generator: &G) -> Result<G, WeightsError> {
-        for (name, shape) in param_shapes("average", generator) {
+    /// The running average's weights, shaped as `average`'s, where the trainer keeps one.
+    pub fn average<G: Module>(&self, average: Option<&WeightAverage<G>>) -> Result<Option<G>, WeightsError> {
+        let Some(average) = average else {
+            return Ok(None);
+        };
+        for (name, shape) in param_shapes("average", &average.module) {
             self.file.values(&name, &shape)?;
         }
-        Ok(self.file.apply("average", generator.clone()))
+        Ok(Some(self.file.apply("average", average.module.clone())))
     }
 
     /// The optimizer of `network` (one of [`OPTIMIZERS`]) with its moments on `device`.

@@ -113,10 +113,7 @@ impl Trainer for HandWrittenTrainer {
 
     fn restore(&mut self, checkpoint: &Checkpoint) -> Result<(), CheckpointError> {
         let (generator, discriminator) = checkpoint.networks(&self.generator, &self.discriminator)?;
-        let average = match &self.average {
-            Some(average) => Some(checkpoint.average(&average.module)?),
-            None => None,
-        };
+        let average = checkpoint.average(self.average.as_ref())?;
         let optimizer_g = checkpoint.optimizer(checkpoint::OPTIMIZERS[0], &self.device)?;
         let optimizer_d = checkpoint.optimizer(checkpoint::OPTIMIZERS[1], &self.device)?;
         (self.generator, self.discriminator) = (generator, discriminator);
@@ -303,7 +300,6 @@ impl HandWrittenTrainer {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::config::StabilizerConfig;
     use crate::data::{IMAGE_PIXELS, pixels_to_tensor};
     use crate::train::api::StepStats;
 
