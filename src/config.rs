@@ -138,9 +138,23 @@ pub struct OptimConfig {
     /// ε.
     #[config(default = 1e-8)]
     pub epsilon: f32,
+    /// D's own learning rate, for a two time-scale update (TTUR, Heusel et al., 2017: D
+    /// learning faster than G); `None` trains D at `learning_rate`.
+    #[config(default = "None")]
+    pub discriminator_learning_rate: Option<f64>,
 }
 
-/// Optional stabilisers of the hand-written MLP trainer (MLP + BCE only).
+impl OptimConfig {
+    /// The settings of D's Adam: these, at D's own learning rate when it has one.
+    pub fn discriminator(&self) -> Self {
+        let mut settings = *self;
+        settings.learning_rate = self.discriminator_learning_rate.unwrap_or(self.learning_rate);
+        settings
+    }
+}
+
+/// Optional stabilisers: dropout (the hand-written MLP trainer's), the weight average and
+/// augmentation (every trainer's).
 #[derive(Config, Debug)]
 pub struct StabilizerConfig {
     /// Probability of dropping each of D's hidden units during training. Dropout keeps D from
@@ -152,6 +166,39 @@ pub struct StabilizerConfig {
     /// the latest weights show as flickering, blurred or missing digits.
     #[config(default = 0.0)]
     pub average_decay: f32,
+    /// Probability with which each image D sees, real or generated, is shifted by up to 3
+    /// pixels and, independently, has a 14×14 square blanked (DiffAugment, `train::augment`);
+    /// G learns through the same augmentation. 0 turns it off.
+    #[config(default = 0.0)]
+    pub augment: f32,
+}
+
+/// What a run's settings start from before its own options (`defaults` in the JS API,
+/// `--defaults` in `pretrain`).
+#[derive(Config, Debug, Copy, PartialEq, Eq)]
+pub enum Defaults {
+    /// The settings the page's presets recommend for the architecture and loss
+    /// ([`GanConfig::recommended`]).
+    Recommended,
+    /// The textbook setup of the classic PyTorch GAN: Adam at 2e-4, no penalty, no average
+    /// (`GanConfig::new()`).
+    Classic,
+}
+
+impl Defaults {
+    /// The names the JS API and `pretrain` use.
+    pub const NAMES: [(&'static str, Self); 2] = [("recommended", Self::Recommended), ("classic", Self::Classic)];
+
+    /// The config these defaults give `architecture` and `loss`.
+    pub fn config(self, architecture: Architecture, loss: Loss) -> GanConfig {
+        match self {
+            Self::Recommended => GanConfig::recommended(architecture, loss),
+            Self::Classic => {
+                let config = GanConfig::new();
+                config.with_model(ModelConfig::new().with_architecture(architecture)).with_loss(LossConfig::new().with_kind(loss))
+            }
+        }
+    }
 }
 
 /// Everything a training run is made of.
@@ -249,6 +296,26 @@ impl Range {
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 impl GanConfig {
+    /// The settings the page's presets train `architecture` with `loss` at: the Default
+    /// preset's for the MLP with BCE (Adam at 2e-3 with the R1 penalty), the DCGAN preset's
+    /// for the DCGAN with BCE (1e-3 with R1), the WGAN-GP preset's for WGAN-GP (1e-4, β2 0.9,
+    /// 5 critic steps). `GanConfig::new()` is the classic textbook setup instead.
+    pub fn recommended(architecture: Architecture, loss: Loss) -> Self {
+        let config = Defaults::Classic.config(architecture, loss);
+        let (optim, penalties) = (config.optim, config.loss.clone());
+        match (architecture, loss) {
+            (Architecture::Mlp, Loss::Bce) => config
+                .with_optim(optim.with_learning_rate(2e-3))
+                .with_loss(penalties.with_r1_penalty(5.0)),
+            (Architecture::Dcgan, Loss::Bce) => config
+                .with_optim(optim.with_learning_rate(1e-3))
+                .with_loss(penalties.with_r1_penalty(5.0)),
+            (_, Loss::WganGp) => config
+                .with_optim(optim.with_learning_rate(1e-4).with_beta2(0.9))
+                .with_loss(penalties.with_critic_steps(5)),
+        }
+    }
+
     /// Checks every setting's range, then that each setting is read by the chosen architecture
     /// and loss: an option only another one reads is an error rather than silently ignored.
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -257,9 +324,10 @@ impl GanConfig {
             (value.into(), value.to_string())
         }
         let whole = |value: usize| (value as f64, value.to_string());
-        let checks: [(&'static str, (f64, String), Range); 12] = [
+        let checks: [(&'static str, (f64, String), Range); 15] = [
             ("seed", (self.seed as f64, self.seed.to_string()), Range::integer(0.0, MAX_SEED as f64)),
             ("learningRate", shown(optim.learning_rate), Range::real(0.0, 1.0, (false, true))),
+            ("discriminatorLearningRate", shown(optim.discriminator().learning_rate), Range::real(0.0, 1.0, (false, true))),
             ("beta1", shown(optim.beta1), Range::real(0.0, 1.0, (true, false))),
             ("beta2", shown(optim.beta2), Range::real(0.0, 1.0, (true, false))),
             ("epsilon", shown(optim.epsilon), Range::real(0.0, 0.1, (false, true))),
@@ -267,9 +335,11 @@ impl GanConfig {
             ("realLabel", shown(loss.real_label), Range::real(0.5, 1.0, (false, true))),
             ("dropout", shown(extra.dropout), Range::real(0.0, 0.9, (true, true))),
             ("averageDecay", shown(extra.average_decay), Range::real(0.0, 1.0, (true, false))),
+            ("augment", shown(extra.augment), Range::real(0.0, 1.0, (true, true))),
             ("r1Penalty", shown(loss.r1_penalty), Range::real(0.0, 100.0, (true, true))),
             ("criticSteps", whole(loss.critic_steps), Range::integer(1.0, 20.0)),
             ("latentDim", whole(self.model.latent_dim), Range::integer(1.0, 4096.0)),
+            ("channels", whole(self.model.channels), Range::integer(4.0, 256.0)),
         ];
         for (setting, value, range) in checks {
             range.check(setting, value)?;
@@ -278,10 +348,35 @@ impl GanConfig {
             "r1Penalty applies to the BCE loss; WGAN-GP has its own gradient penalty"
         } else if !self.hand_written() && extra.dropout > 0.0 {
             "dropout applies to the MLP with the BCE loss only"
+        } else if self.model.architecture == Architecture::Mlp && self.model.channels != ModelConfig::new().channels {
+            "channels applies to the DCGAN"
         } else {
             return Ok(());
         };
         Err(ConfigError::Combination(problem))
+    }
+
+    /// A config saved as JSON (in a checkpoint) by this version or an earlier one: settings
+    /// added since take their defaults, which leave them off.
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        fn merge(base: &mut serde_json::Value, saved: serde_json::Value) {
+            match (base, saved) {
+                (serde_json::Value::Object(base), serde_json::Value::Object(saved)) => {
+                    for (key, value) in saved {
+                        match base.get_mut(&key) {
+                            Some(slot) => merge(slot, value),
+                            None => {
+                                base.insert(key, value);
+                            }
+                        }
+                    }
+                }
+                (slot, value) => *slot = value,
+            }
+        }
+        let mut config = serde_json::to_value(Self::new())?;
+        merge(&mut config, serde_json::from_str(text)?);
+        serde_json::from_value(config)
     }
 
     /// The classic MLP with BCE, whose gradients are written out by hand.
@@ -304,6 +399,31 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         assert_eq!(GanConfig::new().validate(), Ok(()));
+        for (_, architecture) in Architecture::NAMES {
+            for (_, loss) in Loss::NAMES {
+                for (_, defaults) in Defaults::NAMES {
+                    let config = defaults.config(architecture, loss);
+                    assert_eq!(config.validate(), Ok(()), "{defaults:?} {architecture:?} {loss:?}");
+                    assert_eq!((config.model.architecture, config.loss.kind), (architecture, loss));
+                }
+            }
+        }
+        let mlp = GanConfig::recommended(Architecture::Mlp, Loss::Bce);
+        assert_eq!((mlp.optim.learning_rate, mlp.loss.r1_penalty), (2e-3, 5.0));
+        let classic = Defaults::Classic.config(Architecture::Mlp, Loss::Bce);
+        assert_eq!((classic.optim.learning_rate, classic.loss.r1_penalty), (2e-4, 0.0));
+    }
+
+    /// A config saved before a setting existed reads back with that setting at its default.
+    #[test]
+    fn configs_saved_before_a_setting_existed_still_read() {
+        let saved = GanConfig::new().with_seed(5).with_optim(OptimConfig::new().with_learning_rate(1e-3));
+        let mut json: serde_json::Value = serde_json::to_value(&saved).unwrap();
+        json["stabilizers"].as_object_mut().unwrap().remove("augment");
+        json["optim"].as_object_mut().unwrap().remove("discriminator_learning_rate");
+        let read = GanConfig::from_json(&json.to_string()).unwrap();
+        assert_eq!(read.to_string(), saved.to_string());
+        assert!(GanConfig::from_json("{\"seed\": \"x\"}").is_err());
     }
 
     #[test]

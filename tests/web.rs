@@ -192,6 +192,11 @@ async fn bad_options_are_errors() {
         (vec![("loss", "wgan-gp".into()), ("r1Penalty", 5.into())], "r1Penalty applies to the BCE loss"),
         (vec![("architecture", "dcgan".into()), ("dropout", 0.3.into())], "dropout applies to the MLP"),
         (vec![("loss", "wgan-gp".into()), ("averageDecay", 1.into())], "option averageDecay is 1, expected a number in [0, 1)"),
+        (vec![("defaults", "best".into())], "option defaults is \"best\", expected \"recommended\" or \"classic\""),
+        (vec![("discriminatorLearningRate", 0.into())], "option discriminatorLearningRate is 0, expected a number in (0, 1]"),
+        (vec![("augment", 1.5.into())], "option augment is 1.5, expected a number in [0, 1]"),
+        (vec![("channels", 64.into())], "channels applies to the DCGAN"),
+        (vec![("architecture", "dcgan".into()), ("channels", 2.into())], "option channels is 2, expected a number that is an integer from 4 to 256"),
         // An MLP export does not fit a DCGAN trainer: its metadata says so.
         (
             vec![("architecture", "dcgan".into()), ("weights", Uint8Array::from(&mlp[..]).into())],
@@ -426,8 +431,9 @@ async fn webgpu_and_cpu_agree_on_the_conditional_mlp() {
 async fn webgpu_and_cpu_agree_on_the_dcgan() {
     // D's batch norm makes it blind to shifting every fake alike, so G's batch-norm offsets get
     // gradients that are zero up to rounding; Adam's first, normalised steps would turn that
-    // rounding into ±lr moves that differ between backends. A larger ε damps them.
-    backends_agree(&[("architecture", "dcgan".into())], 8, 2).await;
+    // rounding into ±lr moves that differ between backends. A larger ε damps them. The
+    // classic defaults: a critic with batch norm, without R1.
+    backends_agree(&[("architecture", "dcgan".into()), ("defaults", "classic".into())], 8, 2).await;
 }
 
 #[wasm_bindgen_test]
@@ -446,6 +452,16 @@ async fn webgpu_and_cpu_agree_on_the_dcgan_with_the_average() {
     // The exported generator is then G's running weight average, batch norm's statistics
     // included.
     backends_agree(&[("architecture", "dcgan".into()), ("averageDecay", 0.9.into())], 8, 2).await;
+}
+
+#[wasm_bindgen_test]
+async fn webgpu_and_cpu_agree_with_augmentation_and_two_learning_rates() {
+    // D sees shifted and cut digits, and G learns through the same gather; D learns at its
+    // own rate. The hand-written MLP trainer, then the autodiff DCGAN.
+    let extra = [("augment", 0.5.into()), ("discriminatorLearningRate", 4e-3.into())];
+    backends_agree(&extra, 32, 2).await;
+    let dcgan = [("architecture", "dcgan".into()), ("augment", 0.5.into()), ("discriminatorLearningRate", 2e-3.into())];
+    backends_agree(&dcgan, 8, 2).await;
 }
 
 #[wasm_bindgen_test]

@@ -1,6 +1,9 @@
 // Training presets. Each says what it changes and why. `settings` are GanTrainer.create
 // options; the page shows architecture, loss, learning rate, batch size and β1 as fields and
-// passes the rest through from the preset.
+// passes the rest through from the preset. The Default, DCGAN, DCGAN + WGAN-GP and the two
+// Conditional presets are GanTrainer.create's defaults for their architecture and loss
+// (GanConfig::recommended; tests/e2e/api.test.mjs holds the two together), and Without R1 is
+// its `defaults: 'classic'`.
 export const PRESETS = [
   {
     id: 'default',

@@ -1,14 +1,16 @@
 //! Trains the GAN natively on the shipped digits and writes the generator the page's
 //! inference mode loads, plus a PNG of 64 samples to look at.
 //!
-//! `cargo run --release --bin pretrain -- [--steps 20000] [--seed 42] [--lr 2e-4]
-//!  [--batch 64] [--beta1 0.5] [--real-label 1] [--dropout 0] [--average 0] [--hidden 256]
+//! `cargo run --release --bin pretrain -- [--defaults recommended|classic] [--steps 20000] [--seed 42] [--lr 2e-4]
+//!  [--discriminator-lr LR] [--batch 64] [--beta1 0.5] [--real-label 1] [--dropout 0] [--average 0] [--augment 0] [--hidden 256]
 //!  [--architecture mlp|dcgan] [--loss bce|wgan-gp] [--channels 32] [--critic-steps 5] [--beta2 0.999]
 //!  [--r1 0] [--conditional true] [--out www/weights/generator.safetensors]
 //!  [--preview docs/pretrained-dcgan.png] [--score-every 1000] [--checkpoint FILE]`
 //!
-//! The settings are checked by `GanConfig::validate`, as the page's are, so pretrain refuses
-//! what `GanTrainer.create` refuses, with the same message.
+//! The settings left out are those recommended for the architecture and loss, as in
+//! `GanTrainer.create` (`GanConfig::recommended`); `--defaults classic` starts from the
+//! textbook setup instead. They are checked by `GanConfig::validate`, as the page's are, so
+//! pretrain refuses what `GanTrainer.create` refuses, with the same message.
 //!
 //! `--score-every N` judges 1,500 samples with the digit classifier every N steps and at the
 //! end (class histogram, score, Fréchet distance), as the page's quality panel does; for a
@@ -37,7 +39,7 @@ mod native {
     use std::time::Instant;
 
     use burn::prelude::*;
-    use webgan::config::{Architecture, GanConfig, Loss, named};
+    use webgan::config::{Architecture, Defaults, GanConfig, Loss, named};
     use webgan::data::{
         CLASSES, IMAGE_PIXELS, IMAGE_SIDE, SHIPPED_IMAGES, SHIPPED_LABELS, parse_idx_images, parse_idx_labels,
         pixels_to_tensor, read_gz, unit_to_pixels,
@@ -58,15 +60,22 @@ mod native {
     }
 
     fn parse_args() -> Result<Args, String> {
+        // The settings start from the defaults asked for, for the architecture and loss asked for.
+        let flags: Vec<String> = std::env::args().skip(1).collect();
+        let given = |flag: &str| flags.iter().position(|f| f == flag).and_then(|i| flags.get(i + 1));
+        let pick = |flag: &str| given(flag).map(String::as_str);
+        let defaults = named(&Defaults::NAMES, pick("--defaults").unwrap_or("recommended")).map_err(|e| format!("--defaults: {e}"))?;
+        let architecture = named(&Architecture::NAMES, pick("--architecture").unwrap_or("mlp")).map_err(|e| format!("--architecture: {e}"))?;
+        let loss = named(&Loss::NAMES, pick("--loss").unwrap_or("bce")).map_err(|e| format!("--loss: {e}"))?;
         let mut args = Args {
             steps: 20_000,
-            config: GanConfig::new(),
+            config: defaults.config(architecture, loss),
             out: SHIPPED_GENERATOR.into(),
             preview: None,
             score_every: None,
             checkpoint: None,
         };
-        let mut it = std::env::args().skip(1);
+        let mut it = flags.iter().cloned();
         while let Some(flag) = it.next() {
             let value = it.next().ok_or(format!("{flag} needs a value"))?;
             let number = |v: &str| v.parse::<f64>().map_err(|_| format!("{flag}: '{v}' is not a number"));
@@ -75,8 +84,10 @@ mod native {
             let c = &mut args.config;
             match flag.as_str() {
                 "--steps" => args.steps = whole(&value)?,
+                "--defaults" => {}
                 "--seed" => c.seed = whole(&value)? as u64,
                 "--lr" => c.optim.learning_rate = number(&value)?,
+                "--discriminator-lr" => c.optim.discriminator_learning_rate = Some(number(&value)?),
                 "--batch" => c.batch_size = whole(&value)?,
                 "--beta1" => c.optim.beta1 = number(&value)? as f32,
                 "--beta2" => c.optim.beta2 = number(&value)? as f32,
@@ -86,6 +97,7 @@ mod native {
                 "--loss" => c.loss.kind = named(&Loss::NAMES, &value).map_err(choice)?,
                 "--dropout" => c.stabilizers.dropout = number(&value)? as f32,
                 "--average" => c.stabilizers.average_decay = number(&value)? as f32,
+                "--augment" => c.stabilizers.augment = number(&value)? as f32,
                 "--architecture" => c.model.architecture = named(&Architecture::NAMES, &value).map_err(choice)?,
                 "--hidden" => c.model.hidden_dim = whole(&value)?,
                 "--channels" => c.model.channels = whole(&value)?,

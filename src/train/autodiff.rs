@@ -7,6 +7,7 @@ use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 
 use super::api::{PendingStats, Trainer};
+use super::augment::Augmentation;
 use super::average::{WeightAverage, average_of};
 use super::checkpoint::{self, Checkpoint, CheckpointError};
 use super::loss::bce_with_logits;
@@ -48,7 +49,7 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
             generator,
             discriminator: discriminator.to_device(&device).train(),
             optimizer_g: ModuleAdam::new(config.optim),
-            optimizer_d: ModuleAdam::new(config.optim),
+            optimizer_d: ModuleAdam::new(config.optim.discriminator()),
             config,
             device,
             rng,
@@ -67,6 +68,14 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
         let input = self.input(batch, labels); // [batch, latent (+ classes)]
         let fake = self.generator.forward(input).detach(); // [batch, 784]
         let one_hot = labels.map(|l| one_hot(l, &self.device)); // [batch, classes]
+        // D sees both augmented alike (and R1 and the gradient penalty look at what it sees).
+        let (real, fake) = match self.augmentation(2 * batch) {
+            Some(augmentation) => {
+                let both = augmentation.apply(Tensor::cat(vec![real, fake], 0)); // [2·batch, 784]
+                (both.clone().slice(0..batch), both.slice(batch..2 * batch))
+            }
+            None => (real, fake),
+        };
 
         // Real and fake pass through D separately: batch norm must not mix their statistics.
         let real_scores = self.discriminator.forward(real.clone(), one_hot.clone()); // [batch, 1]
@@ -107,7 +116,11 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
         let fake = self.generator.forward(input); // [batch, 784]
         let images = fake.clone().detach().require_grad(); // [batch, 784]
         let one_hot = labels.map(|l| one_hot(l, &self.device)); // [batch, classes]
-        let scores = self.discriminator.forward(images.clone(), one_hot); // [batch, 1]
+        let seen = match self.augmentation(batch) {
+            Some(augmentation) => augmentation.apply(images.clone()), // [batch, 784]
+            None => images.clone(),
+        };
+        let scores = self.discriminator.forward(seen, one_hot); // [batch, 1]
         let g_loss = match self.config.loss.kind {
             Loss::Bce => bce_with_logits(scores, 1.0), // non-saturating
             Loss::WganGp => scores.mean().neg(),
@@ -135,6 +148,12 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
     /// E‖∇ₓD(x)‖² over the real images (Mescheder et al., 2018). // [1]
     fn r1_penalty(&self, real: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<1> {
         self.discriminator.input_grad(real, labels).square().sum_dim(1).mean()
+    }
+
+    /// The augmentation of what D sees for `rows` images, drawn on the host; `None` when
+    /// `augment` is 0.
+    fn augmentation(&mut self, rows: usize) -> Option<Augmentation> {
+        Augmentation::draw(self.config.stabilizers.augment, rows, &mut self.rng, &self.device)
     }
 
     /// Moves the running average towards the G just updated.

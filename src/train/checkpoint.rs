@@ -114,7 +114,7 @@ impl Checkpoint {
         if version != CHECKPOINT_VERSION.to_string() {
             return Err(CheckpointError::Version(version.to_string()));
         }
-        let config: GanConfig = serde_json::from_str(required(&file, "config")?)
+        let config = GanConfig::from_json(required(&file, "config")?)
             .map_err(|e| CheckpointError::Metadata { key: "config", why: format!("is not a WebGAN config ({e})") })?;
         config.validate().map_err(CheckpointError::Config)?;
         let step = number(&file, "step")?;

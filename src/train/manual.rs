@@ -7,6 +7,7 @@ use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 
 use super::api::{PendingStats, Trainer};
+use super::augment::Augmentation;
 use super::average::{WeightAverage, average_of};
 use super::checkpoint::{self, Checkpoint, CheckpointError};
 use super::fused_adam::FusedAdam;
@@ -59,7 +60,7 @@ impl HandWrittenTrainer {
         let (generator, discriminator) = mlp::init(&config.model, &mut rng, &device);
         Self {
             optimizer_g: FusedAdam::new(config.optim),
-            optimizer_d: FusedAdam::new(config.optim),
+            optimizer_d: FusedAdam::new(config.optim.discriminator()),
             average: average_of(&config, &generator),
             config,
             device,
@@ -220,6 +221,10 @@ impl HandWrittenTrainer {
         // Loss: BCE against 1 on the reals plus BCE against 0 on the fakes, i.e. twice the
         // mean over both halves; its gradient on the logits is (σ(x) − target) / batch.
         let images = Tensor::cat(vec![real, fake], 0); // [2·batch, 784]
+        let images = match self.augmentation(2 * batch) {
+            Some(augmentation) => augmentation.apply(images), // [2·batch, 784]
+            None => images,
+        };
         let real_label = self.config.loss.real_label;
         let targets = Tensor::<2>::from_data(
             TensorData::new(
@@ -260,12 +265,21 @@ impl HandWrittenTrainer {
         let slope = self.config.model.leaky_slope;
         let keep = self.dropout_mask(batch);
         let labels = labels.map(|l| one_hot(l, &self.device)); // [batch, classes]
-        let pass = discriminator_forward(&self.discriminator, slope, fake.images.clone(), keep, labels);
+        let augmentation = self.augmentation(batch);
+        let seen = match &augmentation {
+            Some(augmentation) => augmentation.apply(fake.images.clone()), // [batch, 784]
+            None => fake.images.clone(),
+        };
+        let pass = discriminator_forward(&self.discriminator, slope, seen, keep, labels);
         let fake_logits = pass.logits.clone(); // [batch, 1]
         let d_fake_logits = sigmoid(fake_logits.clone())
             .sub_scalar(1.0)
             .div_scalar(batch as f32); // [batch, 1]
-        let d_images = discriminator_input_grad(&self.discriminator, slope, pass, d_fake_logits);
+        let d_seen = discriminator_input_grad(&self.discriminator, slope, pass, d_fake_logits); // [batch, 784]
+        let d_images = match &augmentation {
+            Some(augmentation) => augmentation.backward(d_seen), // [batch, 784]
+            None => d_seen,
+        };
         let grads = generator_backward(&self.generator, fake, d_images);
         let g = &mut self.generator;
         self.optimizer_g.step([&mut g.hidden, &mut g.output], grads);
@@ -286,6 +300,12 @@ impl HandWrittenTrainer {
             .map(|_| if self.noise_rng.uniform() < p { 0.0 } else { scale })
             .collect();
         Some(Tensor::from_data(TensorData::new(keep, [rows, hidden]), &self.device)) // [rows, hidden]
+    }
+
+    /// The augmentation of what D sees for `rows` images, drawn on the host; `None` when
+    /// `augment` is 0.
+    fn augmentation(&mut self, rows: usize) -> Option<Augmentation> {
+        Augmentation::draw(self.config.stabilizers.augment, rows, &mut self.noise_rng, &self.device)
     }
 
     /// Moves the running average towards the latest G.

@@ -4,6 +4,7 @@
 //! both implement [`api::Trainer`], and both write and resume `checkpoint`s.
 
 pub mod api;
+pub mod augment;
 pub mod autodiff;
 pub mod average;
 pub mod checkpoint;
@@ -57,7 +58,8 @@ mod tests {
     use super::*;
     use crate::config::{Architecture, Loss, LossConfig, ModelConfig, StabilizerConfig};
     use crate::data::{CLASSES, IMAGE_PIXELS, pixels_to_tensor};
-    use crate::weights::{Export, WeightsError};
+    use crate::config::OptimConfig;
+    use crate::weights::{Export, WeightsError, WeightsFile};
 
     /// Step `n`'s batch: made-up pixels and labels, the same for every run.
     fn batch(config: &GanConfig, n: usize) -> (Vec<u8>, Vec<u8>) {
@@ -193,5 +195,51 @@ mod tests {
             let message = error(&edited).to_string();
             assert!(message.contains(age) && message.contains(&format!("version {version}")), "{message}");
         }
+    }
+
+    /// A two time-scale update: Adam's first step moves each weight by its learning rate (up
+    /// to ε), so after one step D's weights have moved by at most D's own rate and G's by G's,
+    /// with either trainer; and training with augmentation moves the same weights differently.
+    #[test]
+    fn each_network_learns_at_its_own_rate_and_augmentation_changes_training() {
+        let device = Device::flex();
+        let dcgan = ModelConfig::new().with_architecture(Architecture::Dcgan).with_channels(4);
+        for model in [ModelConfig::new(), dcgan] {
+            let optim = OptimConfig::new().with_learning_rate(1e-3).with_discriminator_learning_rate(Some(4e-3));
+            let config = GanConfig::new().with_batch_size(8).with_model(model.clone()).with_optim(optim);
+            let mut trained = trainer(config.clone(), &device);
+            let before = bytes(trained.export());
+            steps(trained.as_mut(), &config, 0..1);
+            let after = bytes(trained.export());
+            let (before, after) = (WeightsFile::parse(&before).unwrap(), WeightsFile::parse(&after).unwrap());
+            let mut largest = [0f32; 2];
+            for (name, shape, values) in before.tensors().filter(|(name, ..)| !name.contains("running")) {
+                let moved = values.iter().zip(after.values(name, shape).unwrap()).map(|(a, b)| (a - b).abs());
+                let network = usize::from(name.starts_with("discriminator."));
+                largest[network] = moved.fold(largest[network], f32::max);
+            }
+            let [g, d] = largest;
+            assert!((g - 1e-3).abs() < 1e-5 && (d - 4e-3).abs() < 2e-5, "{model:?}: G moved {g}, D {d}");
+
+            // With augmentation: the same first batch, but D sees it shifted and cut.
+            let augmented = config.clone().with_stabilizers(StabilizerConfig::new().with_augment(0.5));
+            let mut other = trainer(augmented.clone(), &device);
+            let losses = steps(other.as_mut(), &augmented, 0..3);
+            let mut plain = trainer(config.clone(), &device);
+            assert_ne!(losses, steps(plain.as_mut(), &config, 0..3), "{model:?}: augmentation changed nothing");
+            assert!(losses.iter().all(|s| s.d_loss.is_finite() && s.g_loss.is_finite()));
+        }
+    }
+
+    /// Augmentation rides along in a checkpoint (its draws come from the saved RNG).
+    #[test]
+    fn an_augmented_dcgan_resumes_exactly() {
+        let model = ModelConfig::new().with_architecture(Architecture::Dcgan).with_channels(4);
+        let config = GanConfig::new()
+            .with_batch_size(8)
+            .with_model(model)
+            .with_loss(LossConfig::new().with_r1_penalty(5.0))
+            .with_stabilizers(StabilizerConfig::new().with_augment(0.5));
+        resumes_exactly(config, 6);
     }
 }

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{show, type_name};
-use crate::config::{Architecture, ConfigError, GanConfig, Loss, named, one_of};
+use crate::config::{Architecture, ConfigError, Defaults, GanConfig, Loss, named, one_of};
 use crate::pytorch;
 use crate::train::checkpoint::Checkpoint;
 
@@ -35,12 +35,18 @@ export interface StepStats {
 /** Options of GanTrainer.create; every one is optional. */
 export interface GanTrainerOptions {
   backend?: "auto" | "webgpu" | "cpu";
+  /** What the settings left out default to: "recommended" (default), the page's preset for the architecture and loss (the MLP: learningRate 2e-3 with r1Penalty 5; the DCGAN: 1e-3 with r1Penalty 5; WGAN-GP: 1e-4, beta2 0.9, criticSteps 5), or "classic", the textbook PyTorch GAN (learningRate 2e-4, no penalty). */
+  defaults?: "recommended" | "classic";
   /** The classic MLP (default) or the DCGAN. */
   architecture?: "mlp" | "dcgan";
+  /** DCGAN width: channels of D's first convolution and G's last hidden layer (the next layer has twice as many), 4 to 256; default 32. */
+  channels?: number;
   /** Non-saturating BCE (default) or WGAN-GP. */
   loss?: "bce" | "wgan-gp";
   seed?: number;
   learningRate?: number;
+  /** D's own learning rate, in (0, 1], for a two time-scale update (TTUR); left out, D learns at learningRate. */
+  discriminatorLearningRate?: number;
   beta1?: number;
   beta2?: number;
   /** Adam's ε, in (0, 0.1]. */
@@ -52,6 +58,8 @@ export interface GanTrainerOptions {
   dropout?: number;
   /** Decay of the running average of G's weights that samples come from, in [0, 1); 0 is off. Every architecture and loss. */
   averageDecay?: number;
+  /** Probability, in [0, 1], with which each image D sees is shifted by up to 3 pixels and, independently, has a 14×14 square blanked (DiffAugment); G learns through it. 0 (default) is off. */
+  augment?: number;
   /** BCE: weight of the R1 penalty on D's input gradients at real digits, in [0, 100]; 0 (default) is off. The DCGAN's D drops batch norm for it. */
   r1Penalty?: number;
   /** WGAN-GP: critic steps per generator step, 1 to 20. */
@@ -150,13 +158,19 @@ pub struct TrainerOptions {
     #[serde(default, deserialize_with = "string")]
     backend: Option<String>,
     #[serde(default, deserialize_with = "string")]
+    defaults: Option<String>,
+    #[serde(default, deserialize_with = "string")]
     architecture: Option<String>,
+    #[serde(default, deserialize_with = "whole")]
+    channels: Option<f64>,
     #[serde(default, deserialize_with = "string")]
     loss: Option<String>,
     #[serde(default, deserialize_with = "whole")]
     seed: Option<f64>,
     #[serde(default, deserialize_with = "number")]
     learning_rate: Option<f64>,
+    #[serde(default, deserialize_with = "number")]
+    discriminator_learning_rate: Option<f64>,
     #[serde(default, deserialize_with = "number")]
     beta1: Option<f64>,
     #[serde(default, deserialize_with = "number")]
@@ -171,6 +185,8 @@ pub struct TrainerOptions {
     dropout: Option<f64>,
     #[serde(default, deserialize_with = "number")]
     average_decay: Option<f64>,
+    #[serde(default, deserialize_with = "number")]
+    augment: Option<f64>,
     #[serde(default, deserialize_with = "number")]
     r1_penalty: Option<f64>,
     #[serde(default, deserialize_with = "whole")]
@@ -198,25 +214,28 @@ pub struct GeneratorOptions {
 }
 
 impl TrainerOptions {
-    /// The validated config these options describe, over the defaults.
+    /// The validated config these options describe, over the defaults they ask for (those
+    /// recommended for their architecture and loss, unless `defaults: "classic"`).
     pub fn config(&self, context: &str) -> Result<GanConfig, JsError> {
-        self.config_over(GanConfig::new(), context)
+        let defaults = chosen(context, "defaults", &self.defaults, &Defaults::NAMES)?.unwrap_or(Defaults::Recommended);
+        let architecture = chosen(context, "architecture", &self.architecture, &Architecture::NAMES)?.unwrap_or(Architecture::Mlp);
+        let loss = chosen(context, "loss", &self.loss, &Loss::NAMES)?.unwrap_or(Loss::Bce);
+        self.config_over(defaults.config(architecture, loss), context)
     }
 
     /// The validated config these options describe, over `base`.
     fn config_over(&self, base: GanConfig, context: &str) -> Result<GanConfig, JsError> {
         let fail = |e: ConfigError| JsError::new(&format!("{context}: {e}"));
         let mut config = base;
-        if let Some(name) = &self.architecture {
-            config.model.architecture = choice(context, "architecture", name, &Architecture::NAMES)?;
-        }
-        if let Some(name) = &self.loss {
-            config.loss.kind = choice(context, "loss", name, &Loss::NAMES)?;
-        }
+        config.model.architecture = chosen(context, "architecture", &self.architecture, &Architecture::NAMES)?.unwrap_or(config.model.architecture);
+        config.loss.kind = chosen(context, "loss", &self.loss, &Loss::NAMES)?.unwrap_or(config.loss.kind);
         // Whole numbers arrive checked by `whole`; the ranges are validate()'s.
         let set = |target: &mut f32, value: Option<f64>| value.into_iter().for_each(|v| *target = v as f32);
         config.seed = self.seed.map_or(config.seed, |v| v as u64);
         config.optim.learning_rate = self.learning_rate.unwrap_or(config.optim.learning_rate);
+        if self.discriminator_learning_rate.is_some() {
+            config.optim.discriminator_learning_rate = self.discriminator_learning_rate;
+        }
         set(&mut config.optim.beta1, self.beta1);
         set(&mut config.optim.beta2, self.beta2);
         set(&mut config.optim.epsilon, self.epsilon);
@@ -224,9 +243,11 @@ impl TrainerOptions {
         set(&mut config.loss.real_label, self.real_label);
         set(&mut config.stabilizers.dropout, self.dropout);
         set(&mut config.stabilizers.average_decay, self.average_decay);
+        set(&mut config.stabilizers.augment, self.augment);
         set(&mut config.loss.r1_penalty, self.r1_penalty);
         config.loss.critic_steps = self.critic_steps.map_or(config.loss.critic_steps, |v| v as usize);
         config.model.conditional = self.conditional.unwrap_or(config.model.conditional);
+        config.model.channels = self.channels.map_or(config.model.channels, |v| v as usize);
         config.validate().map_err(fail)?;
         Ok(config)
     }
@@ -289,15 +310,18 @@ pub fn settings(config: &GanConfig) -> Vec<(&'static str, String)> {
         ("architecture", format!("\"{}\"", model.architecture.name())),
         ("loss", format!("\"{}\"", name(&Loss::NAMES, loss.kind))),
         ("conditional", model.conditional.to_string()),
+        ("channels", model.channels.to_string()),
         ("seed", config.seed.to_string()),
         ("batchSize", config.batch_size.to_string()),
         ("learningRate", optim.learning_rate.to_string()),
+        ("discriminatorLearningRate", optim.discriminator().learning_rate.to_string()),
         ("beta1", optim.beta1.to_string()),
         ("beta2", optim.beta2.to_string()),
         ("epsilon", optim.epsilon.to_string()),
         ("realLabel", loss.real_label.to_string()),
         ("dropout", extra.dropout.to_string()),
         ("averageDecay", extra.average_decay.to_string()),
+        ("augment", extra.augment.to_string()),
         ("r1Penalty", loss.r1_penalty.to_string()),
         ("criticSteps", loss.critic_steps.to_string()),
     ]
@@ -317,6 +341,11 @@ fn choice<T: Copy>(context: &str, key: &str, name: &str, names: &[(&str, T)]) ->
     named(names, name).map_err(|_| {
         JsError::new(&format!("{context}: option {key} is \"{name}\", expected {}", one_of(names)))
     })
+}
+
+/// `choice` of an option that may be left out.
+fn chosen<T: Copy>(context: &str, key: &str, name: &Option<String>, names: &[(&str, T)]) -> Result<Option<T>, JsError> {
+    name.as_deref().map(|name| choice(context, key, name, names)).transpose()
 }
 
 /// Parses an options object (undefined and null mean all defaults). Errors name the option,

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, open } from './harness.mjs';
+import { PRESETS } from '../../www/presets.js';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -24,3 +25,32 @@ for (const [backend, steps] of [['cpu', 30], ['webgpu', 3]]) {
     await page.close();
   });
 }
+
+// GanTrainer.create's defaults are the page's presets: an API user who names only the
+// architecture, loss and conditioning trains exactly as the preset for them does, and
+// `defaults: "classic"` is the textbook setup (the Without R1 preset's settings).
+test('the API defaults to the presets, and to the classic setup one option away', { timeout: 120_000 }, async () => {
+  const { page, errors } = await open(browser, `${server.url}/tests/e2e/api.html`);
+  await page.waitForFunction(() => window.ready);
+  const cases = [
+    ['default', {}],
+    ['dcgan', { architecture: 'dcgan' }],
+    ['wgan-gp', { architecture: 'dcgan', loss: 'wgan-gp' }],
+    ['conditional', { conditional: true }],
+    ['conditional-dcgan', { architecture: 'dcgan', conditional: true }],
+    ['no-r1', { defaults: 'classic' }],
+  ];
+  for (const [id, options] of cases) {
+    const settings = await page.evaluate((o) => window.settingsOf(o), options);
+    const preset = PRESETS.find((p) => p.id === id).settings;
+    for (const [key, value] of Object.entries(preset)) {
+      assert.equal(settings[key], value, `${id}: ${key} is ${settings[key]}, the preset's ${value}`);
+    }
+  }
+  // Nothing but the defaults differs between the two: the classic setup is one option away.
+  const [recommended, classic] = await Promise.all([{}, { defaults: 'classic' }].map((o) => page.evaluate((x) => window.settingsOf(x), o)));
+  const differ = Object.keys(recommended).filter((k) => recommended[k] !== classic[k]).sort();
+  assert.deepEqual(differ, ['discriminatorLearningRate', 'learningRate', 'r1Penalty']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -87,8 +87,8 @@ async function page() {
 const EXPORTS = [
   { name: 'mlp', options: { architecture: 'mlp', learningRate: 2e-3 }, steps: 10, scores: 'probability', criticNorm: false },
   { name: 'mlp-conditional', options: { architecture: 'mlp', conditional: true, learningRate: 2e-3 }, steps: 10, scores: 'probability', criticNorm: false },
-  { name: 'dcgan', options: { architecture: 'dcgan', learningRate: 2e-3 }, steps: 30, scores: 'probability', criticNorm: true },
-  { name: 'dcgan-conditional', options: { architecture: 'dcgan', conditional: true, learningRate: 2e-3 }, steps: 30, scores: 'probability', criticNorm: true },
+  { name: 'dcgan', options: { architecture: 'dcgan', learningRate: 2e-3, r1Penalty: 0 }, steps: 30, scores: 'probability', criticNorm: true },
+  { name: 'dcgan-conditional', options: { architecture: 'dcgan', conditional: true, learningRate: 2e-3, r1Penalty: 0 }, steps: 30, scores: 'probability', criticNorm: true },
   { name: 'dcgan-r1', options: { architecture: 'dcgan', r1Penalty: 5, learningRate: 2e-3 }, steps: 30, scores: 'probability', criticNorm: false },
   {
     name: 'dcgan-conditional-wgan-gp', options: { architecture: 'dcgan', conditional: true, loss: 'wgan-gp', criticSteps: 2, learningRate: 2e-3 },
