@@ -5,7 +5,8 @@
 //!  [--discriminator-lr LR] [--batch 64] [--beta1 0.5] [--real-label 1] [--dropout 0] [--average 0] [--augment 0] [--hidden 256]
 //!  [--architecture mlp|dcgan] [--loss bce|wgan-gp] [--channels 32] [--critic-steps 5] [--beta2 0.999]
 //!  [--r1 0] [--conditional true] [--out www/weights/generator.safetensors]
-//!  [--preview docs/pretrained-dcgan.png] [--score-every 1000] [--checkpoint FILE]`
+//!  [--preview docs/pretrained-dcgan.png] [--score-every 1000] [--checkpoint FILE]
+//!  [--checkpoint-every 1000]`
 //!
 //! The settings left out are those recommended for the architecture and loss, as in
 //! `GanTrainer.create` (`GanConfig::recommended`); `--defaults classic` starts from the
@@ -16,7 +17,8 @@
 //! end (class histogram, score, Fréchet distance), as the page's quality panel does; for a
 //! conditional GAN, 150 of each digit, with the share read as the digit asked for.
 //!
-//! `--checkpoint FILE` makes a long run resumable: every 1,000 steps an exact checkpoint (the
+//! `--checkpoint FILE` makes a long run resumable: every 1,000 steps (`--checkpoint-every N`)
+//! and at the last an exact checkpoint (the
 //! one `export_checkpoint` writes: networks, Adam, the weight average, step and RNG, with the
 //! batch order in its annotation) replaces FILE, and a run started with an existing FILE
 //! continues from there exactly as if it had never stopped, on this machine or another. The
@@ -57,6 +59,7 @@ mod native {
         preview: Option<String>,
         score_every: Option<usize>,
         checkpoint: Option<String>,
+        checkpoint_every: usize,
     }
 
     fn parse_args() -> Result<Args, String> {
@@ -74,6 +77,7 @@ mod native {
             preview: None,
             score_every: None,
             checkpoint: None,
+            checkpoint_every: 1000,
         };
         let mut it = flags.iter().cloned();
         while let Some(flag) = it.next() {
@@ -103,6 +107,7 @@ mod native {
                 "--channels" => c.model.channels = whole(&value)?,
                 "--conditional" => c.model.conditional = value.parse().map_err(|_| format!("{flag}: '{value}' is not true or false"))?,
                 "--checkpoint" => args.checkpoint = Some(value),
+                "--checkpoint-every" => args.checkpoint_every = whole(&value)?.max(1),
                 "--out" => args.out = value,
                 "--preview" => args.preview = Some(value),
                 "--score-every" => args.score_every = Some(whole(&value)?),
@@ -177,7 +182,7 @@ mod native {
             }
             let batch_labels = config.model.conditional.then_some(&batch_labels[..]);
             trainer.step(pixels_to_tensor(&batch, &device), batch_labels);
-            if let Some(path) = args.checkpoint.as_deref().filter(|_| step % 1000 == 0) {
+            if let Some(path) = args.checkpoint.as_deref().filter(|_| step % args.checkpoint_every == 0 || step == args.steps) {
                 let order_state = BatchOrder::write(&rng, &score_rng, cursor, &order);
                 save_checkpoint(trainer.as_ref(), path, order_state)?;
             }
