@@ -4,7 +4,7 @@ import { drawDigits } from './digits_canvas.js';
 import { LatentExplorer } from './explorer.js';
 import { ModelClient } from './model_client.js';
 import { PRESETS } from './presets.js';
-import { CONDITIONAL_GENERATOR_URL, DATA_URL as DATA, PIXELS, QUALITY_EVERY, QUALITY_SAMPLES } from './protocol.js';
+import { CONDITIONAL_GENERATOR_URL, DATA_URL as DATA, LABELS_URL, PIXELS, QUALITY_EVERY, QUALITY_SAMPLES } from './protocol.js';
 import { qualityPanel } from './quality_panel.js';
 import { openSession } from './session.js';
 
@@ -129,6 +129,8 @@ const options = (presetId, extra = {}) => ({
 {
   const status = $('unstable-status');
   const panel = qualityPanel($('unstable-quality'));
+  // What is training: a preset, or a preset with one fix added (a button's data-options),
+  // named by the button's data-id and label.
   let preset = null;
   let running = false;
   let step = 0;
@@ -158,13 +160,17 @@ const options = (presetId, extra = {}) => ({
   };
   for (const button of document.querySelectorAll('#w-unstable [data-preset]')) {
     button.addEventListener('click', () => {
-      preset = PRESETS.find((p) => p.id === button.dataset.preset);
+      const base = PRESETS.find((p) => p.id === button.dataset.preset);
+      const extra = JSON.parse(button.dataset.options ?? '{}');
+      preset = button.dataset.options
+        ? { id: button.dataset.id, name: button.textContent, settings: { ...base.settings, ...extra } }
+        : base;
       running = false;
       step = 0;
       state.unstable = { preset: preset.id, step: 0 };
       status.textContent = `${preset.name}: starting…`;
-      session.send({ type: 'reset', options: options(preset.id) });
-      session.send({ type: 'load-data', source: DATA });
+      session.send({ type: 'reset', options: options(base.id, extra) });
+      session.send({ type: 'load-data', source: DATA, labels: extra.conditional ? LABELS_URL : undefined });
     });
   }
   $('unstable-stop').addEventListener('click', () => { running = false; status.textContent = `${preset?.name ?? 'Nothing'} stopped at step ${step}.`; });

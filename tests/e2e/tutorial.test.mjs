@@ -97,6 +97,15 @@ test('every tutorial widget does its job', { timeout: 600_000 }, async () => {
   // The DCGAN trains in the same widget (its quality check comes at step 500, minutes away here).
   await p.click('#w-unstable [data-preset="dcgan"]');
   await p.waitForFunction(() => /^DCGAN: step [1-9]/.test(document.getElementById('unstable-status').textContent), null, { timeout: 120_000 });
+  // The labels fix: the same MLP told each digit's label is ahead at 1,000 steps of the
+  // default at 3,000, with every digit present.
+  await p.click('#w-unstable [data-id="default+labels"]');
+  await p.waitForFunction(() => window.tutorial.unstable?.preset === 'default+labels' && window.tutorial.unstable.step >= 1000 && window.tutorial.unstable.histogram, null, { timeout: 200_000 });
+  const labelled = (await tutorial(p)).unstable;
+  console.log(`tutorial default + labels: step ${labelled.step}, score ${labelled.score.toFixed(2)}, agreement ${(100 * labelled.agreement).toFixed(1)}%, classes ${labelled.histogram.map((h) => (100 * h).toFixed(1)).join(' ')}`);
+  assert.ok(labelled.score > fixed.score, `with labels ${labelled.score} at step ${labelled.step}, without ${fixed.score} at ${fixed.step}`);
+  assert.ok(Math.min(...labelled.histogram) >= 0.05, labelled.histogram.join(' '));
+  assert.match(await p.locator('#unstable-status').textContent(), /^Default \+ labels: step /);
   await p.click('#unstable-stop');
 
   // 6. The conditional generator in the explorer: a grid with a column per digit, a path
