@@ -15,7 +15,7 @@ export const PRESETS = [
     id: 'no-r1',
     name: 'Without R1 (MLP)',
     settings: { architecture: 'mlp', loss: 'bce', learningRate: 2e-4, batchSize: 64, beta1: 0.5, r1Penalty: 0 },
-    note: 'The default without its R1 penalty, at 2e-4, a rate it is stable at without one: β1 0.5 alone keeps all ten digits, but they stay blurred and speckled for thousands of steps.',
+    note: 'The default without its R1 penalty, at 2e-4, a rate it is stable at without one (GanTrainer.create({ defaults: \'classic\' })): β1 0.5 alone keeps most digits, but they stay blurred and speckled for thousands of steps, and a digit or two can stay rare.',
   },
   {
     id: 'dcgan',
@@ -57,6 +57,6 @@ export const PRESETS = [
     id: 'textbook',
     name: 'Textbook (collapses)',
     settings: { architecture: 'mlp', loss: 'bce', learningRate: 2e-4, batchSize: 64, beta1: 0.9 },
-    note: 'The textbook Adam β1 0.9. Its long momentum lets the generator chase the discriminator onto one or two digits: within a few thousand steps the quality panel reports mode collapse.',
+    note: 'The textbook Adam β1 0.9. Its long momentum lets the generator chase the discriminator onto a few digits: on the page\'s seed it collapses onto one digit within 3,000 steps and the quality panel reports mode collapse; on other seeds it swings between digits, leaving one or two nearly absent.',
   },
 ];

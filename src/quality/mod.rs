@@ -203,7 +203,9 @@ mod tests {
         let device = Device::flex();
         let judge = Judge::load(&std::fs::read(SHIPPED_CLASSIFIER).unwrap(), &device).unwrap();
         use crate::inference::{SHIPPED_GENERATOR, SHIPPED_MLP_GENERATOR};
-        for (file, min_score, max_fd) in [(SHIPPED_GENERATOR, 7.5, 40.0), (SHIPPED_MLP_GENERATOR, 6.5, 80.0)] {
+        // Each held a little below its own figures: the DCGAN 7.63 / FD 25.0, the MLP (from the
+        // weight average, issue 15) 7.45 / FD 46.3.
+        for (file, min_score, max_fd) in [(SHIPPED_GENERATOR, 7.5, 30.0), (SHIPPED_MLP_GENERATOR, 7.3, 50.0)] {
             let bytes = std::fs::read(file).unwrap();
             let generator = PretrainedGenerator::load(&bytes, &device).unwrap();
             let noise = HostRng::new(11).normal(HELD_OUT * generator.latent_dim());
