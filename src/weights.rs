@@ -47,6 +47,8 @@ pub enum WeightsError {
     Metadata { key: String, value: String },
     /// The file's generator is conditional and the trainer's is not, or the other way round.
     Conditional { file: bool },
+    /// The file's DCGAN critic has batch norm and the trainer's has not, or the other way round.
+    CriticNorm { file: bool },
 }
 
 impl fmt::Display for WeightsError {
@@ -85,6 +87,12 @@ impl fmt::Display for WeightsError {
             ),
             Self::Conditional { file: false } => f.write_str(
                 "weights are of an unconditional GAN; this trainer is conditional: create it without conditional: true",
+            ),
+            Self::CriticNorm { file: true } => f.write_str(
+                "weights hold a DCGAN critic with batch norm, trained with the BCE loss and no R1 penalty; this trainer's critic has none: create it with r1Penalty: 0",
+            ),
+            Self::CriticNorm { file: false } => f.write_str(
+                "weights hold a DCGAN critic without batch norm, trained with R1 or WGAN-GP; this trainer's critic has batch norm (BCE without R1): create it with r1Penalty above 0 (the default is 5)",
             ),
         }
     }
@@ -413,6 +421,9 @@ impl ModuleMapper for Loader<'_> {
     }
 }
 
+/// The scale of a DCGAN critic's batch norm, which only a critic with one has.
+const CRITIC_NORM: &str = "discriminator.norm.gamma";
+
 /// Both networks of a trainer from a full export (`generator.*` and `discriminator.*`), with
 /// the file validated against them first, so on error the caller keeps its networks.
 pub fn load_networks<G: Module, D: Module>(
@@ -444,7 +455,13 @@ pub fn networks_of<G: Module, D: Module>(
     if conditional != model.conditional {
         return Err(WeightsError::Conditional { file: conditional });
     }
-    file.check(&Export::layers(generator, discriminator), ignored_prefixes)?;
+    let expected = Export::layers(generator, discriminator);
+    let file_norm = file.shape(CRITIC_NORM).is_some();
+    let trainer_norm = expected.iter().any(|(name, _)| name == CRITIC_NORM);
+    if architecture == Architecture::Dcgan && file_norm != trainer_norm {
+        return Err(WeightsError::CriticNorm { file: file_norm });
+    }
+    file.check(&expected, ignored_prefixes)?;
     Ok((
         file.apply("generator", generator.clone()),
         file.apply("discriminator", discriminator.clone()),
@@ -542,5 +559,26 @@ mod tests {
                 found: "F64".into()
             })
         );
+    }
+
+    /// A DCGAN whose critic has batch norm does not load into a trainer whose critic has none,
+    /// or the other way round, and the error says which option to give.
+    #[test]
+    fn a_critic_with_batch_norm_is_named() {
+        use crate::nets::dcgan;
+        let device = Device::flex();
+        let model = ModelConfig::new().with_architecture(Architecture::Dcgan).with_channels(4);
+        let networks = |norm: bool| dcgan::init(&model, norm, &mut HostRng::new(1), &device);
+        for file_norm in [true, false] {
+            let (g, d) = networks(file_norm);
+            let bytes = pollster::block_on(Export::default().add("generator", &g).add("discriminator", &d).to_bytes()).unwrap();
+            let (g, d) = networks(!file_norm);
+            let error = load_networks(&bytes, &model, &g, &d).err().unwrap();
+            assert_eq!(error, WeightsError::CriticNorm { file: file_norm });
+            let option = if file_norm { "r1Penalty: 0" } else { "r1Penalty above 0" };
+            assert!(error.to_string().contains(option), "{error}");
+            let (g, d) = networks(file_norm);
+            assert!(load_networks(&bytes, &model, &g, &d).is_ok());
+        }
     }
 }

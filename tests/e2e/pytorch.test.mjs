@@ -154,11 +154,13 @@ for (const { name, options, steps, scores, criticNorm } of EXPORTS) {
 }
 
 // PyTorch → WebGAN: files written by numpy (and, with TORCH_PYTHON, by PyTorch itself).
-// `options`: what GanTrainer.create needs to hold the pair; `scores` as above.
+// `options`: what GanTrainer.create needs to hold the pair (a critic with batch norm, as the
+// DCGAN is written here, needs r1Penalty 0: the DCGAN's default R1 critic has none); `scores`
+// as above.
 const IMPORTS = [
   { name: 'mlp', write: ['--architecture', 'mlp'], options: {}, scores: 'probability' },
   { name: 'mlp-conditional', write: ['--architecture', 'mlp', '--classes', '10'], options: { conditional: true }, scores: 'probability' },
-  { name: 'dcgan', write: ['--architecture', 'dcgan'], options: { architecture: 'dcgan' }, scores: 'probability' },
+  { name: 'dcgan', write: ['--architecture', 'dcgan'], options: { architecture: 'dcgan', r1Penalty: 0 }, scores: 'probability' },
   {
     name: 'dcgan-conditional', write: ['--architecture', 'dcgan', '--classes', '10', '--critic-norm', '0'],
     options: { architecture: 'dcgan', conditional: true, loss: 'wgan-gp' }, scores: 'logit',
