@@ -56,7 +56,7 @@ export const PRESETS = [
   {
     id: 'textbook',
     name: 'Textbook (collapses)',
-    settings: { architecture: 'mlp', loss: 'bce', learningRate: 2e-4, batchSize: 64, beta1: 0.9 },
-    note: 'The textbook Adam β1 0.9. Its long momentum lets the generator chase the discriminator onto a few digits: on the page\'s seed it collapses onto one digit within 3,000 steps and the quality panel reports mode collapse; on other seeds it swings between digits, leaving one or two nearly absent.',
+    settings: { architecture: 'mlp', loss: 'bce', learningRate: 2e-4, batchSize: 64, beta1: 0.9, r1Penalty: 0 },
+    note: 'The textbook Adam β1 0.9. Its long momentum lets the generator chase the discriminator onto one or two digits: within a few thousand steps the quality panel reports mode collapse.',
   },
 ];

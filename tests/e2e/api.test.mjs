@@ -47,6 +47,12 @@ test('the API defaults to the presets, and to the classic setup one option away'
       assert.equal(settings[key], value, `${id}: ${key} is ${settings[key]}, the preset's ${value}`);
     }
   }
+  // Every preset says all it means: it trains the same whichever defaults lie under it.
+  for (const { id, settings } of PRESETS) {
+    const [over, overClassic] = await Promise.all([settings, { ...settings, defaults: 'classic' }]
+      .map((o) => page.evaluate((x) => window.settingsOf(x), o)));
+    assert.deepEqual(over, overClassic, `preset ${id} depends on the defaults`);
+  }
   // Nothing but the defaults differs between the two: the classic setup is one option away.
   const [recommended, classic] = await Promise.all([{}, { defaults: 'classic' }].map((o) => page.evaluate((x) => window.settingsOf(x), o)));
   const differ = Object.keys(recommended).filter((k) => recommended[k] !== classic[k]).sort();
