@@ -47,15 +47,27 @@ try {
     results.wasm = size('www/pkg/webgan_bg.wasm');
     results.cpuOnlyWasm = size('www/pkg-cpu/webgan_bg.wasm');
 
-    results.cpu = await page.evaluate(() => window.runBackend('cpu', { everyStepSteps: 100, everyFiftySteps: 200, memory: [200, 2000] }));
+    // The classic MLP, as GanTrainer.create({ defaults: 'classic' }) trains it.
+    const classic = { defaults: 'classic' };
+    results.cpu = await page.evaluate((s) => window.runBackend('cpu', { everyStepSteps: 100, everyFiftySteps: 200, memory: [200, 2000], settings: s }), classic);
     // The page's default preset adds the R1 penalty to the same MLP: its cost per step.
     const preset = (await import('../www/presets.js')).PRESETS.find((p) => p.id === 'default').settings;
     const presetSpeed = (backend, everyStepSteps, everyFiftySteps) => page.evaluate(
       ([backend, options]) => window.runBackend(backend, options),
       [backend, { everyStepSteps, everyFiftySteps, memory: [], settings: preset }]);
     results.cpuDefaultPreset = await presetSpeed('cpu', 50, 200);
-    results.webgpu = await page.evaluate(() => window.runBackend('webgpu', { everyStepSteps: 5, everyFiftySteps: 50, memory: [] }));
+    results.webgpu = await page.evaluate((s) => window.runBackend('webgpu', { everyStepSteps: 5, everyFiftySteps: 50, memory: [], settings: s }), classic);
     results.webgpuDefaultPreset = await presetSpeed('webgpu', 5, 50);
+    // The DCGAN preset, and the same twice as wide (channels 64, "DCGAN (large)"): what a
+    // wider DCGAN costs per step.
+    const dcgan = (await import('../www/presets.js')).PRESETS.find((p) => p.id === 'dcgan').settings;
+    const dcganSpeed = (backend, settings, steps) => page.evaluate(
+      ([backend, options]) => window.runBackend(backend, options),
+      [backend, { everyStepSteps: steps, everyFiftySteps: 0, memory: [], settings }]);
+    results.dcganSpeed = {};
+    for (const [name, settings] of [['dcgan', dcgan], ['dcganLarge', { ...dcgan, channels: 64 }]]) {
+      results.dcganSpeed[name] = { cpu: await dcganSpeed('cpu', settings, 10), webgpu: await dcganSpeed('webgpu', settings, 3) };
+    }
     const generate = await open(browser, `${server.url}/www/index.html?mode=generate`);
     await generate.page.waitForFunction(() => window.webgan.firstGridMs !== null, null, { timeout: 120_000 });
     results.generateFirstGridMs = await generate.page.evaluate(() => window.webgan.firstGridMs);
@@ -147,6 +159,8 @@ if (!only.length && !conditionalOnly) {
     ['default preset (+ R1): CPU steps/s, stats every 50', f(results.cpuDefaultPreset.everyFifty.stepsPerSecond), ''],
     ['default preset (+ R1): WebGPU steps/s, stats every 50', f(results.webgpuDefaultPreset.everyFifty.stepsPerSecond, 2), ''],
     ['default preset (+ R1): WebGPU dispatches per step', f(results.webgpuDefaultPreset.everyFifty.dispatches), ''],
+    ['DCGAN preset (channels 32): CPU / WebGPU steps/s', `${f(results.dcganSpeed.dcgan.cpu.everyStep.stepsPerSecond, 2)} / ${f(results.dcganSpeed.dcgan.webgpu.everyStep.stepsPerSecond, 2)}`, ''],
+    ['DCGAN (large, channels 64): CPU / WebGPU steps/s', `${f(results.dcganSpeed.dcganLarge.cpu.everyStep.stepsPerSecond, 2)} / ${f(results.dcganSpeed.dcganLarge.webgpu.everyStep.stepsPerSecond, 2)}`, ''],
     ['WebGPU submits per step', f(results.webgpu.everyFifty.submits, 2), ''],
     ['WebGPU readbacks per step, stats every 50', f(results.webgpu.everyFifty.readbacks, 3), '≤ 0.05'],
     ['WebGPU readbacks per step, stats every step', f(results.webgpu.everyStep.readbacks, 2), ''],
