@@ -16,8 +16,8 @@ const BACKEND = params.get('backend') ?? 'cpu';
 const state = (window.tutorial = { what: null, networks: null, loop: [], learning: 0, unstable: null, explore: null, errors: [] });
 
 const first = (pixels, n) => pixels.subarray(0, n * PIXELS);
-const show = (canvas, pixels, label) => {
-  drawDigits(canvas, pixels, Math.sqrt(pixels.length / PIXELS));
+const show = (canvas, pixels, label, columns = Math.sqrt(pixels.length / PIXELS)) => {
+  drawDigits(canvas, pixels, columns);
   canvas.setAttribute('aria-label', label);
 };
 const fail = (status) => (message) => {
@@ -149,7 +149,9 @@ const options = (presetId, extra = {}) => ({
       }
       train();
     } else if (m.type === 'grid') {
-      show($('unstable-grid'), m.pixels, `64 samples of the ${preset.name} preset at step ${step}`);
+      const what = m.columns === 10 ? 'digits 0–9 in each row' : `${m.pixels.length / PIXELS} samples`;
+      show($('unstable-grid'), m.pixels, `${what} of ${preset.name} at step ${step}`, m.columns);
+      $('unstable-caption').textContent = m.columns === 10 ? 'Each row one fixed noise z, drawn as 0–9' : '64 samples from fixed noise';
     } else if (m.type === 'error') fail(status)(m);
   });
   // Batches sized so the next quality check lands on a multiple of QUALITY_EVERY.
