@@ -292,6 +292,16 @@ impl Range {
     }
 }
 
+/// `number` as JS writes it where Rust's spelling differs: "Infinity" and "-Infinity", not
+/// "inf"; error messages quote what the caller gave.
+pub fn js_number(number: f64) -> String {
+    match number {
+        f64::INFINITY => "Infinity".into(),
+        f64::NEG_INFINITY => "-Infinity".into(),
+        _ => number.to_string(),
+    }
+}
+
 /// The largest integer a JS number holds exactly: seeds cross the boundary as numbers.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
@@ -320,11 +330,14 @@ impl GanConfig {
     /// and loss: an option only another one reads is an error rather than silently ignored.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let (optim, loss, extra) = (&self.optim, &self.loss, &self.stabilizers);
+        /// As its own type prints it, with infinities spelt as in JS.
         fn shown<T: Copy + Into<f64> + fmt::Display>(value: T) -> (f64, String) {
-            (value.into(), value.to_string())
+            let number: f64 = value.into();
+            let text = if number.is_infinite() { js_number(number) } else { value.to_string() };
+            (number, text)
         }
         let whole = |value: usize| (value as f64, value.to_string());
-        let checks: [(&'static str, (f64, String), Range); 15] = [
+        let checks: [(&'static str, (f64, String), Range); 17] = [
             ("seed", (self.seed as f64, self.seed.to_string()), Range::integer(0.0, MAX_SEED as f64)),
             ("learningRate", shown(optim.learning_rate), Range::real(0.0, 1.0, (false, true))),
             ("discriminatorLearningRate", shown(optim.discriminator().learning_rate), Range::real(0.0, 1.0, (false, true))),
@@ -340,6 +353,9 @@ impl GanConfig {
             ("criticSteps", whole(loss.critic_steps), Range::integer(1.0, 20.0)),
             ("latentDim", whole(self.model.latent_dim), Range::integer(1.0, 4096.0)),
             ("channels", whole(self.model.channels), Range::integer(4.0, 256.0)),
+            // Not options of the page; pretrain's --hidden, and what a checkpoint's config says.
+            ("hiddenDim", whole(self.model.hidden_dim), Range::integer(1.0, 4096.0)),
+            ("leakySlope", shown(self.model.leaky_slope), Range::real(0.0, 1.0, (true, true))),
         ];
         for (setting, value, range) in checks {
             range.check(setting, value)?;
@@ -438,12 +454,35 @@ mod tests {
             bad.validate().unwrap_err().to_string(),
             "option learningRate is NaN, expected a number in (0, 1]"
         );
+        // Spelt as JS spells it, not as Rust's "inf".
+        let bad = GanConfig::new().with_optim(OptimConfig::new().with_learning_rate(f64::INFINITY));
+        assert_eq!(
+            bad.validate().unwrap_err().to_string(),
+            "option learningRate is Infinity, expected a number in (0, 1]"
+        );
+        let bad = GanConfig::new().with_loss(LossConfig::new().with_r1_penalty(f32::NEG_INFINITY));
+        assert!(bad.validate().unwrap_err().to_string().starts_with("option r1Penalty is -Infinity,"));
         let bad = GanConfig::new().with_loss(LossConfig::new().with_kind(Loss::WganGp).with_r1_penalty(5.0));
         assert!(matches!(bad.validate(), Err(ConfigError::Combination(m)) if m.starts_with("r1Penalty")));
         let bad = GanConfig::new()
             .with_model(ModelConfig::new().with_architecture(Architecture::Dcgan))
             .with_stabilizers(StabilizerConfig::new().with_dropout(0.3));
         assert!(matches!(bad.validate(), Err(ConfigError::Combination(m)) if m.starts_with("dropout")));
+    }
+
+    /// 10,000 mutations of a saved config (what a checkpoint's metadata holds), read and
+    /// validated as resuming does: `Ok` or an error, never a panic.
+    #[test]
+    fn mutated_configs_never_panic() {
+        use crate::mutate;
+        let valid = GanConfig::recommended(Architecture::Dcgan, Loss::Bce).to_string();
+        let other = GanConfig::new().with_model(ModelConfig::new().with_conditional(true)).to_string();
+        let read = |bytes: &[u8]| {
+            let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+            let config = GanConfig::from_json(text).map_err(|e| e.to_string())?;
+            config.validate().map_err(|e| e.to_string())
+        };
+        mutate::assert_no_panics("saved config", &mutate::run(valid.as_bytes(), other.as_bytes(), 3, read));
     }
 
     #[test]

@@ -55,7 +55,9 @@ pub struct IdxImages {
 pub fn parse_idx_images(bytes: &[u8]) -> Result<IdxImages, DataError> {
     let header = read_header(bytes, IMAGES_MAGIC, 16)?;
     let (count, rows, cols) = (header[0], header[1], header[2]);
-    let body = body(bytes, 16, count * rows * cols)?;
+    // Checked: a hostile header's product overflows even a 64-bit usize.
+    let len = count.checked_mul(rows).and_then(|n| n.checked_mul(cols)).unwrap_or(usize::MAX);
+    let body = body(bytes, 16, len)?;
     Ok(IdxImages {
         count,
         rows,
@@ -94,12 +96,11 @@ fn read_header(bytes: &[u8], magic: u32, header_len: usize) -> Result<Vec<usize>
 }
 
 fn body(bytes: &[u8], header_len: usize, len: usize) -> Result<&[u8], DataError> {
-    bytes
-        .get(header_len..header_len + len)
-        .ok_or(DataError::Truncated {
-            needed: header_len + len,
-            found: bytes.len(),
-        })
+    let needed = header_len.saturating_add(len);
+    bytes.get(header_len..needed).ok_or(DataError::Truncated {
+        needed,
+        found: bytes.len(),
+    })
 }
 
 /// Raw pixels (0..255) of whole images as a `[batch, 784]` tensor in [-1, 1].
@@ -174,6 +175,22 @@ mod tests {
             parse_idx_images(&IMAGES_MAGIC.to_be_bytes()),
             Err(DataError::Truncated { needed: 16, found: 4 })
         ));
+    }
+
+    /// 10,000 mutations of a valid images file and of a labels file: `Ok` or an error, never a
+    /// panic (a header's count × rows × cols once overflowed).
+    #[test]
+    fn mutated_idx_files_never_panic() {
+        use crate::mutate;
+        let pixels: Vec<u8> = (0..3 * IMAGE_PIXELS).map(|i| (i % 251) as u8).collect();
+        let images = idx_images(3, IMAGE_SIDE as u32, IMAGE_SIDE as u32, &pixels);
+        let mut labels = LABELS_MAGIC.to_be_bytes().to_vec();
+        labels.extend(3u32.to_be_bytes());
+        labels.extend([7, 1, 9]);
+        let parse_images = |bytes: &[u8]| parse_idx_images(bytes).map(|_| ()).map_err(|e| e.to_string());
+        mutate::assert_no_panics("IDX images", &mutate::run(&images, &labels, 1, parse_images));
+        let parse_labels = |bytes: &[u8]| parse_idx_labels(bytes).map(|_| ()).map_err(|e| e.to_string());
+        mutate::assert_no_panics("IDX labels", &mutate::run(&labels, &images, 2, parse_labels));
     }
 
     #[test]

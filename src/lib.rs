@@ -10,6 +10,8 @@ pub mod config;
 pub mod data;
 pub mod latent;
 pub mod rng;
+#[cfg(test)]
+pub mod mutate;
 
 pub mod nets;
 pub mod weights;

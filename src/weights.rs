@@ -49,6 +49,9 @@ pub enum WeightsError {
     Conditional { file: bool },
     /// The file's DCGAN critic has batch norm and the trainer's has not, or the other way round.
     CriticNorm { file: bool },
+    /// Tensor `name` holds `count` values that are NaN or infinite, the first at `index`:
+    /// weights from a run that diverged.
+    NonFinite { name: String, count: usize, index: usize },
 }
 
 impl fmt::Display for WeightsError {
@@ -90,6 +93,14 @@ impl fmt::Display for WeightsError {
             ),
             Self::CriticNorm { file: true } => f.write_str(
                 "weights hold a DCGAN critic with batch norm, trained with the BCE loss and no R1 penalty; this trainer's critic has none: create it with r1Penalty: 0",
+            ),
+            Self::NonFinite { name, count: 1, index } => write!(
+                f,
+                "tensor '{name}' holds a value that is NaN or infinite (at index {index}): these weights come from a run that diverged"
+            ),
+            Self::NonFinite { name, count, index } => write!(
+                f,
+                "tensor '{name}' holds {count} values that are NaN or infinite (the first at index {index}): these weights come from a run that diverged"
             ),
             Self::CriticNorm { file: false } => f.write_str(
                 "weights hold a DCGAN critic without batch norm, trained with R1 or WGAN-GP; this trainer's critic has batch norm (BCE without R1): create it with r1Penalty above 0 (the default is 5)",
@@ -247,11 +258,15 @@ impl WeightsFile {
                     found: format!("{:?}", view.dtype()),
                 });
             }
-            let values = view
+            let values: Vec<f32> = view
                 .data()
                 .chunks_exact(4)
                 .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
                 .collect();
+            if let Some(index) = values.iter().position(|v| !v.is_finite()) {
+                let count = values.iter().filter(|v| !v.is_finite()).count();
+                return Err(WeightsError::NonFinite { name, count, index });
+            }
             tensors.insert(name, (view.shape().to_vec(), values));
         }
         if let Some(version) = metadata.get("format_version").filter(|v| *v != FORMAT_VERSION) {
@@ -559,6 +574,21 @@ mod tests {
                 found: "F64".into()
             })
         );
+    }
+
+    /// A file from a diverged run is refused, naming the tensor, rather than loaded to draw
+    /// blank images.
+    #[test]
+    fn non_finite_values_are_refused_by_name() {
+        let mut values = vec![0.5f32; 6];
+        values[2] = f32::NAN;
+        values[4] = f32::INFINITY;
+        let data: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let view = TensorView::new(Dtype::F32, vec![2, 3], &data).unwrap();
+        let bytes = safetensors::tensor::serialize([("generator.hidden.weight", view)], None).unwrap();
+        let error = WeightsFile::parse(&bytes).err().unwrap();
+        assert_eq!(error, WeightsError::NonFinite { name: "generator.hidden.weight".into(), count: 2, index: 2 });
+        assert!(error.to_string().contains("'generator.hidden.weight' holds 2 values that are NaN or infinite"), "{error}");
     }
 
     /// A DCGAN whose critic has batch norm does not load into a trainer whose critic has none,

@@ -26,7 +26,7 @@ async fn webgpu_requested_without_webgpu_is_an_error_and_auto_falls_back() {
         .err()
         .expect("webgpu was granted without navigator.gpu");
     let text = message(error.into());
-    assert!(text.contains("backend \"webgpu\" was requested but WebGPU is unavailable"), "{text}");
+    assert!(text.starts_with("GanTrainer.create: backend \"webgpu\" was requested but WebGPU is unavailable"), "{text}");
     assert!(text.contains("navigator.gpu is missing"), "{text}");
     assert!(text.contains("Use backend \"cpu\" or \"auto\""), "{text}");
 

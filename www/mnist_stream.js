@@ -6,6 +6,8 @@ import { seeded } from './random.js';
 
 const IMAGES_MAGIC = 0x00000803;
 const LABELS_MAGIC = 0x00000801;
+/** The most images a file may hold: 300,000 digits take 235 MB, more than a tab should. */
+export const MAX_IMAGES = 300_000;
 
 /** A problem with the dataset, worded for the page. */
 export class DatasetError extends Error {}
@@ -44,6 +46,9 @@ export async function loadLabels(source, classes) {
     throw new DatasetError(`not an IDX labels file: magic number ${hex}, expected 0x00000801`);
   }
   const count = view.getUint32(4);
+  if (count > MAX_IMAGES) {
+    throw new DatasetError(`the labels file's header claims ${count.toLocaleString('en')} labels; the page reads at most ${MAX_IMAGES.toLocaleString('en')}`);
+  }
   const labels = bytes.subarray(8);
   if (labels.length !== count) throw new DatasetError(`the labels file holds ${labels.length} labels, its header promises ${count}`);
   const bad = labels.findIndex((label) => label >= classes);
@@ -142,6 +147,9 @@ export class MnistStream {
     const [total, rows, cols] = [view.getUint32(4), view.getUint32(8), view.getUint32(12)];
     if (rows !== SIDE || cols !== SIDE) throw new DatasetError(`the images are ${rows}×${cols}, expected ${SIDE}×${SIDE}`);
     if (total === 0) throw new DatasetError('the file holds no images');
+    if (total > MAX_IMAGES) {
+      throw new DatasetError(`the file's header claims ${total.toLocaleString('en')} images; the page reads at most ${MAX_IMAGES.toLocaleString('en')}`);
+    }
     this.total = total;
     this.pixels = new Uint8Array(total * PIXELS);
   }

@@ -197,6 +197,26 @@ mod tests {
         }
     }
 
+    /// 10,000 mutations of a checkpoint (a trained, averaged MLP, so it holds optimizer state
+    /// and the average), parsed and resumed as the page resumes one: `Ok` or an error, never a
+    /// panic. The other file, for swapped headers, is the same trainer's weights export.
+    #[test]
+    fn mutated_checkpoints_never_panic() {
+        use crate::mutate;
+        let device = Device::flex();
+        let model = ModelConfig::new().with_hidden_dim(8);
+        let config = GanConfig::new().with_batch_size(4).with_model(model)
+            .with_stabilizers(StabilizerConfig::new().with_average_decay(0.9));
+        let mut trained = trainer(config.clone(), &device);
+        steps(trained.as_mut(), &config, 0..2);
+        let (saved, weights) = (bytes(trained.checkpoint()), bytes(trained.export()));
+        let load = |bytes: &[u8]| {
+            let checkpoint = Checkpoint::parse(bytes).map_err(|e| e.to_string())?;
+            resume(&checkpoint, &device).map(|_| ()).map_err(|e| e.to_string())
+        };
+        mutate::assert_no_panics("checkpoint", &mutate::run(&saved, &weights, 6, load));
+    }
+
     /// A two time-scale update: Adam's first step moves each weight by its learning rate (up
     /// to ε), so after one step D's weights have moved by at most D's own rate and G's by G's,
     /// with either trainer; and training with augmentation moves the same weights differently.

@@ -165,15 +165,16 @@ pub fn describe(error: &JsValue) -> String {
 /// What a trainer or generator runs on: the backend, its device and the adapter's name.
 pub type Choice = (BackendKind, Device, Option<String>);
 
-/// Resolves the `backend` option. With `timing` (a trainer's config), `"auto"` times a
-/// hardware adapter against the CPU; without it (inference) a hardware adapter wins outright.
-pub async fn pick(requested: Requested, timing: Option<&GanConfig>) -> Result<Choice, JsError> {
+/// Resolves the `backend` option for `context` (`GanTrainer.create`, `Generator.load`), which
+/// its error names. With `timing` (a trainer's config), `"auto"` times a hardware adapter
+/// against the CPU; without it (inference) a hardware adapter wins outright.
+pub async fn pick(context: &str, requested: Requested, timing: Option<&GanConfig>) -> Result<Choice, JsError> {
     match requested {
         Requested::Cpu => Ok((BackendKind::Cpu, cpu(), None)),
         Requested::WebGpu => {
             let gpu = webgpu().await.map_err(|why| {
                 JsError::new(&format!(
-                    "backend \"webgpu\" was requested but WebGPU is unavailable: {why}. \
+                    "{context}: backend \"webgpu\" was requested but WebGPU is unavailable: {why}. \
                      Use backend \"cpu\" or \"auto\"."
                 ))
             })?;

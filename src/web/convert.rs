@@ -5,6 +5,7 @@ use burn::prelude::*;
 use js_sys::{Float32Array, Object, Uint8Array};
 use wasm_bindgen::prelude::*;
 
+use crate::config::js_number;
 use crate::data::{CLASSES, IMAGE_PIXELS, unit_to_pixels};
 use crate::weights::Export;
 
@@ -169,7 +170,7 @@ pub fn show(value: &JsValue) -> String {
     match value.as_string() {
         Some(s) => format!("\"{s}\""),
         None => match value.as_f64() {
-            Some(n) => n.to_string(),
+            Some(n) => js_number(n),
             None => type_name(value),
         },
     }

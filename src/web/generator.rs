@@ -36,7 +36,7 @@ impl Generator {
         let options: GeneratorOptions = options::parse(&options, CONTEXT)?;
         let requested = options.backend(CONTEXT)?;
         let bytes = safetensors_bytes(&bytes, CONTEXT)?;
-        let (backend, device, adapter) = backend::pick(requested, None).await?;
+        let (backend, device, adapter) = backend::pick(CONTEXT, requested, None).await?;
         let generator = PretrainedGenerator::load(&bytes, &device)
             .map_err(|e| JsError::new(&format!("{CONTEXT}: {e}")))?;
         Ok(Generator {

@@ -11,6 +11,7 @@ use super::backend;
 use super::convert::{error, read_digits, read_labels, safetensors_bytes};
 use crate::data::{IMAGE_PIXELS, pixels_to_tensor};
 use crate::quality::{self, QualityScore};
+use crate::weights::WeightsError;
 
 /// The quality judge: the digit classifier with the statistics of real digits. Load it with
 /// `await Judge.load(bytes)` from `weights/classifier.safetensors`. It runs on the CPU backend,
@@ -24,8 +25,15 @@ pub struct QualityJudge {
 impl QualityJudge {
     pub fn load(bytes: JsValue) -> Result<QualityJudge, JsError> {
         let bytes = safetensors_bytes(&bytes, "Judge.load")?;
-        let judge = quality::Judge::load(&bytes, &backend::cpu())
-            .map_err(|e| JsError::new(&format!("Judge.load: {e}")))?;
+        let judge = quality::Judge::load(&bytes, &backend::cpu()).map_err(|e| {
+            // Not export_weights(): a judge is the digit classifier, which no trainer writes.
+            let why = match e {
+                WeightsError::Corrupt(why) => format!("not a valid safetensors file ({why})"),
+                other => other.to_string(),
+            };
+            let url = quality::SHIPPED_CLASSIFIER.trim_start_matches("www/");
+            JsError::new(&format!("Judge.load: {why}; expected the digit classifier, {url}"))
+        })?;
         Ok(QualityJudge {
             judge: Rc::new(judge),
         })

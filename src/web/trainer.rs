@@ -48,7 +48,7 @@ impl GanTrainer {
             None => options.config(CONTEXT)?,
         };
         let weights = options.weights_bytes(CONTEXT)?;
-        let (backend, device, adapter) = backend::pick(requested, Some(&config)).await?;
+        let (backend, device, adapter) = backend::pick(CONTEXT, requested, Some(&config)).await?;
 
         let fail = |e: &dyn std::fmt::Display| JsError::new(&format!("{CONTEXT}: {e}"));
         let trainer = match &checkpoint {
