@@ -298,6 +298,7 @@ pub fn js_number(number: f64) -> String {
     match number {
         f64::INFINITY => "Infinity".into(),
         f64::NEG_INFINITY => "-Infinity".into(),
+        _ if number.is_nan() => "NaN".into(),
         _ => number.to_string(),
     }
 }

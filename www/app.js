@@ -12,7 +12,8 @@ import {
   LABELS_URL, PIXELS, QUALITY_EVERY, QUALITY_SAMPLES, clampStepsPerFrame,
 } from './protocol.js';
 import { qualityPanel } from './quality_panel.js';
-import { onWorkerError, openSession } from './session.js';
+import { RunRecovery } from './recovery.js';
+import { onWorkerError, openSession, restartWorker } from './session.js';
 import { TrainCheckpoints } from './train_checkpoints.js';
 import { TrainingLoop } from './training_loop.js';
 
@@ -75,7 +76,11 @@ function showBackend(element, { backend, adapter }) {
 // The page's session; each mode sets what handles the replies.
 let receive = () => {};
 const session = openSession((message) => receive(message));
-onWorkerError((event) => showError(`The worker failed: ${event.message}`));
+// Train mode offers to restart from its last recovery point instead (recovery.js).
+let onWorkerDied = (why) => showError(`The worker failed: ${why}`);
+onWorkerError((event) => onWorkerDied(event.message ?? 'it failed to load'));
+// Test hook: a test-only fault in the worker (protocol.js, TestFaultRequest).
+testHook('fault', { value: (fault) => session.send({ type: 'test-fault', fault }) });
 
 if (state.mode === 'generate') startGenerateMode(); else startTrainMode();
 
@@ -300,26 +305,44 @@ async function startTrainMode() {
 
   /** The dataset the session reads: its URL and labels URL (null for local files). */
   let data = { source: null, labels: null };
+  /** What it was loaded from, Files included, to send again to a restarted worker. */
+  let loaded = null;
   const loadData = (source, labels) => {
     $('data-status').textContent = 'downloading…';
     $('data-progress').value = 0;
     const labelsSource = labels || labelsOf(source);
     data = { source: typeof source === 'string' ? source : null, labels: typeof labelsSource === 'string' ? labelsSource : null };
+    loaded = { source, labels: labelsSource };
     session.send({ type: 'load-data', source, labels: labelsSource });
   };
 
   // Saving, resuming and opening runs; the page keeps its chart history in each checkpoint.
+  const pageState = () => ({ charts: charts.snapshot(), preset: preset.value, quality: state.quality });
   const checkpoints = new TrainCheckpoints({
     view: $('train-view'),
     send: session.send,
     client,
     state,
     options,
-    page: () => ({ charts: charts.snapshot(), preset: preset.value, quality: state.quality }),
+    page: pageState,
     data: () => data,
     onFresh: clearRun,
     showError,
   });
+
+  // A run that diverged rolls back; a dead worker restarts; both from the last recovery point.
+  const recovery = new RunRecovery({
+    client,
+    state,
+    page: pageState,
+    setPlaying: (playing) => loop.setPlaying(playing),
+    options,
+    resume: (bytes, rates) => { clearRun(); checkpoints.recover(bytes, rates); },
+    reload: () => loadData(loaded.source, loaded.labels),
+    restartWorker: () => { restartWorker(); loop.reset(); },
+    startFresh: () => checkpoints.startFresh(),
+  });
+  onWorkerDied = (why) => recovery.workerDied(why);
 
   /** A resumed checkpoint: its settings in the fields, its charts and latest quality as they were. */
   const applyResumed = ({ options: settings, page }) => {
@@ -347,6 +370,7 @@ async function startTrainMode() {
         $('step-count').textContent = state.step.toLocaleString();
         syncExplorer();
         showBackend($('backend'), message);
+        recovery.ready(message.step);
         state.conditional = message.conditional;
         $('grid-what').textContent = message.conditional ? 'The digits 0–9, one column each and one style a row,' : `${GRID} samples`;
         break;
@@ -375,6 +399,7 @@ async function startTrainMode() {
         state.history.push(message.stats);
         if (state.history.length > HISTORY) state.history.shift();
         checkpoints.trained(state.step);
+        recovery.trained(state.step);
         $('step-count').textContent = state.step.toLocaleString();
         $('epoch').textContent = message.complete ? message.epoch : `${message.epoch} (data still arriving)`;
         charts.push(message.stats);
@@ -405,6 +430,8 @@ async function startTrainMode() {
           : `${GRID} digits generated from fixed noise`);
         break;
       case 'error':
+        if (message.fatal) return recovery.workerDied(message.message);
+        if (message.name === 'TrainingDiverged') return recovery.diverged(message.step);
         if (message.about === 'quality') qualityInFlight = false;
         if (message.about === 'train-init' || message.about === 'reset') {
           $('backend').textContent = 'unavailable';

@@ -65,7 +65,8 @@ export const HANDOVER_WEIGHTS = 'handover';
  * @property {object} options `GanTrainer.create` options; `backend` is 'auto' (default),
  *   'webgpu' or 'cpu', and `seed` (default 42) also seeds the session's batch order.
  *   With `conditional: true` the trainer learns digits by label, and needs `labels`.
- *   With `checkpoint`, only `backend` is read.
+ *   With `checkpoint`, only `backend` is read, and `learningRate` and
+ *   `discriminatorLearningRate`, which a resumed run may change.
  * @property {Uint8Array} [checkpoint] a `checkpoint` reply's bytes: the trainer resumes
  *   exactly (its settings come from the file), and so do the session's batch order and its
  *   reader's place in the dataset, which then waits for the whole dataset to arrive
@@ -199,6 +200,14 @@ export const HANDOVER_WEIGHTS = 'handover';
 /**
  * @typedef {object} CloseRequest
  * `type: 'close'`. Frees the session's models; nothing more is sent to it. No reply.
+ */
+
+/**
+ * @typedef {object} TestFaultRequest
+ * `type: 'test-fault'`, for the end-to-end tests only (the page sends it through
+ * `window.webgan.fault`). `fault: 'diverge'` makes the session's next training step diverge;
+ * `fault: 'throw'` makes the worker throw outside any request, as a crashed worker does.
+ * Replies: none, or `error`.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -337,7 +346,18 @@ export const HANDOVER_WEIGHTS = 'handover';
 
 /**
  * @typedef {object} ErrorReply
- * `type: 'error'`: a request failed; the session stays usable.
+ * `type: 'error'`: a request failed; the session stays usable, unless `fatal`.
  * @property {string} about the failed request's type
  * @property {string} message why
+ * @property {string | null} name the Error's name: 'TrainingDiverged' when a `train` request's
+ *   steps diverged (its losses are no longer finite), and every later `train` then fails so
+ * @property {number | null} step with 'TrainingDiverged', the step by which it diverged
+ * @property {boolean} fatal whether the wasm module trapped (a panic, memory exhausted): the
+ *   worker's models are gone, and the page restarts the worker
  */
+
+// In-memory recovery points of the demo page (recovery.js).
+/** While training, the page keeps a checkpoint every RECOVERY_EVERY steps, for "Roll back". */
+export const RECOVERY_EVERY = 500;
+/** A rollback after divergence resumes at the learning rates divided by this. */
+export const ROLLBACK_LR_DIVISOR = 4;

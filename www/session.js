@@ -12,7 +12,10 @@ function shared() {
   if (!worker) {
     worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     worker.addEventListener('message', ({ data }) => sessions.get(data.session)?.(data));
-    worker.addEventListener('error', (event) => { for (const listener of errorListeners) listener(event); });
+    worker.addEventListener('error', (event) => {
+      if (errorListeners.size) event.preventDefault(); // handled: the page says what happened
+      for (const listener of errorListeners) listener(event);
+    });
   }
   return worker;
 }
@@ -24,15 +27,26 @@ function shared() {
 export function openSession(onMessage) {
   const id = `session-${nextId++}`;
   sessions.set(id, onMessage);
-  const target = shared();
+  shared();
   return {
     id,
-    send: (message, transfer = []) => target.postMessage({ ...message, session: id }, transfer),
+    // The worker of the moment: after restartWorker(), a fresh one.
+    send: (message, transfer = []) => shared().postMessage({ ...message, session: id }, transfer),
     close: () => {
-      target.postMessage({ type: 'close', session: id });
+      worker?.postMessage({ type: 'close', session: id });
       sessions.delete(id);
     },
   };
+}
+
+/**
+ * Ends the worker (after a crash or a trap its models are gone or unusable); the next request
+ * of any session starts a fresh one, in which that session has no models until it sends its
+ * `train-init` or `generator-init` again.
+ */
+export function restartWorker() {
+  worker?.terminate();
+  worker = null;
 }
 
 /** Calls `listener` with the worker's `error` event: its script failed to load or threw. */

@@ -86,11 +86,19 @@ export class TrainCheckpoints {
     this.#start('file', bytes, name, [bytes.buffer]);
   }
 
-  #start(kind, checkpoint, name = null, transfer = []) {
+  /**
+   * Continues from an in-memory recovery point (recovery.js), at new learning rates where
+   * `rates` gives them ({ learningRate, discriminatorLearningRate? }).
+   */
+  recover(bytes, rates) {
+    this.#start('recovery', bytes, null, [bytes.buffer], rates);
+  }
+
+  #start(kind, checkpoint, name = null, transfer = [], rates = null) {
     if (this.panel.prompting) this.panel.hidePrompt();
     this.host.state.resumePrompt = null;
     this.#creating.push({ kind, name });
-    this.host.send({ type: 'reset', options: { backend: this.host.options().backend }, checkpoint }, transfer);
+    this.host.send({ type: 'reset', options: { backend: this.host.options().backend, ...rates }, checkpoint }, transfer);
   }
 
   /**
@@ -115,7 +123,7 @@ export class TrainCheckpoints {
     if (message.type !== 'error' || message.about !== 'reset') return false;
     const { kind, name } = this.#creating.shift() ?? { kind: 'fresh' };
     if (kind === 'fresh') return false;
-    if (kind === 'stored') this.host.showError(STRINGS.resumeFailed(message.message));
+    if (kind === 'stored' || kind === 'recovery') this.host.showError(STRINGS.resumeFailed(message.message));
     else this.host.showError(STRINGS.openFailed(name, message.message));
     if (this.#hasTrainer) return true;
     // No run yet: ask again, or start fresh.

@@ -73,7 +73,11 @@ async function createTrainer(s, id, options, checkpoint) {
   if (checkpoint) {
     const bytes = checkpointBytes(checkpoint);
     const info = wasm.GanTrainer.checkpoint_info(bytes); // a clear Error for a bad file, before anything changes
-    trainer = await wasm.GanTrainer.create({ checkpoint: bytes, backend });
+    // The learning rates alone may be given anew (a rollback after divergence).
+    const rates = Object.fromEntries(['learningRate', 'discriminatorLearningRate']
+      .filter((key) => options?.[key] !== undefined).map((key) => [key, options[key]]));
+    trainer = await wasm.GanTrainer.create({ checkpoint: bytes, backend, ...rates });
+    info.options = { ...info.options, ...rates };
     resumed = { info, saved: parseAnnotation(info.annotation) };
   } else {
     trainer = await wasm.GanTrainer.create({ ...options, backend });
@@ -369,6 +373,30 @@ async function classify(s, id, pixels) {
   post({ session: id, type: 'classes', counts, digits });
 }
 
+/**
+ * Test-only faults (`test-fault`), for the end-to-end tests of what the page does when things
+ * go wrong. 'diverge' swaps the session's trainer for its own checkpoint with D's first layer
+ * at 3e38, so that the next step overflows to NaN and train_step's divergence check fires, as
+ * it would for a run that diverged by itself. 'throw' throws outside any request, as a crashed
+ * worker does: the page gets the worker's `error` event.
+ */
+async function testFault(s, fault) {
+  if (fault === 'throw') {
+    setTimeout(() => { throw new Error('test fault: the worker threw'); });
+    return;
+  }
+  if (fault !== 'diverge' || !s.trainer) throw new Error(`test-fault: unknown fault ${fault}, or no trainer`);
+  const bytes = (await s.trainer.export_checkpoint()).slice();
+  const view = new DataView(bytes.buffer);
+  const headerLength = Number(view.getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  const [start, end] = header['discriminator.hidden.weight'].data_offsets;
+  for (let at = start; at < end; at += 4) view.setFloat32(8 + headerLength + at, 3e38, true);
+  const poisoned = await s.build.GanTrainer.create({ checkpoint: bytes, backend: s.trainer.backend });
+  s.trainer.free();
+  s.trainer = poisoned;
+}
+
 function close(id) {
   const s = sessions.get(id);
   s?.trainer?.free();
@@ -398,6 +426,7 @@ const handlers = {
   quality: (s, id, { n }) => quality(s, id, n),
   classify: (s, id, { pixels }) => classify(s, id, pixels),
   close: (s, id) => close(id),
+  'test-fault': (s, id, { fault }) => testFault(s, fault),
 };
 
 // Messages are handled one at a time, in order, so no two touch the models at once.
@@ -406,5 +435,10 @@ self.onmessage = ({ data: message }) => {
   const id = message.session;
   queue = queue.then(async () => {
     await handlers[message.type](session(id), id, message);
-  }).catch((error) => post({ session: id, type: 'error', about: message.type, message: error.message ?? String(error) }));
+  }).catch((error) => post({
+    session: id, type: 'error', about: message.type, message: error.message ?? String(error),
+    // A training run that diverged names the step; a trap (a Rust panic, memory exhausted)
+    // leaves the wasm module unusable, so the page treats the worker as dead.
+    name: error.name ?? null, step: error.step ?? null, fatal: error instanceof WebAssembly.RuntimeError,
+  }));
 };

@@ -68,7 +68,7 @@ export interface GanTrainerOptions {
   conditional?: boolean;
   /** Weights to start from: the bytes of export_weights(), or both networks in PyTorch's layout as export_pytorch() gives them (docs/pytorch.md). The optimizer starts afresh; a checkpoint resumes exactly. */
   weights?: Uint8Array | PyTorchWeights;
-  /** The bytes of export_checkpoint(), to resume exactly where it was saved. Its settings come with it: other options may only repeat them (backend aside), and weights may not be given with it. */
+  /** The bytes of export_checkpoint(), to resume exactly where it was saved. Its settings come with it: other options may only repeat them (backend aside), but for learningRate and discriminatorLearningRate, which may be given anew (a run that diverged resumes at a lower rate). weights may not be given with it. */
   checkpoint?: Uint8Array;
 }
 
@@ -257,13 +257,14 @@ impl TrainerOptions {
     }
 
     /// The `checkpoint` option, parsed, with the other options checked against the settings
-    /// it was saved with; `None` without one.
+    /// it was saved with; `None` without one. The learning rates alone may be given anew: a
+    /// run that diverged resumes from an earlier checkpoint at a lower rate.
     pub fn checkpoint(&self, context: &str) -> Result<Option<Checkpoint>, JsError> {
         let Some(bytes) = &self.checkpoint else {
             return Ok(None);
         };
-        let checkpoint = Checkpoint::parse(bytes).map_err(|e| JsError::new(&format!("{context}: {e}")))?;
-        self.agree_with(&checkpoint.config, context)?;
+        let mut checkpoint = Checkpoint::parse(bytes).map_err(|e| JsError::new(&format!("{context}: {e}")))?;
+        checkpoint.config = self.agree_with(&checkpoint.config, context)?;
         Ok(Some(checkpoint))
     }
 
@@ -284,8 +285,9 @@ impl TrainerOptions {
     }
 
     /// Checks that the options given beside a checkpoint agree with the settings it was saved
-    /// with (`saved`), so that a resumed run is the run that was saved.
-    fn agree_with(&self, saved: &GanConfig, context: &str) -> Result<(), JsError> {
+    /// with (`saved`), so that a resumed run is the run that was saved, but for the learning
+    /// rates (`RESUME_MAY_CHANGE`); returns the settings to resume with.
+    fn agree_with(&self, saved: &GanConfig, context: &str) -> Result<GanConfig, JsError> {
         if self.weights.is_some() {
             return Err(JsError::new(&format!(
                 "{context}: give weights or a checkpoint, not both: a checkpoint holds the weights"
@@ -293,14 +295,17 @@ impl TrainerOptions {
         }
         let asked = self.config_over(saved.clone(), context)?;
         let (was, now) = (settings(saved), settings(&asked));
-        match was.iter().zip(&now).find(|(a, b)| a != b) {
-            None => Ok(()),
+        match was.iter().zip(&now).find(|((key, a), (_, b))| a != b && !RESUME_MAY_CHANGE.contains(key)) {
+            None => Ok(asked),
             Some(((key, value), (_, given))) => Err(JsError::new(&format!(
                 "{context}: the checkpoint was saved with {key} {value}, and option {key} is {given}; leave it out to resume the run"
             ))),
         }
     }
 }
+
+/// The options that may differ from a checkpoint's settings when resuming it.
+const RESUME_MAY_CHANGE: [&str; 2] = ["learningRate", "discriminatorLearningRate"];
 
 /// A config as GanTrainer.create's options: each setting's JS name and value.
 pub fn settings(config: &GanConfig) -> Vec<(&'static str, String)> {

@@ -13,6 +13,7 @@ use super::backend::{self, BackendKind};
 use super::convert::{Drawn, error, export_bytes, read_digits, show, read_floats, read_images, read_images_as, read_labels, read_noise};
 use super::latent::{DirectionsRequest, directions_object};
 use super::options::{self, TrainerOptions};
+use crate::config::js_number;
 use crate::data::{IMAGE_PIXELS, pixels_to_tensor};
 use crate::train::{self, StepStats, Trainer};
 use crate::weights::ParamShape;
@@ -23,6 +24,8 @@ pub struct GanTrainer {
     pub(super) trainer: Rc<Mutex<Box<dyn Trainer>>>,
     /// Steps completed, as of the latest `train_step(s)` to finish.
     pub(super) steps: Rc<Cell<u64>>,
+    /// The step by which training diverged (a loss or mean output not finite), if it has.
+    diverged: Rc<Cell<Option<u64>>>,
     device: Device,
     backend: BackendKind,
     adapter: Option<String>,
@@ -64,6 +67,7 @@ impl GanTrainer {
         Ok(GanTrainer {
             layers: trainer.layers(),
             steps: Rc::new(Cell::new(trainer.steps())),
+            diverged: Rc::new(Cell::new(None)),
             trainer: Rc::new(Mutex::new(trainer)),
             device,
             backend,
@@ -127,9 +131,17 @@ impl GanTrainer {
             .collect()
     }
 
+    /// The step by which training diverged, or undefined while it has not: see train_step.
+    #[wasm_bindgen(getter)]
+    pub fn diverged(&self) -> Option<f64> {
+        self.diverged.get().map(|step| step as f64)
+    }
+
     /// One step on `images`, a Uint8Array of batchSize × 784 raw pixels, and for a
     /// conditional trainer `labels`, a Uint8Array of batchSize digits 0–9. Resolves to
-    /// StepStats once the statistics are read back.
+    /// StepStats once the statistics are read back. When they are not finite, training has
+    /// diverged: it rejects with an Error named "TrainingDiverged", whose `step` property says
+    /// by which step, and so does every later step of this trainer.
     #[wasm_bindgen(unchecked_return_type = "Promise<StepStats>")]
     pub fn train_step(
         &self,
@@ -304,8 +316,13 @@ impl GanTrainer {
             Ok(read) => read,
             Err(e) => return Promise::reject(&e.into()),
         };
+        if let Some(step) = self.diverged.get() {
+            let message = format!("{name}: this trainer diverged by step {step}; resume from an earlier checkpoint at a lower learningRate, or create a new trainer");
+            return Promise::reject(&diverged_error(&message, step));
+        }
         let (trainer, device, batch) = (self.trainer.clone(), self.device.clone(), self.batch_size);
-        let steps = self.steps.clone();
+        let (steps, diverged) = (self.steps.clone(), self.diverged.clone());
+        let name = name.to_string();
         future_to_promise(async move {
             let mut trainer = trainer.lock().await;
             for (i, images) in pixels.chunks(per_step).enumerate() {
@@ -319,9 +336,30 @@ impl GanTrainer {
                 .read()
                 .await
                 .map_err(|e| error(&format!("reading step statistics failed: {e:?}")))?;
+            let values = [stats.d_loss, stats.g_loss, stats.d_real, stats.d_fake];
+            if values.iter().any(|v| !v.is_finite()) {
+                diverged.set(Some(stats.step));
+                let message = format!(
+                    "{name}: training diverged by step {}: D loss {}, G loss {}, D(x) {}, D(G(z)) {}. \
+                     Its weights are no longer numbers; resume from a checkpoint saved before it \
+                     (export_checkpoint()) at a lower learningRate",
+                    stats.step, js_number(stats.d_loss as f64), js_number(stats.g_loss as f64),
+                    js_number(stats.d_real as f64), js_number(stats.d_fake as f64),
+                );
+                return Err(diverged_error(&message, stats.step));
+            }
             Ok(stats_object(&stats))
         })
     }
+}
+
+/// An Error named "TrainingDiverged" with the step as its `step` property, so that a page can
+/// tell a run that diverged from any other failure.
+fn diverged_error(message: &str, step: u64) -> JsValue {
+    let error = js_sys::Error::new(message);
+    error.set_name("TrainingDiverged");
+    let _ = Reflect::set(&error, &"step".into(), &(step as f64).into());
+    error.into()
 }
 
 /// A plain object rather than a class instance, so it survives `postMessage`.

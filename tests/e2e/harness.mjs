@@ -30,6 +30,17 @@ export async function serve() {
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
 }
 
+/** The CPU build of the wasm module (www/pkg-cpu), loaded once into Node, for API tests without a browser. */
+let cpuBuild;
+export async function cpuModule() {
+  if (!cpuBuild) {
+    const dir = join(ROOT, 'www', 'pkg-cpu');
+    cpuBuild = await import(join(dir, 'webgan.js'));
+    cpuBuild.initSync({ module: await readFile(join(dir, 'webgan_bg.wasm')) });
+  }
+  return cpuBuild;
+}
+
 export async function launch() {
   await mkdir(OUTPUT, { recursive: true });
   return chromium.launch({

@@ -5,10 +5,8 @@
 // checkpoints, IDX, saved configs) get the same in `cargo test` (src/mutate.rs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import { join } from 'node:path';
-import { ROOT } from './harness.mjs';
+import { cpuModule } from './harness.mjs';
 import { MUTATIONS, mutateBytes, mutateOptions, run } from './mutate.mjs';
 import { DatasetError, MAX_IMAGES, MnistStream, loadLabels } from '../../www/mnist_stream.js';
 import { PRESETS } from '../../www/presets.js';
@@ -62,17 +60,6 @@ test('a header that claims 2³¹ images is refused with what it claims and the l
     return true;
   });
 });
-
-/** The CPU build of the wasm module, loaded once. */
-let module;
-async function cpuModule() {
-  if (!module) {
-    const dir = join(ROOT, 'www', 'pkg-cpu');
-    module = await import(join(dir, 'webgan.js'));
-    module.initSync({ module: await readFile(join(dir, 'webgan_bg.wasm')) });
-  }
-  return module;
-}
 
 test('GanTrainer.create refuses 10,000 mutated options objects clearly, and never traps', async () => {
   const wasm = await cpuModule();
