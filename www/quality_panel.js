@@ -33,7 +33,7 @@ export function qualityPanel(container) {
     </div>
     <div class="histogram" role="img" aria-label="Histogram of predicted classes: not measured yet">
       ${Array.from({ length: 10 }, (_, digit) => `
-        <div class="bar"><div class="fill" style="height:0%"></div><span>${digit}</span></div>`).join('')}
+        <div class="bar"><div class="fill"></div><span>${digit}</span></div>`).join('')}
     </div>
     <p class="warning" role="status" hidden></p>
     <p class="note" data-field="sampled"></p>`;

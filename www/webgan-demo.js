@@ -61,6 +61,17 @@ const EXPLORE_STYLE = `
   .explore-status { font-variant-numeric: tabular-nums; color: #444c56; margin-bottom: 0.4rem; }
 `;
 
+/** `css` as a constructed style sheet, made once per text. */
+const sheets = new Map();
+function sheet(css) {
+  if (!sheets.has(css)) {
+    const made = new CSSStyleSheet();
+    made.replaceSync(css);
+    sheets.set(css, made);
+  }
+  return sheets.get(css);
+}
+
 export class WebganDemo extends HTMLElement {
   static observedAttributes = ['steps-per-frame', 'digit', 'text'];
 
@@ -70,7 +81,9 @@ export class WebganDemo extends HTMLElement {
     this.classifying = false;
     this.classifiedAt = -Infinity;
     const root = this.attachShadow({ mode: 'open' });
-    root.innerHTML = `<style>${STYLE}</style>
+    // Constructed style sheets, not <style>: a strict Content-Security-Policy (style-src 'self') allows them.
+    root.adoptedStyleSheets = [sheet(STYLE)];
+    root.innerHTML = `
       <div class="frame">
         <canvas width="224" height="224" role="img" aria-label="Generated digits, loading"></canvas>
         <div class="side">
@@ -285,8 +298,8 @@ export class WebganDemo extends HTMLElement {
 
   /** The latent explorer on a pretrained generator, in place of the canvas and buttons. */
   startExploring() {
+    this.shadowRoot.adoptedStyleSheets = [sheet(STYLE + EXPLORE_STYLE)];
     this.shadowRoot.innerHTML = `<link rel="stylesheet" href="${new URL('style.css', BASE).href}">
-      <style>${STYLE}${EXPLORE_STYLE}</style>
       <div class="explore-status" role="status">Loading…</div>
       <div class="error" role="alert"></div>
       <div class="explorer-host"></div>`;

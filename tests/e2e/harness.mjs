@@ -13,14 +13,17 @@ const TYPES = {
   '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png',
 };
 
-/** Serves the repository root on a free loopback port, like any plain static server. */
-export async function serve() {
+/**
+ * Serves the repository root on a free loopback port, like any plain static server, adding
+ * `headers` (a Content-Security-Policy, say) to every response.
+ */
+export async function serve(headers = {}) {
   const server = createServer(async (request, response) => {
     let path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
     if (path.endsWith('/')) path += 'index.html';
     try {
       const body = await readFile(join(ROOT, path));
-      response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+      response.writeHead(200, { ...headers, 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
       response.end(body);
     } catch {
       response.writeHead(404).end('not found');
