@@ -337,7 +337,11 @@ async function startTrainMode() {
     page: pageState,
     setPlaying: (playing) => loop.setPlaying(playing),
     options,
-    resume: (bytes, rates) => { clearRun(); checkpoints.recover(bytes, rates); },
+    resume: (bytes, overrides) => {
+      clearRun();
+      if (overrides?.backend) $('backend-choice').value = overrides.backend;
+      checkpoints.recover(bytes, overrides);
+    },
     reload: () => loadData(loaded.source, loaded.labels),
     restartWorker: () => { restartWorker(); loop.reset(); },
     startFresh: () => checkpoints.startFresh(),
@@ -429,6 +433,8 @@ async function startTrainMode() {
           ? `Generated digits: ${message.pixels.length / PIXELS / CLASSES} rows of the digits 0 to 9, from fixed noise`
           : `${GRID} digits generated from fixed noise`);
         break;
+      case 'gpu-lost':
+        return recovery.gpuLost(message.message);
       case 'error':
         if (message.fatal) return recovery.workerDied(message.message);
         if (message.name === 'TrainingDiverged') return recovery.diverged(message.step);

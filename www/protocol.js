@@ -206,7 +206,8 @@ export const HANDOVER_WEIGHTS = 'handover';
  * @typedef {object} TestFaultRequest
  * `type: 'test-fault'`, for the end-to-end tests only (the page sends it through
  * `window.webgan.fault`). `fault: 'diverge'` makes the session's next training step diverge;
- * `fault: 'throw'` makes the worker throw outside any request, as a crashed worker does.
+ * `fault: 'throw'` makes the worker throw outside any request, as a crashed worker does;
+ * `fault: 'lose-gpu'` destroys the worker's GPU devices, as a driver reset does.
  * Replies: none, or `error`.
  */
 
@@ -356,8 +357,21 @@ export const HANDOVER_WEIGHTS = 'handover';
  *   worker's models are gone, and the page restarts the worker
  */
 
+/**
+ * @typedef {object} GpuLostReply
+ * `type: 'gpu-lost'`, unasked: the GPU device the session's trainer or generator ran on was
+ * lost (a driver reset, the browser reclaiming it, `destroy()`). The model is gone; requests
+ * that were waiting on the GPU get no reply. A `reset` with a checkpoint and `backend: 'cpu'`
+ * goes on from there.
+ * @property {string} message the browser's reason
+ */
+
 // In-memory recovery points of the demo page (recovery.js).
-/** While training, the page keeps a checkpoint every RECOVERY_EVERY steps, for "Roll back". */
+/**
+ * While training, the page keeps a checkpoint every RECOVERY_EVERY steps, for "Roll back", and
+ * on a backend too slow for that, every RECOVERY_EVERY_MS.
+ */
 export const RECOVERY_EVERY = 500;
+export const RECOVERY_EVERY_MS = 30_000;
 /** A rollback after divergence resumes at the learning rates divided by this. */
 export const ROLLBACK_LR_DIVISOR = 4;

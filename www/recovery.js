@@ -1,9 +1,11 @@
 // The demo page's recovery from a run that went wrong. While training it keeps the latest
-// checkpoint in memory (at the start and every RECOVERY_EVERY steps). When the losses stop
+// checkpoint in memory (at the start, every RECOVERY_EVERY steps, and on a slow backend every
+// RECOVERY_EVERY_MS of training). When the losses stop
 // being numbers (train_step's TrainingDiverged), it pauses, says so in plain words and offers
 // "Roll back to step N" at a lower learning rate, or "Start over". When the worker dies (it
-// threw, or its wasm module trapped), it offers "Restart from step N" in a fresh worker.
-import { RECOVERY_EVERY, ROLLBACK_LR_DIVISOR } from './protocol.js';
+// threw, or its wasm module trapped), it offers "Restart from step N" in a fresh worker. When
+// the GPU is lost, training goes on by itself on the CPU from the recovery point.
+import { RECOVERY_EVERY, RECOVERY_EVERY_MS, ROLLBACK_LR_DIVISOR } from './protocol.js';
 import { STRINGS } from './recovery_strings.js';
 
 const $ = (id) => document.getElementById(id);
@@ -12,6 +14,7 @@ export class RunRecovery {
   /** The latest good checkpoint: { bytes, step }, or null before the first. */
   #last = null;
   #nextAt = 0;
+  #capturedAt = 0;
   #capturing = false;
   /** What the panel's main button does now. */
   #action = null;
@@ -22,8 +25,8 @@ export class RunRecovery {
    * @param {() => object} host.page what the page keeps in a checkpoint (its chart history, …)
    * @param {(playing: boolean) => void} host.setPlaying the training loop's play/pause
    * @param {() => object} host.options the settings' GanTrainer options
-   * @param {(bytes: Uint8Array, rates: object | null) => void} host.resume resumes the session
-   *   from checkpoint bytes, with new learning rates or none
+   * @param {(bytes: Uint8Array, overrides: object | null) => void} host.resume resumes the
+   *   session from checkpoint bytes, with new learning rates or a backend where `overrides` says
    * @param {() => void} host.reload sends the session's dataset again, to a fresh worker
    * @param {() => void} host.restartWorker ends the dead worker
    * @param {() => void} host.startFresh Reset
@@ -47,8 +50,10 @@ export class RunRecovery {
 
   /** The run has trained to `step`: keeps a checkpoint when one is due. */
   async trained(step) {
-    if (step < this.#nextAt || this.#capturing) return;
+    const due = step >= this.#nextAt || (step > (this.#last?.step ?? 0) && performance.now() - this.#capturedAt >= RECOVERY_EVERY_MS);
+    if (!due || this.#capturing) return;
     this.#capturing = true;
+    this.#capturedAt = performance.now();
     this.#nextAt = (Math.floor(step / RECOVERY_EVERY) + 1) * RECOVERY_EVERY;
     try {
       const saved = await this.host.client.checkpoint(this.host.page());
@@ -88,6 +93,18 @@ export class RunRecovery {
       this.host.reload();
       this.host.resume(last.bytes.slice(), null);
     });
+  }
+
+  /** The GPU the trainer ran on was lost (`why`, the browser's words): on to the CPU. */
+  gpuLost(why) {
+    const last = this.#last;
+    this.host.state.recovery = { kind: 'gpu', why, step: last?.step ?? null };
+    if (!last) {
+      this.host.setPlaying(false);
+      return this.#show(STRINGS.gpuLostNoPoint(why), null, null);
+    }
+    this.#show(STRINGS.gpuLost(last.step), null, null);
+    this.host.resume(last.bytes.slice(), { backend: 'cpu' });
   }
 
   #show(text, action, run) {

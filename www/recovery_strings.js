@@ -14,6 +14,8 @@ export const STRINGS = {
   rollBack: (step, learningRate) => `Roll back to step ${number(step)} (learning rate ${Number(learningRate.toPrecision(2))})`,
   workerDied: (why, last) => `The training worker stopped (${clause(why)}). Your run is kept up to step ${number(last)}: restart from there.`,
   workerDiedNoPoint: (why) => `The training worker stopped (${clause(why)}) before the run could be kept; start over.`,
+  gpuLost: (step) => `The GPU was reset; training continues on the CPU from step ${number(step)}.`,
+  gpuLostNoPoint: (why) => `The GPU was reset (${clause(why)}) before the run could be kept; start over.`,
   restartFrom: (step) => `Restart from step ${number(step)}`,
   startOver: 'Start over',
 };

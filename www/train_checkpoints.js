@@ -87,18 +87,18 @@ export class TrainCheckpoints {
   }
 
   /**
-   * Continues from an in-memory recovery point (recovery.js), at new learning rates where
-   * `rates` gives them ({ learningRate, discriminatorLearningRate? }).
+   * Continues from an in-memory recovery point (recovery.js), with what `overrides` gives anew:
+   * learning rates ({ learningRate, discriminatorLearningRate? }) or the backend.
    */
-  recover(bytes, rates) {
-    this.#start('recovery', bytes, null, [bytes.buffer], rates);
+  recover(bytes, overrides) {
+    this.#start('recovery', bytes, null, [bytes.buffer], overrides);
   }
 
-  #start(kind, checkpoint, name = null, transfer = [], rates = null) {
+  #start(kind, checkpoint, name = null, transfer = [], overrides = null) {
     if (this.panel.prompting) this.panel.hidePrompt();
     this.host.state.resumePrompt = null;
     this.#creating.push({ kind, name });
-    this.host.send({ type: 'reset', options: { backend: this.host.options().backend, ...rates }, checkpoint }, transfer);
+    this.host.send({ type: 'reset', options: { backend: this.host.options().backend, ...overrides }, checkpoint }, transfer);
   }
 
   /**

@@ -44,9 +44,13 @@ export class TrainingLoop {
     this.#request(1);
   }
 
-  /** A new trainer is on its way: no requests until its `ready`. */
+  /**
+   * A new trainer is on its way: no requests until its `ready`. A request in flight is
+   * abandoned (a dead worker or GPU never answers it; a replaced trainer's answer is ignored).
+   */
   reset() {
     this.ready = false;
+    this.inFlight = false;
     this.step = 0;
     this.lastGridStep = 0;
   }

@@ -23,6 +23,36 @@ const session = (id) => {
   return sessions.get(id);
 };
 const judges = new Map();
+
+// Every GPU device the wasm asks for is watched: when one is lost (a driver reset, the browser
+// reclaiming a background tab's GPU, or destroy()), each session whose model ran on it is told
+// (`gpu-lost`) and left without it, and requests stuck behind a GPU that will never answer are
+// abandoned. The page resumes its last recovery point on the CPU.
+const devices = new Set();
+if (self.GPUAdapter) {
+  const requestDevice = GPUAdapter.prototype.requestDevice;
+  GPUAdapter.prototype.requestDevice = async function (...args) {
+    const device = await requestDevice.apply(this, args);
+    devices.add(device);
+    device.lost.then((info) => deviceLost(device, info));
+    return device;
+  };
+}
+
+function deviceLost(device, info) {
+  devices.delete(device);
+  const why = info.message || info.reason || 'the device was lost';
+  for (const [id, s] of sessions) {
+    const onGpu = s.trainer?.backend === 'webgpu' || s.generator?.backend === 'webgpu';
+    if (!onGpu) continue;
+    // Not freed: freeing touches the dead device.
+    if (s.trainer?.backend === 'webgpu') s.trainer = null;
+    if (s.generator?.backend === 'webgpu') s.generator = null;
+    s.lostGpu = true;
+    post({ session: id, type: 'gpu-lost', message: why });
+  }
+  queue = Promise.resolve();
+}
 // Its own noise, so scoring never shifts the order of the training batches.
 const qualityRandom = seeded(99);
 
@@ -84,6 +114,7 @@ async function createTrainer(s, id, options, checkpoint) {
   }
   s.trainer?.free();
   s.trainer = trainer;
+  s.lostGpu = false;
   s.architecture = (resumed ? resumed.info.architecture : options.architecture) ?? 'mlp';
   s.build = wasm;
   s.random = seeded((resumed ? resumed.info.seed : options.seed) ?? 42);
@@ -378,11 +409,17 @@ async function classify(s, id, pixels) {
  * go wrong. 'diverge' swaps the session's trainer for its own checkpoint with D's first layer
  * at 3e38, so that the next step overflows to NaN and train_step's divergence check fires, as
  * it would for a run that diverged by itself. 'throw' throws outside any request, as a crashed
- * worker does: the page gets the worker's `error` event.
+ * worker does: the page gets the worker's `error` event. 'lose-gpu' destroys every GPU device,
+ * as a driver reset does.
  */
 async function testFault(s, fault) {
   if (fault === 'throw') {
     setTimeout(() => { throw new Error('test fault: the worker threw'); });
+    return;
+  }
+  if (fault === 'lose-gpu') {
+    if (!devices.size) throw new Error('test-fault: no GPU device to lose');
+    for (const device of devices) device.destroy();
     return;
   }
   if (fault !== 'diverge' || !s.trainer) throw new Error(`test-fault: unknown fault ${fault}, or no trainer`);
@@ -435,7 +472,7 @@ self.onmessage = ({ data: message }) => {
   const id = message.session;
   queue = queue.then(async () => {
     await handlers[message.type](session(id), id, message);
-  }).catch((error) => post({
+  }).catch((error) => sessions.get(id)?.lostGpu && message.type !== 'reset' ? null : post({
     session: id, type: 'error', about: message.type, message: error.message ?? String(error),
     // A training run that diverged names the step; a trap (a Rust panic, memory exhausted)
     // leaves the wasm module unusable, so the page treats the worker as dead.

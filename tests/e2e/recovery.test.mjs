@@ -120,3 +120,26 @@ test('a worker that dies is restarted from the last recovery point, and training
   assert.deepEqual(errors, []);
   await p.close();
 });
+
+test('a lost GPU: training goes on, on the CPU, from the last recovery point', { timeout: 420_000 }, async () => {
+  // SwiftShader's WebGPU, about a step a second: the recovery point is the one taken after
+  // RECOVERY_EVERY_MS of training.
+  const { page: p, errors } = await open(browser, `${server.url}/www/index.html?backend=webgpu&autoplay=0&steps=2&preset=default`, { viewport: { width: 1280, height: 900 } });
+  await p.waitForFunction(() => window.webgan.backend === 'webgpu', null, { timeout: 120_000 });
+  await p.click('#start');
+  await p.waitForFunction(() => window.webgan.recoveryStep > 0, null, { timeout: 240_000 });
+  const { recoveryStep } = await state(p);
+  await p.evaluate(() => window.webgan.fault('lose-gpu'));
+  await p.waitForFunction(() => window.webgan.recovery?.kind === 'gpu', null, { timeout: 60_000 });
+  assert.equal(await p.textContent('#recovery-text'), `The GPU was reset; training continues on the CPU from step ${recoveryStep.toLocaleString('en')}.`);
+  await p.waitForFunction((n) => window.webgan.backend === 'cpu' && window.webgan.step > n + 10, recoveryStep, { timeout: 120_000 });
+  const after = await state(p);
+  assert.equal(after.playing, true, 'it goes on by itself');
+  assert.equal(after.history[0].step, recoveryStep + 2, 'the first CPU step follows the recovery point');
+  assert.ok(after.history.every((s) => Number.isFinite(s.d_loss)));
+  assert.equal(await p.textContent('#backend'), 'CPU (WebAssembly)');
+  assert.equal(await p.inputValue('#backend-choice'), 'cpu', 'Reset would start on the CPU too');
+  await shot(p, 'recovery-gpu', 1280);
+  assert.deepEqual(errors, []);
+  await p.close();
+});
