@@ -1,7 +1,9 @@
 // Keeps one training run's checkpoint in this browser's storage (checkpoint_store.js): after
 // every AUTOSAVE_EVERY_MS of training, and when the page is hidden (another tab, a minimised
 // window) or left. Used by the demo page and by <webgan-demo persist>. A save that fails is
-// reported, never thrown: training goes on, and the next save tries again.
+// reported, never thrown: training goes on, and the next save tries again. Two tabs of the same
+// page never overwrite each other's run: only the tab that holds the key's Web Lock saves, and
+// another takes over when that tab closes.
 import { AUTOSAVE_EVERY_MS } from './protocol.js';
 
 /** Training time counted between two `trained` replies at most: a pause is not training. */
@@ -25,6 +27,8 @@ export class Autosave {
   #lastTrained = null;
   #saving = null;
   #listening = false;
+  /** Whether this tab holds the key's lock, and so may save (always, without Web Locks). */
+  #owner = !globalThis.navigator?.locks;
 
   /**
    * @param {object} options
@@ -48,10 +52,15 @@ export class Autosave {
     this.#every = every;
   }
 
-  /** Saves when the page is hidden or left, from now on. */
+  /** Saves when the page is hidden or left, from now on, once this tab holds the key's lock. */
   listen() {
     if (this.#listening) return;
     this.#listening = true;
+    // Held until the page closes; a second tab waits in the lock's queue meanwhile.
+    navigator.locks?.request(`webgan:${this.#key}`, () => {
+      this.#owner = true;
+      return new Promise(() => {});
+    });
     document.addEventListener('visibilitychange', this.#onVisibility);
     addEventListener('pagehide', this.#onPageHide);
   }
@@ -97,6 +106,10 @@ export class Autosave {
   }
 
   async #save() {
+    if (!this.#owner) {
+      this.#onProblem({ kind: 'other-tab', message: 'another tab of this page is saving its own run' });
+      return false;
+    }
     let checkpoint;
     try {
       checkpoint = await this.#capture();

@@ -38,9 +38,13 @@ export const STRINGS = {
   useGenerator: 'Use this generator in Generate mode',
   dropHint: 'Drop a checkpoint (.safetensors) here to continue from it',
   fileName: (architecture, step) => `webgan-${architecture}-step-${step}.safetensors`,
-  storageNote: (problem) => (problem.kind === 'checkpoint'
-    ? `Could not make a checkpoint (${clause(problem.message)}): training goes on.`
-    : `Could not save to this browser's storage (${reason(problem)}): training goes on; use Download checkpoint to keep it.`),
+  storageNote: (problem) => {
+    if (problem.kind === 'checkpoint') return `Could not make a checkpoint (${clause(problem.message)}): training goes on.`;
+    if (problem.kind === 'other-tab') {
+      return 'Another tab of this page is saving its own run in this browser, so this run is not saved here; this tab takes over when that one closes. Use Download checkpoint to keep it.';
+    }
+    return `Could not save to this browser's storage (${reason(problem)}): training goes on; use Download checkpoint to keep it.`;
+  },
   dismiss: 'Dismiss',
   saved: (step) => `Saved at step ${number(step)} in this browser.`,
   resumed: (step) => `Resumed from step ${number(step)}.`,

@@ -220,3 +220,47 @@ test('"Use this generator in Generate mode" opens generate mode on the trained g
   assert.deepEqual(errors, []);
   await p.close();
 });
+
+test('two tabs of the page never overwrite each other\'s run: the first saves, the second takes over when it closes', { timeout: 300_000 }, async () => {
+  const context = await browser.newContext(WIDE);
+  const tab = async () => {
+    const p = await context.newPage();
+    const errors = [];
+    p.on('pageerror', (error) => errors.push(String(error)));
+    await p.goto(`${server.url}${TRAIN}`);
+    return { p, errors };
+  };
+  const stored = (p) => p.evaluate(async () => {
+    const { CheckpointStore } = await import('./checkpoint_store.js');
+    const result = await new CheckpointStore().load('page:train');
+    return result.ok ? result.record?.step ?? null : `not ok: ${result.problem.kind}`;
+  });
+  const first = await tab();
+  await ready(first.p);
+  const firstStep = await trainTo(first.p, 100);
+  await hideAndShow(first.p);
+  await first.p.waitForFunction((n) => window.webgan.savedStep === n, firstStep, { timeout: 30_000 });
+
+  // The second tab finds the first tab's run, starts its own, and may not save over it.
+  const second = await tab();
+  await second.p.waitForFunction(() => window.webgan.resumePrompt !== null, null, { timeout: 30_000 });
+  await second.p.click('#resume-no');
+  await ready(second.p);
+  const secondStep = await trainTo(second.p, 160);
+  assert.notEqual(secondStep, firstStep);
+  await hideAndShow(second.p);
+  await second.p.waitForFunction(() => window.webgan.storageNote !== null, null, { timeout: 30_000 });
+  assert.match((await state(second.p)).storageNote, /^Another tab of this page is saving its own run in this browser, so this run is not saved here/);
+  assert.equal((await state(second.p)).savedStep, null);
+  assert.equal(await stored(second.p), firstStep, "storage still holds the first tab's run");
+  await shot(second.p, 'two-tabs-second');
+
+  // The first tab closes: the second holds the lock now, and its next save lands.
+  await first.p.close();
+  await second.p.waitForTimeout(500);
+  await hideAndShow(second.p);
+  await second.p.waitForFunction((n) => window.webgan.savedStep === n, secondStep, { timeout: 30_000 });
+  assert.equal(await stored(second.p), secondStep);
+  assert.deepEqual([...first.errors, ...second.errors], []);
+  await context.close();
+});
