@@ -3,21 +3,25 @@
 // bench/results/<time>.json. `./build.sh bench <preset id>…` measures only those presets'
 // quality, `./build.sh bench speed` only the speed, `./build.sh bench conditional` only the
 // conditional presets' quality and the latent explorer, `./build.sh bench explorer` only the
-// explorer, `./build.sh bench checkpoint` only the checkpoints' size and save and resume times.
+// explorer, `./build.sh bench checkpoint` only the checkpoints' size and save and resume times,
+// `./build.sh bench soak [mlp|dcgan] [CPU steps] [WebGPU steps]` only the soak (runSoak below):
+// by default both models, 20,000 steps on the CPU and 2,000 on WebGPU.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { serve, launch, open, ROOT } from '../tests/e2e/harness.mjs';
+import { describe, summarize } from './soak_summary.mjs';
 
 const server = await serve();
 const browser = await launch();
 // Arguments: preset ids measure only their quality; `speed` measures only the speed;
 // `conditional` only the conditional presets and the explorer.
 const speedOnly = process.argv[2] === 'speed';
+const soakOnly = process.argv[2] === 'soak';
 const explorerOnly = process.argv[2] === 'explorer';
 const checkpointOnly = process.argv[2] === 'checkpoint';
 const conditionalOnly = process.argv[2] === 'conditional' || explorerOnly || checkpointOnly;
-const only = speedOnly || conditionalOnly ? [] : process.argv.slice(2);
+const only = speedOnly || conditionalOnly || soakOnly ? [] : process.argv.slice(2);
 const ALL_PRESETS = (await import('../www/presets.js')).PRESETS.map((p) => p.id);
 const CONDITIONAL_PRESETS = ['conditional', 'conditional-dcgan'];
 // Issue 15's targets at 3,000 steps, per preset: score, Fréchet distance, smallest class share.
@@ -39,7 +43,8 @@ try {
   const { page } = await open(browser, `${server.url}/bench/bench.html`);
   await page.waitForFunction(() => window.ready, null, { timeout: 120_000 });
   page.setDefaultTimeout(0);
-  if (!only.length && !conditionalOnly) {
+  if (soakOnly) await soak(page);
+  if (!only.length && !conditionalOnly && !soakOnly) {
     const size = (path) => {
       const wasm = readFileSync(join(ROOT, path));
       return { rawBytes: wasm.length, gzipBytes: gzipSync(wasm, { level: 9 }).length };
@@ -78,13 +83,13 @@ try {
   results.quality = [];
   const quality = (preset, seed, checkpoints) => page.evaluate(
     ([preset, seed, checkpoints]) => window.runQuality(preset, seed, checkpoints), [preset, seed, checkpoints]);
-  if (!speedOnly && !conditionalOnly) {
+  if (!speedOnly && !conditionalOnly && !soakOnly) {
     for (const preset of only.length ? only : ALL_PRESETS.filter((id) => !CONDITIONAL_PRESETS.includes(id))) {
       results.quality.push(await quality(preset, 1, [500, 1000, 3000]));
       for (const seed of [2, 3]) results.quality.push(await quality(preset, seed, [3000]));
     }
   }
-  if (!speedOnly && !only.length && (!conditionalOnly || checkpointOnly)) {
+  if (!speedOnly && !soakOnly && !only.length && (!conditionalOnly || checkpointOnly)) {
     // The default MLP preset and the conditional DCGAN, on the CPU and on WebGPU.
     const presets = (await import('../www/presets.js')).PRESETS;
     results.checkpoints = [];
@@ -95,7 +100,7 @@ try {
       }
     }
   }
-  if (!speedOnly && !only.length && !checkpointOnly) {
+  if (!speedOnly && !soakOnly && !only.length && !checkpointOnly) {
     // Each conditional preset on 3 seeds, then the latent explorer (seconds).
     for (const preset of explorerOnly ? [] : CONDITIONAL_PRESETS) {
       results.quality.push(await quality(preset, 1, [500, 1000, 3000]));
@@ -111,6 +116,34 @@ try {
 } finally {
   await browser.close();
   server.close();
+}
+
+/**
+ * Issue 16's soak: each model trains `steps` steps on each backend (20,000 on the CPU, 2,000
+ * on WebGPU unless the arguments say), recording every 1,000 steps (or a tenth of a shorter
+ * run); prints each figure's growth against the targets (soak_summary.mjs), into
+ * bench/results/<time>-soak.json.
+ */
+async function soak(page) {
+  const args = process.argv.slice(3);
+  const models = args.filter((a) => a === 'mlp' || a === 'dcgan');
+  const [cpuSteps = 20_000, webgpuSteps = 2_000] = args.filter((a) => /^\d+$/.test(a)).map(Number);
+  const presets = (await import('../www/presets.js')).PRESETS;
+  const settingsOf = { mlp: presets.find((p) => p.id === 'default').settings, dcgan: presets.find((p) => p.id === 'dcgan').settings };
+  results.model = `soak: ${(models.length ? models : ['mlp', 'dcgan']).join(', ')}; ${cpuSteps} CPU steps, ${webgpuSteps} WebGPU steps`;
+  results.soak = [];
+  for (const model of models.length ? models : ['mlp', 'dcgan']) {
+    for (const [backend, steps] of [['cpu', cpuSteps], ['webgpu', webgpuSteps]]) {
+      if (!steps) continue;
+      const every = Math.min(1000, steps / 10);
+      const chunk = Math.min(50, every);
+      const run = await page.evaluate(([b, m, s, n, e, c]) => window.runSoak(b, m, s, n, e, c), [backend, model, settingsOf[model], steps, every, chunk]);
+      run.growth = summarize(run);
+      run.flat = run.growth.flat;
+      results.soak.push(run);
+      console.log(describe(run));
+    }
+  }
 }
 
 /**
@@ -147,7 +180,7 @@ async function sliderDrag() {
 
 const f = (x, d = 1) => (x === undefined || x === null ? '–' : Number(x).toFixed(d));
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
-if (!only.length && !conditionalOnly) {
+if (!only.length && !conditionalOnly && !soakOnly) {
   const rows = [
     ['wasm size, www/pkg (WebGPU + CPU)', `${mb(results.wasm.rawBytes)} raw, ${mb(results.wasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
     ['wasm size, www/pkg-cpu (CPU only)', `${mb(results.cpuOnlyWasm.rawBytes)} raw, ${mb(results.cpuOnlyWasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
@@ -211,6 +244,6 @@ if (results.quality.length) {
 
 const dir = join(ROOT, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
-const file = join(dir, `${results.date.replace(/[:.]/g, '-')}.json`);
+const file = join(dir, `${results.date.replace(/[:.]/g, '-')}${soakOnly ? '-soak' : ''}.json`);
 writeFileSync(file, JSON.stringify(results, null, 2));
 console.log(`wrote ${file}`);

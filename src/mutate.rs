@@ -3,7 +3,9 @@
 //! header spliced over this one's. Each parser must answer `Ok` or a clear error, never panic.
 //! Test-only.
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
 
 /// SplitMix64: seeded, and self-contained so that every module's tests may use this one.
 pub struct Seeded(u64);
@@ -20,6 +22,25 @@ impl Seeded {
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
     }
+}
+
+thread_local! {
+    /// Whether this thread is inside a mutation run, whose caught panics print nothing.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs, once, a panic hook that is silent on threads inside a mutation run and is the
+/// previous hook everywhere else: tests run in parallel, and their own failures must still print.
+fn quiet_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// Mutations run on each parser.
@@ -42,8 +63,8 @@ pub fn run(valid: &[u8], other: &[u8], seed: u64, parse: impl Fn(&[u8]) -> Resul
     let mut rng = Seeded::new(seed);
     let mut outcomes = Outcomes::default();
     // Quiet: each caught panic would print its message and a note.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    quiet_hook();
+    QUIET.with(|quiet| quiet.set(true));
     for number in 0..MUTATIONS {
         let (bytes, what) = mutate(valid, other, &mut rng);
         let outcome = catch_unwind(AssertUnwindSafe(|| parse(&bytes)));
@@ -72,7 +93,7 @@ pub fn run(valid: &[u8], other: &[u8], seed: u64, parse: impl Fn(&[u8]) -> Resul
             }
         }
     }
-    std::panic::set_hook(hook);
+    QUIET.with(|quiet| quiet.set(false));
     outcomes
 }
 

@@ -51,6 +51,9 @@ export async function launch() {
     args: [
       '--enable-unsafe-webgpu', '--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu-sandbox',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
+      // performance.memory exact and current, and gc() to read it after a collection, for the
+      // soak bench's JS heap.
+      '--enable-precise-memory-info', '--js-flags=--expose-gc',
     ],
   });
 }
