@@ -207,6 +207,7 @@ export const HANDOVER_WEIGHTS = 'handover';
  * `type: 'test-fault'`, for the end-to-end tests only (the page sends it through
  * `window.webgan.fault`). `fault: 'diverge'` makes the session's next training step diverge;
  * `fault: 'throw'` makes the worker throw outside any request, as a crashed worker does;
+ * `fault: 'trap'` fails the request with a WebAssembly.RuntimeError, as a wasm trap does;
  * `fault: 'lose-gpu'` destroys the worker's GPU devices, as a driver reset does.
  * Replies: none, or `error`.
  */

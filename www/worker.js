@@ -409,10 +409,13 @@ async function classify(s, id, pixels) {
  * go wrong. 'diverge' swaps the session's trainer for its own checkpoint with D's first layer
  * at 3e38, so that the next step overflows to NaN and train_step's divergence check fires, as
  * it would for a run that diverged by itself. 'throw' throws outside any request, as a crashed
- * worker does: the page gets the worker's `error` event. 'lose-gpu' destroys every GPU device,
- * as a driver reset does.
+ * worker does: the page gets the worker's `error` event. 'trap' fails the request with the
+ * WebAssembly.RuntimeError a panic or exhausted memory raises. 'lose-gpu' destroys every GPU
+ * device, as a driver reset does.
  */
 async function testFault(s, fault) {
+  // What a Rust panic or an exhausted memory surfaces as, inside a request.
+  if (fault === 'trap') throw new WebAssembly.RuntimeError('unreachable (test fault: a trap)');
   if (fault === 'throw') {
     setTimeout(() => { throw new Error('test fault: the worker threw'); });
     return;

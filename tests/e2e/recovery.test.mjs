@@ -117,6 +117,18 @@ test('a worker that dies is restarted from the last recovery point, and training
   assert.deepEqual(after.recovery, { kind: 'restart', step: recoveryStep });
   assert.equal(after.history[0].step, recoveryStep + 20);
   assert.equal(await p.textContent('#data-status'), '10,000 images', 'the new worker has the dataset');
+
+  // A trap in the new worker (a panic, or memory exhausted): its module is unusable, so the
+  // same offer, from the new worker's own first recovery point.
+  await p.evaluate(() => window.webgan.fault('trap'));
+  await p.waitForFunction(() => window.webgan.recovery?.kind === 'worker', null, { timeout: 60_000 });
+  const trapped = await state(p);
+  assert.equal(await p.textContent('#recovery-text'),
+    `The training worker stopped (unreachable (test fault: a trap)). Your run is kept up to step ${trapped.recoveryStep.toLocaleString('en')}: restart from there.`);
+  assert.ok(trapped.recoveryStep >= recoveryStep);
+  await p.click('#recovery-go');
+  await p.waitForFunction((n) => window.webgan.step > n + 40, trapped.recoveryStep, { timeout: 60_000 });
+  assert.deepEqual((await state(p)).recovery, { kind: 'restart', step: trapped.recoveryStep });
   assert.deepEqual(errors, []);
   await p.close();
 });
