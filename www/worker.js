@@ -48,7 +48,7 @@ function deviceLost(device, info) {
     // Not freed: freeing touches the dead device.
     if (s.trainer?.backend === 'webgpu') s.trainer = null;
     if (s.generator?.backend === 'webgpu') s.generator = null;
-    s.lostGpu = true;
+    s.gpuLosses = (s.gpuLosses ?? 0) + 1;
     post({ session: id, type: 'gpu-lost', message: why });
   }
   queue = Promise.resolve();
@@ -114,7 +114,6 @@ async function createTrainer(s, id, options, checkpoint) {
   }
   s.trainer?.free();
   s.trainer = trainer;
-  s.lostGpu = false;
   s.architecture = (resumed ? resumed.info.architecture : options.architecture) ?? 'mlp';
   s.build = wasm;
   s.random = seeded((resumed ? resumed.info.seed : options.seed) ?? 42);
@@ -426,12 +425,8 @@ async function testFault(s, fault) {
     return;
   }
   if (fault !== 'diverge' || !s.trainer) throw new Error(`test-fault: unknown fault ${fault}, or no trainer`);
-  const bytes = (await s.trainer.export_checkpoint()).slice();
-  const view = new DataView(bytes.buffer);
-  const headerLength = Number(view.getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
-  const [start, end] = header['discriminator.hidden.weight'].data_offsets;
-  for (let at = start; at < end; at += 4) view.setFloat32(8 + headerLength + at, 3e38, true);
+  const { overflowing } = await import('./test_faults.js');
+  const bytes = overflowing((await s.trainer.export_checkpoint()).slice());
   const poisoned = await s.build.GanTrainer.create({ checkpoint: bytes, backend: s.trainer.backend });
   s.trainer.free();
   s.trainer = poisoned;
@@ -473,9 +468,12 @@ const handlers = {
 let queue = Promise.resolve();
 self.onmessage = ({ data: message }) => {
   const id = message.session;
+  let gpuLosses;
   queue = queue.then(async () => {
+    gpuLosses = session(id).gpuLosses;
     await handlers[message.type](session(id), id, message);
-  }).catch((error) => sessions.get(id)?.lostGpu && message.type !== 'reset' ? null : post({
+  // A request that failed because the session's GPU was lost while it ran: `gpu-lost` said so.
+  }).catch((error) => sessions.get(id)?.gpuLosses !== gpuLosses ? null : post({
     session: id, type: 'error', about: message.type, message: error.message ?? String(error),
     // A training run that diverged names the step; a trap (a Rust panic, memory exhausted)
     // leaves the wasm module unusable, so the page treats the worker as dead.

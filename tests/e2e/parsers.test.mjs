@@ -10,6 +10,7 @@ import { cpuModule } from './harness.mjs';
 import { MUTATIONS, mutateBytes, mutateOptions, run } from './mutate.mjs';
 import { DatasetError, MAX_IMAGES, MnistStream, loadLabels } from '../../www/mnist_stream.js';
 import { PRESETS } from '../../www/presets.js';
+import { editTensor } from '../../www/test_faults.js';
 
 /** A valid IDX images file of `count` digits, and its labels file. */
 function idxFiles(count) {
@@ -93,11 +94,7 @@ test('the API gaps a new user found say what is wrong', async () => {
   assert.throws(() => wasm.Judge.load(weights), /^Error: Judge\.load: weights lack tensor '.*'; expected the digit classifier, weights\/classifier\.safetensors$/);
   assert.throws(() => wasm.Judge.load(new Uint8Array(9)), /^Error: Judge\.load: not a valid safetensors file \(.*\); expected the digit classifier/);
   // Weights from a diverged run are refused, naming the tensor, by every loader.
-  const diverged = new Uint8Array(weights);
-  const headerLength = Number(new DataView(diverged.buffer).getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(diverged.subarray(8, 8 + headerLength)));
-  const [start] = header['generator.output.bias'].data_offsets;
-  new DataView(diverged.buffer).setFloat32(8 + headerLength + start + 4 * 5, NaN, true);
+  const diverged = editTensor(new Uint8Array(weights), 'generator.output.bias', (value, i) => (i === 5 ? NaN : value));
   const why = "tensor 'generator.output.bias' holds a value that is NaN or infinite (at index 5): these weights come from a run that diverged";
   await assert.rejects(wasm.Generator.load(diverged, { backend: 'cpu' }), { message: `Generator.load: ${why}` });
   await assert.rejects(wasm.GanTrainer.create({ backend: 'cpu', weights: diverged }), { message: `GanTrainer.create: ${why}` });

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { serve, launch, open, axeViolations, cpuModule, OUTPUT } from './harness.mjs';
 import { RECOVERY_EVERY, ROLLBACK_LR_DIVISOR } from '../../www/protocol.js';
+import { overflowing } from '../../www/test_faults.js';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -36,23 +37,18 @@ test('train_step names the step by which a run diverged, keeps refusing, and a c
   await trainer.train_steps(images, 3);
   const checkpoint = await trainer.export_checkpoint();
   // D's first layer at 3e38: its logits overflow, and the losses with them.
-  const weights = new Uint8Array(await trainer.export_weights());
-  const view = new DataView(weights.buffer);
-  const headerLength = Number(view.getBigUint64(0, true));
-  const header = JSON.parse(new TextDecoder().decode(weights.subarray(8, 8 + headerLength)));
-  const [start, end] = header['discriminator.hidden.weight'].data_offsets;
-  for (let at = start; at < end; at += 4) view.setFloat32(8 + headerLength + at, 3e38, true);
-  const overflowing = await wasm.GanTrainer.create({ ...options, weights });
-  assert.equal(overflowing.diverged, undefined);
+  const weights = overflowing(new Uint8Array(await trainer.export_weights()));
+  const overflowed = await wasm.GanTrainer.create({ ...options, weights });
+  assert.equal(overflowed.diverged, undefined);
   const one = images.subarray(0, 4 * 784);
-  await assert.rejects(overflowing.train_step(one), (error) => {
+  await assert.rejects(overflowed.train_step(one), (error) => {
     assert.equal(error.name, 'TrainingDiverged');
     assert.equal(error.step, 1);
     assert.match(error.message, /^train_step: training diverged by step 1: D loss NaN, G loss NaN, D\(x\) NaN, D\(G\(z\)\) NaN\. /);
     return true;
   });
-  await assert.rejects(overflowing.train_steps(images, 3), { name: 'TrainingDiverged', step: 1, message: /^train_steps: this trainer diverged by step 1;/ });
-  assert.equal(overflowing.diverged, 1);
+  await assert.rejects(overflowed.train_steps(images, 3), { name: 'TrainingDiverged', step: 1, message: /^train_steps: this trainer diverged by step 1;/ });
+  assert.equal(overflowed.diverged, 1);
   // The healthy trainer's checkpoint resumes at a lower rate; nothing else may change.
   const resumed = await wasm.GanTrainer.create({ backend: 'cpu', checkpoint, learningRate: 5e-4, discriminatorLearningRate: 1e-3 });
   const saved = wasm.GanTrainer.checkpoint_info(await resumed.export_checkpoint());
