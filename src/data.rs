@@ -16,6 +16,31 @@ pub const CLASSES: usize = 10;
 /// the same files relative to `www/`).
 pub const SHIPPED_IMAGES: &str = "www/data/mnist-10k-images-idx3-ubyte.gz";
 pub const SHIPPED_LABELS: &str = "www/data/mnist-10k-labels-idx1-ubyte.gz";
+/// The shipped Fashion-MNIST test set, shuffled (`scripts/fashion-idx.mjs`).
+pub const FASHION_IMAGES: &str = "www/data/fashion-10k-images-idx3-ubyte.gz";
+pub const FASHION_LABELS: &str = "www/data/fashion-10k-labels-idx1-ubyte.gz";
+
+/// A built-in dataset: 10,000 labelled 28×28 images in ten classes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dataset {
+    /// MNIST's handwritten digits.
+    Digits,
+    /// Zalando's Fashion-MNIST: clothes, shoes and bags.
+    Fashion,
+}
+
+impl Dataset {
+    /// The names `pretrain --dataset`, `train_classifier --dataset` and the page use.
+    pub const NAMES: [(&'static str, Self); 2] = [("mnist", Self::Digits), ("fashion", Self::Fashion)];
+
+    /// The images and the labels, relative to the repository root.
+    pub fn files(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Digits => (SHIPPED_IMAGES, SHIPPED_LABELS),
+            Self::Fashion => (FASHION_IMAGES, FASHION_LABELS),
+        }
+    }
+}
 
 const IMAGES_MAGIC: u32 = 0x0000_0803;
 const LABELS_MAGIC: u32 = 0x0000_0801;

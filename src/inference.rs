@@ -19,6 +19,8 @@ pub const SHIPPED_GENERATOR: &str = "www/weights/generator.safetensors";
 pub const SHIPPED_MLP_GENERATOR: &str = "www/weights/generator-mlp.safetensors";
 /// The conditional DCGAN: digits drawn by label.
 pub const SHIPPED_CONDITIONAL_GENERATOR: &str = "www/weights/generator-conditional.safetensors";
+/// The conditional DCGAN of Fashion-MNIST: clothes drawn by class.
+pub const SHIPPED_FASHION_GENERATOR: &str = "www/weights/generator-fashion.safetensors";
 
 /// What a generator file may hold besides `generator.*`: a discriminator, and in a checkpoint
 /// the training state.

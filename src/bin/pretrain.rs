@@ -1,4 +1,4 @@
-//! Trains the GAN natively on the shipped digits and writes the generator the page's
+//! Trains the GAN natively on a shipped dataset (the digits, or `--dataset fashion`) and writes the generator the page's
 //! inference mode loads, plus a PNG of 64 samples to look at.
 //!
 //! `cargo run --release --bin pretrain -- [--defaults recommended|classic] [--steps 20000] [--seed 42] [--lr LR]
@@ -6,16 +6,16 @@
 //!  [--architecture mlp|dcgan] [--loss bce|wgan-gp] [--channels 32] [--critic-steps 5] [--beta2 B2]
 //!  [--r1 GAMMA] [--conditional true] [--out www/weights/generator.safetensors]
 //!  [--preview docs/pretrained-dcgan.png] [--score-every 1000] [--checkpoint FILE]
-//!  [--checkpoint-every 1000]`
+//!  [--checkpoint-every 1000] [--dataset mnist|fashion]`
 //!
 //! The settings left out are those recommended for the architecture and loss, as in
 //! `GanTrainer.create` (`GanConfig::recommended`); `--defaults classic` starts from the
 //! textbook setup instead. They are checked by `GanConfig::validate`, as the page's are, so
 //! pretrain refuses what `GanTrainer.create` refuses, with the same message.
 //!
-//! `--score-every N` judges 1,500 samples with the digit classifier every N steps and at the
+//! `--score-every N` judges 1,500 samples with the dataset's classifier every N steps and at the
 //! end (class histogram, score, Fréchet distance), as the page's quality panel does; for a
-//! conditional GAN, 150 of each digit, with the share read as the digit asked for.
+//! conditional GAN, 150 of each class, with the share read as the digit asked for.
 //!
 //! `--checkpoint FILE` makes a long run resumable: every 1,000 steps (`--checkpoint-every N`)
 //! and at the last an exact checkpoint (the
@@ -43,11 +43,11 @@ mod native {
     use burn::prelude::*;
     use webgan::config::{Architecture, Defaults, GanConfig, Loss, named};
     use webgan::data::{
-        CLASSES, IMAGE_PIXELS, IMAGE_SIDE, SHIPPED_IMAGES, SHIPPED_LABELS, parse_idx_images, parse_idx_labels,
+        CLASSES, Dataset, IMAGE_PIXELS, IMAGE_SIDE, parse_idx_images, parse_idx_labels,
         pixels_to_tensor, read_gz, unit_to_pixels,
     };
     use webgan::inference::SHIPPED_GENERATOR;
-    use webgan::quality::{HELD_OUT, Judge, SHIPPED_CLASSIFIER};
+    use webgan::quality::{HELD_OUT, Judge, classifier_of};
     use webgan::rng::HostRng;
     use webgan::train::{self, Trainer};
     use webgan::train::checkpoint::{Checkpoint, CheckpointError};
@@ -60,6 +60,7 @@ mod native {
         score_every: Option<usize>,
         checkpoint: Option<String>,
         checkpoint_every: usize,
+        dataset: Dataset,
     }
 
     fn parse_args() -> Result<Args, String> {
@@ -78,6 +79,7 @@ mod native {
             score_every: None,
             checkpoint: None,
             checkpoint_every: 1000,
+            dataset: Dataset::Digits,
         };
         let mut it = flags.iter().cloned();
         while let Some(flag) = it.next() {
@@ -109,6 +111,7 @@ mod native {
                 "--checkpoint" => args.checkpoint = Some(value),
                 "--checkpoint-every" => args.checkpoint_every = whole(&value)?.max(1),
                 "--out" => args.out = value,
+                "--dataset" => args.dataset = named(&Dataset::NAMES, &value).map_err(choice)?,
                 "--preview" => args.preview = Some(value),
                 "--score-every" => args.score_every = Some(whole(&value)?),
                 _ => return Err(format!("unknown flag {flag}")),
@@ -120,19 +123,20 @@ mod native {
 
     pub fn run() -> Result<(), String> {
         let args = parse_args()?;
-        let images = parse_idx_images(&read_gz(SHIPPED_IMAGES)?).map_err(|e| e.to_string())?;
-        let labels = parse_idx_labels(&read_gz(SHIPPED_LABELS)?).map_err(|e| e.to_string())?;
+        let (images_file, labels_file) = args.dataset.files();
+        let images = parse_idx_images(&read_gz(images_file)?).map_err(|e| e.to_string())?;
+        let labels = parse_idx_labels(&read_gz(labels_file)?).map_err(|e| e.to_string())?;
         let pixels = IMAGE_PIXELS;
         let config = args.config.clone();
-        println!("{} digits; {} steps with {config}", images.count, args.steps);
+        println!("{images_file}: {} images; {} steps with {config}", images.count, args.steps);
 
         let device = Device::flex();
         let mut trainer = train::trainer(config.clone(), &device);
         let judge = match args.score_every {
-            Some(_) => Some(
-                Judge::load(&std::fs::read(SHIPPED_CLASSIFIER).map_err(|e| format!("{SHIPPED_CLASSIFIER}: {e}"))?, &device)
-                    .map_err(|e| e.to_string())?,
-            ),
+            Some(_) => {
+                let path = classifier_of(args.dataset);
+                Some(Judge::load(&std::fs::read(path).map_err(|e| format!("{path}: {e}"))?, &device).map_err(|e| e.to_string())?)
+            }
             None => None,
         };
         let mut score_rng = HostRng::new(11);
@@ -151,7 +155,11 @@ mod native {
                     }
                     trainer = train::resume(&checkpoint, &device).map_err(|e| format!("{path}: {e}"))?;
                     let order_state = checkpoint.annotation().ok_or(format!("{path}: no batch order in its annotation"))?;
-                    (rng, score_rng, cursor, order) = BatchOrder::read(order_state).map_err(|e| format!("{path}: {e}"))?;
+                    let dataset;
+                    (dataset, rng, score_rng, cursor, order) = BatchOrder::read(order_state).map_err(|e| format!("{path}: {e}"))?;
+                    if dataset != images_file {
+                        return Err(format!("{path} was trained on {dataset}, not {images_file}; give the --dataset it was started with"));
+                    }
                     first = checkpoint.step as usize + 1;
                     println!("resuming exactly from {path} after step {}", checkpoint.step);
                 }
@@ -183,7 +191,7 @@ mod native {
             let batch_labels = config.model.conditional.then_some(&batch_labels[..]);
             trainer.step(pixels_to_tensor(&batch, &device), batch_labels);
             if let Some(path) = args.checkpoint.as_deref().filter(|_| step % args.checkpoint_every == 0 || step == args.steps) {
-                let order_state = BatchOrder::write(&rng, &score_rng, cursor, &order);
+                let order_state = BatchOrder::write(images_file, &rng, &score_rng, cursor, &order);
                 save_checkpoint(trainer.as_ref(), path, order_state)?;
             }
             if step % 1000 == 0 || step == args.steps {
@@ -246,20 +254,20 @@ mod native {
         std::fs::rename(&partial, path).map_err(|e| format!("{path}: {e}"))
     }
 
-    /// The batch order's place, kept in the checkpoint's annotation: the order's and the
+    /// The batch order's place, kept in the checkpoint's annotation: the dataset's file, the order's and the
     /// scores' random streams, the position in this epoch and the epoch's permutation (each
     /// epoch shuffles the last one's, so the permutation itself is kept).
     struct BatchOrder;
 
     impl BatchOrder {
-        fn write(rng: &HostRng, score_rng: &HostRng, cursor: usize, order: &[usize]) -> String {
+        fn write(dataset: &str, rng: &HostRng, score_rng: &HostRng, cursor: usize, order: &[usize]) -> String {
             serde_json::json!({
-                "pretrain": { "rng": rng.state().to_string(), "score_rng": score_rng.state().to_string(), "cursor": cursor, "order": order }
+                "pretrain": { "dataset": dataset, "rng": rng.state().to_string(), "score_rng": score_rng.state().to_string(), "cursor": cursor, "order": order }
             })
             .to_string()
         }
 
-        fn read(text: &str) -> Result<(HostRng, HostRng, usize, Vec<usize>), String> {
+        fn read(text: &str) -> Result<(String, HostRng, HostRng, usize, Vec<usize>), String> {
             let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("annotation: {e}"))?;
             let state = &value["pretrain"];
             let stream = |key: &str| -> Result<HostRng, String> {
@@ -268,7 +276,9 @@ mod native {
             };
             let cursor = state["cursor"].as_u64().ok_or("annotation lacks pretrain.cursor")? as usize;
             let order: Vec<usize> = serde_json::from_value(state["order"].clone()).map_err(|e| format!("annotation's pretrain.order: {e}"))?;
-            Ok((stream("rng")?, stream("score_rng")?, cursor, order))
+            // Checkpoints from before the dataset was recorded are of the digits.
+            let dataset = state["dataset"].as_str().unwrap_or(Dataset::Digits.files().0).to_string();
+            Ok((dataset, stream("rng")?, stream("score_rng")?, cursor, order))
         }
     }
 

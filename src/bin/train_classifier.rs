@@ -1,8 +1,10 @@
-//! Trains the digit classifier behind the quality scores on the shipped digits, holding out
-//! 1,500 of them, and writes its weights together with the statistics of its features on
-//! the real training digits (for the Fréchet distance).
+//! Trains the classifier behind the quality scores on a shipped dataset (the digits, or with
+//! `--dataset fashion` the clothes), holding out 1,500 of its images, and writes its weights
+//! together with the statistics of its features on the real training images (for the Fréchet
+//! distance).
 //!
-//! `cargo run --release --bin train_classifier -- [--epochs 16] [--out www/weights/classifier.safetensors]`
+//! `cargo run --release --bin train_classifier -- [--dataset mnist|fashion] [--epochs 16] [--out FILE]`
+//! (the file defaults to the dataset's shipped classifier).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -23,9 +25,10 @@ mod native {
     use burn::optim::{AdamConfig, GradientsParams};
     use burn::prelude::*;
     use webgan::nets::classifier::{Classifier, ClassifierConfig};
-    use webgan::data::{IMAGE_PIXELS, SHIPPED_IMAGES, SHIPPED_LABELS, parse_idx_images, parse_idx_labels, pixels_to_tensor, read_gz};
+    use webgan::config::named;
+    use webgan::data::{Dataset, IMAGE_PIXELS, parse_idx_images, parse_idx_labels, pixels_to_tensor, read_gz};
     use burn::tensor::activation::softmax;
-    use webgan::quality::{CLASSES, FeatureStats, SHIPPED_CLASSIFIER, f32_tensor, held_out_split, score_of};
+    use webgan::quality::{CLASSES, FeatureStats, classifier_of, f32_tensor, held_out_split, score_of};
     use webgan::rng::HostRng;
     use webgan::weights::Export;
 
@@ -33,20 +36,24 @@ mod native {
 
     pub fn run() -> Result<(), String> {
         let mut epochs = 16;
-        let mut out = SHIPPED_CLASSIFIER.to_string();
+        let mut dataset = Dataset::Digits;
+        let mut out = None;
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
             let value = it.next().ok_or(format!("{flag} needs a value"))?;
             match flag.as_str() {
                 "--epochs" => epochs = value.parse().map_err(|_| format!("--epochs: '{value}'"))?,
-                "--out" => out = value,
+                "--dataset" => dataset = named(&Dataset::NAMES, &value).map_err(|e| format!("--dataset: {e}"))?,
+                "--out" => out = Some(value),
                 _ => return Err(format!("unknown flag {flag}")),
             }
         }
-        let images = parse_idx_images(&read_gz(SHIPPED_IMAGES)?).map_err(|e| e.to_string())?;
-        let labels = parse_idx_labels(&read_gz(SHIPPED_LABELS)?).map_err(|e| e.to_string())?;
+        let out = out.unwrap_or(classifier_of(dataset).to_string());
+        let (images_file, labels_file) = dataset.files();
+        let images = parse_idx_images(&read_gz(images_file)?).map_err(|e| e.to_string())?;
+        let labels = parse_idx_labels(&read_gz(labels_file)?).map_err(|e| e.to_string())?;
         let (train, held_out) = held_out_split(images.count);
-        println!("{} training digits, {} held out", train.len(), held_out.len());
+        println!("{images_file}: {} training images, {} held out", train.len(), held_out.len());
 
         let device = Device::flex();
         let autodiff = device.clone().autodiff();
@@ -94,7 +101,7 @@ mod native {
         let (features, probabilities) = features_of(&held_out)?;
         let reference = score_of(&features, &probabilities, &real);
         println!(
-            "held-out digits: score {:.2}, Fréchet distance {:.3}, classes {:?}",
+            "held-out images: score {:.2}, Fréchet distance {:.3}, classes {:?}",
             reference.score,
             reference.frechet_distance,
             reference.histogram.iter().map(|h| format!("{:.1}%", 100.0 * h)).collect::<Vec<_>>()
