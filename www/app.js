@@ -8,8 +8,8 @@ import { dropFiles, pickFiles } from './file_drop.js';
 import { ModelClient } from './model_client.js';
 import { PRESETS } from './presets.js';
 import {
-  CLASSES, CONDITIONAL_GENERATOR_URL, DATA_URL, DEFAULT_STEPS_PER_FRAME, GRID, GRID_EVERY, HANDOVER_KEY, HANDOVER_WEIGHTS,
-  LABELS_URL, PIXELS, QUALITY_EVERY, QUALITY_SAMPLES, clampStepsPerFrame,
+  CLASSES, CONDITIONAL_GENERATOR_URL, DATASETS, DEFAULT_STEPS_PER_FRAME, FASHION_GENERATOR_URL, GRID, GRID_EVERY,
+  HANDOVER_KEY, HANDOVER_WEIGHTS, PIXELS, QUALITY_EVERY, QUALITY_SAMPLES, builtInDataset, clampStepsPerFrame,
 } from './protocol.js';
 import { qualityPanel } from './quality_panel.js';
 import { RunRecovery } from './recovery.js';
@@ -107,6 +107,9 @@ async function startGenerateMode() {
     location.search = params.toString();
   });
 
+  // What the generator draws, for its classifier: the Fashion generator, or ?data=fashion for
+  // a file of one's own, draws clothes.
+  const dataset = weights === FASHION_GENERATOR_URL || params.get('data') === 'fashion' ? 'fashion' : 'mnist';
   let explorer = null;
   /** A new latent explorer on the loaded generator (whose latentDim or labels may differ from the last). */
   const explore = async () => {
@@ -144,7 +147,7 @@ async function startGenerateMode() {
   const openFile = async ({ name, bytes }) => {
     let ready;
     try {
-      ready = await client.load(bytes, backend);
+      ready = await client.load(bytes, backend, dataset);
     } catch (error) {
       showError(CHECKPOINT_STRINGS.generatorFailed(name, error.message));
       return;
@@ -177,7 +180,7 @@ async function startGenerateMode() {
   choose(source === DEFAULT_GENERATOR ? DEFAULT_GENERATOR : weights, shown);
   let ready;
   try {
-    ready = await client.load(source, backend);
+    ready = await client.load(source, backend, dataset);
   } catch (error) {
     $('gen-backend').textContent = 'unavailable';
     showError(`Could not load the generator: ${error.message}`);
@@ -225,10 +228,13 @@ async function startTrainMode() {
   preset.addEventListener('change', () => applyPreset(preset.value));
   $('backend-choice').value = params.get('backend') ?? 'auto';
   $('steps-per-frame').value = params.get('steps') ?? DEFAULT_STEPS_PER_FRAME;
-  $('data-url').value = params.get('data') ?? DATA_URL;
-  // The shipped digits come with their labels; another dataset's labels are the reader's to give.
-  $('labels-url').value = params.get('labels') ?? (params.has('data') ? '' : LABELS_URL);
-  const labelsOf = (source) => (typeof source === 'string' && source === DATA_URL ? LABELS_URL : null);
+  // ?data=fashion (or mnist) picks a built-in dataset, any other ?data= is a URL of the reader's own.
+  const asked = params.get('data') ?? 'mnist';
+  const builtIn = Object.hasOwn(DATASETS, asked) ? asked : builtInDataset(asked, location.href);
+  $('data-url').value = builtIn ? DATASETS[builtIn].images : asked;
+  // The built-in datasets come with their labels; another dataset's labels are the reader's to give.
+  $('labels-url').value = params.get('labels') ?? (builtIn ? DATASETS[builtIn].labels : '');
+  const labelsOf = (source) => DATASETS[builtInDataset(source, location.href)]?.labels ?? null;
 
   const options = () => ({
     ...presetSettings,
@@ -308,6 +314,7 @@ async function startTrainMode() {
   /** What it was loaded from, Files included, to send again to a restarted worker. */
   let loaded = null;
   const loadData = (source, labels) => {
+    $('dataset').value = builtInDataset(source, location.href) ?? 'own';
     $('data-status').textContent = 'downloading…';
     $('data-progress').value = 0;
     const labelsSource = labels || labelsOf(source);
@@ -452,6 +459,19 @@ async function startTrainMode() {
   $('pause').addEventListener('click', () => loop.setPlaying(false));
   $('step-once').addEventListener('click', () => loop.stepOnce());
   $('reset').addEventListener('click', () => checkpoints.startFresh());
+  // A built-in dataset starts a new run on it; "your own" opens the fields to give one.
+  $('dataset').addEventListener('change', () => {
+    const id = $('dataset').value;
+    if (!Object.hasOwn(DATASETS, id)) {
+      $('data-details').open = true;
+      $('data-url').focus();
+      return;
+    }
+    $('data-url').value = DATASETS[id].images;
+    $('labels-url').value = DATASETS[id].labels;
+    loadData(DATASETS[id].images, DATASETS[id].labels);
+    checkpoints.startFresh();
+  });
   $('data-form').addEventListener('submit', (event) => {
     event.preventDefault();
     loadData($('data-url').value.trim(), $('labels-url').value.trim());

@@ -11,6 +11,7 @@
 // both are the same digit, two when not. The animation keeps the first pick's label.
 import { drawDigits } from './digits_canvas.js';
 import { CLASSES, CONDITIONAL_GRID_ROWS, GRID, PIXELS, SIDE } from './protocol.js';
+import { datasetStrings } from './dataset_strings.js';
 import { STRINGS } from './explorer_strings.js';
 import { latestOnly, scaledCopy, slerp, webmType } from './explorer_tools.js';
 import { normalNoise, seeded } from './random.js';
@@ -65,6 +66,9 @@ export class LatentExplorer {
     this.random = seeded(options.seed ?? Math.floor(Math.random() * 2 ** 31));
     this.conditional = client.conditional;
     this.latentDim = client.latentDim;
+    /** Digits, or clothes: the class names of its buttons; only digits write numbers. */
+    this.words = datasetStrings(client.dataset);
+    this.digits = this.words === datasetStrings('mnist');
     this.recordType = webmType();
     /** What the tests and the bench read; hosts expose it (window.webgan.explorer, …). */
     this.state = {
@@ -99,8 +103,8 @@ export class LatentExplorer {
   build(container, prefix, level) {
     const part = (name) => `id="${prefix}${name}" data-part="${name}"`;
     const h = (id, text) => `<h${level} id="${prefix}${id}" class="explorer-heading">${text}</h${level}>`;
-    const digits = Array.from({ length: CLASSES }, (_, d) =>
-      `<button type="button" data-digit="${d}" aria-pressed="false" aria-label="${STRINGS.digitButton(d)}">${d}</button>`).join('');
+    const digits = this.words.classes.map((name, d) =>
+      `<button type="button" data-digit="${d}" aria-pressed="false" aria-label="${this.digits ? STRINGS.digitButton(d) : STRINGS.classButton(name)}">${name}</button>`).join('');
     const sliders = Array.from({ length: SLIDERS }, (_, k) => `
       <div class="explorer-slider">
         <label for="${prefix}slider-${k}">${STRINGS.slider(k)}</label>
@@ -192,7 +196,7 @@ export class LatentExplorer {
     }
     this.part('digits').hidden = !this.conditional;
     this.part('no-labels').hidden = this.conditional;
-    this.part('number').hidden = !this.conditional;
+    this.part('number').hidden = !this.conditional || !this.digits;
     this.part('download-grid').addEventListener('click', () => this.save(this.part('samples'), 'webgan-digits.png'));
     this.part('cells').addEventListener('keydown', (event) => this.moveCursor(event));
     for (const slider of this.sliders) {

@@ -6,6 +6,7 @@ export const STRINGS = {
   newSamples: 'New samples',
   digitGroup: 'Draw one digit',
   digitButton: (digit) => `Draw ${GRID} of the digit ${digit}`,
+  classButton: (name) => `Draw ${GRID} of ${name}`,
   downloadGrid: 'Download the grid (PNG)',
   noLabels: 'Digit buttons, one handwriting in every digit and writing a number are off: this generator was not trained with labels.',
   cellsGroup: 'Generated digits: pick one, then a second',

@@ -62,16 +62,19 @@ export class ModelClient {
   /**
    * Loads a pretrained generator into the session from a URL or from a file's bytes (a
    * Uint8Array, transferred); resolves to its `generator-ready` reply. On an error the session
-   * keeps the generator it had.
+   * keeps the generator it had. `dataset` is the DATASETS id of what it draws ('mnist' or
+   * 'fashion'), whose classifier judges its samples.
    */
-  async load(source, backend = 'auto') {
+  async load(source, backend = 'auto', dataset = 'mnist') {
     if (typeof source !== 'string' && !(source instanceof Uint8Array)) {
       throw new Error(`load: give a URL or the bytes of a .safetensors file (a Uint8Array), got ${Object.prototype.toString.call(source)}`);
     }
-    const message = typeof source === 'string' ? { type: 'generator-init', url: source, backend }
-      : { type: 'generator-init', bytes: source, backend };
+    const message = typeof source === 'string' ? { type: 'generator-init', url: source, backend, dataset }
+      : { type: 'generator-init', bytes: source, backend, dataset };
     const ready = await this.request(message, typeof source === 'string' ? [] : [source.buffer]);
     this.describe(ready);
+    /** The DATASETS id of what the loaded generator draws. */
+    this.dataset = dataset;
     return ready;
   }
 

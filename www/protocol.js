@@ -31,8 +31,11 @@ export function clampStepsPerFrame(n, fallback) {
 /** The 10,000 MNIST digits, gzipped IDX, and their labels (0–9, in the same order). */
 export const DATA_URL = 'data/mnist-10k-images-idx3-ubyte.gz';
 export const LABELS_URL = 'data/mnist-10k-labels-idx1-ubyte.gz';
-/** Classes a label names: the digits 0–9. */
+/** Classes a label names: the digits 0–9, or Fashion-MNIST's ten kinds of clothes. */
 export const CLASSES = 10;
+/** The 10,000 Fashion-MNIST test images (Zalando Research, MIT licence), shuffled, and their labels. */
+export const FASHION_DATA_URL = 'data/fashion-10k-images-idx3-ubyte.gz';
+export const FASHION_LABELS_URL = 'data/fashion-10k-labels-idx1-ubyte.gz';
 /** A conditional trainer's fixed-noise grid: one column per digit, GRID_ROWS rows. */
 export const CONDITIONAL_GRID_ROWS = 6;
 /** The pretrained DCGAN generator that generate mode draws from by default. */
@@ -41,6 +44,31 @@ export const GENERATOR_URL = 'weights/generator.safetensors';
 export const CONDITIONAL_GENERATOR_URL = 'weights/generator-conditional.safetensors';
 /** The digit classifier behind the quality figures. */
 export const CLASSIFIER_URL = 'weights/classifier.safetensors';
+/** The clothes classifier, which judges Fashion-MNIST samples. */
+export const FASHION_CLASSIFIER_URL = 'weights/classifier-fashion.safetensors';
+/** The pretrained conditional DCGAN of Fashion-MNIST: clothes drawn by class. */
+export const FASHION_GENERATOR_URL = 'weights/generator-fashion.safetensors';
+
+/**
+ * The built-in datasets, by the id that `?data=`, `<webgan-demo data>` and the worker's
+ * requests use: their images, labels and the classifier that judges samples of them. Any other
+ * images (a reader's own URL or file) are judged by the digit classifier.
+ */
+export const DATASETS = {
+  mnist: { images: DATA_URL, labels: LABELS_URL, classifier: CLASSIFIER_URL },
+  fashion: { images: FASHION_DATA_URL, labels: FASHION_LABELS_URL, classifier: FASHION_CLASSIFIER_URL },
+};
+
+/** The id of the built-in dataset whose images are at `source` (a URL relative to `base`), or null. */
+export function builtInDataset(source, base) {
+  if (typeof source !== 'string') return null;
+  try {
+    const url = new URL(source, base).href;
+    return Object.keys(DATASETS).find((id) => new URL(DATASETS[id].images, base).href === url) ?? null;
+  } catch {
+    return null;
+  }
+}
 
 // Checkpoints kept in this browser's storage (checkpoint_store.js, autosave.js).
 /** While training, a checkpoint is saved every AUTOSAVE_EVERY_MS of training, and when the page is hidden. */
@@ -72,7 +100,8 @@ export const HANDOVER_WEIGHTS = 'handover';
  *   reader's place in the dataset, which then waits for the whole dataset to arrive
  *   ('waiting for data'). A bad file is an `error` reply, before anything changes.
  * @property {string | File} source an IDX images URL (gzipped or not) or a File. A URL is
- *   downloaded once per worker, whichever sessions train on it.
+ *   downloaded once per worker, whichever sessions train on it. The images of a DATASETS
+ *   entry are judged by its classifier; any others by the digit classifier.
  * @property {string | File | null} [labels] the IDX labels file of `source`, one label per
  *   image in the same order; needed for a conditional trainer, ignored by others.
  * Replies: `ready`, then `grid`; `progress` while the dataset arrives, or `data-error`.
@@ -155,6 +184,8 @@ export const HANDOVER_WEIGHTS = 'handover';
  * @property {Uint8Array} [bytes] instead of `url`: the file's bytes (a local file, or a
  *   `generator-bytes` reply's)
  * @property {string} backend 'auto', 'webgpu' or 'cpu'
+ * @property {string} [dataset] the DATASETS id of what it draws, whose classifier judges its
+ *   samples: 'mnist' (default) or 'fashion'
  * Replies: `generator-ready`.
  */
 
@@ -333,17 +364,20 @@ export const HANDOVER_WEIGHTS = 'handover';
  * @typedef {object} QualityReply
  * `type: 'quality'`, to `quality`.
  * @property {{ histogram: Float64Array, score: number, fd: number, agreement?: number,
- *   reference: { score: number, fd: number }, samples: number, ms: number } | null} result
- *   the share of each predicted digit, the classifier score and Fréchet distance, for a
- *   conditional model (whose samples are drawn as 0–9 in turn) the share read as the digit
- *   asked for, the held-out real digits' figures; null when the session has no model
+ *   reference: { score: number, fd: number }, samples: number, ms: number, dataset: string } | null} result
+ *   the share of each predicted class, the classifier score and Fréchet distance, for a
+ *   conditional model (whose samples are drawn as classes 0–9 in turn) the share read as the
+ *   class asked for, the held-out real images' figures, and the id of the DATASETS entry whose
+ *   classifier judged them (the session's built-in dataset, or 'mnist' for the reader's own
+ *   images); null when the session has no model
  */
 
 /**
  * @typedef {object} ClassesReply
  * `type: 'classes'`, to `classify`.
- * @property {number[]} counts how many digits the classifier reads as each of 0–9
- * @property {Uint8Array} digits the digit read in each image, in order
+ * @property {number[]} counts how many images the session's classifier reads as each class 0–9
+ * @property {Uint8Array} digits the class read in each image, in order
+ * @property {string} dataset the DATASETS id of the classifier that read them
  */
 
 /**

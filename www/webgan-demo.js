@@ -6,7 +6,8 @@
 // Attributes: mode ("train", "generate" or "explore"), weights (generate and explore modes: a
 // safetensors URL), architecture ("mlp" or "dcgan"), preset (any id from presets.js;
 // architecture overrides its network), autoplay, steps-per-frame, backend ("auto", "cpu",
-// "webgpu"), data (an IDX URL), seed, conditional (train: learn digits by label, with the
+// "webgpu"), data ("mnist", "fashion" or an IDX URL of one's own; generate and explore:
+// "fashion" draws clothes with the Fashion generator), seed, conditional (train: learn digits by label, with the
 // architecture's conditional preset; generate and explore: the conditional generator, whose
 // grid shows a column per digit), digit (generate and explore: 0–9, a grid of that digit) and,
 // in explore mode (the latent explorer, explorer.js), text (a number to write); digit and text
@@ -22,13 +23,14 @@
 import { Autosave } from './autosave.js';
 import { CheckpointStore } from './checkpoint_store.js';
 import { STRINGS as CHECKPOINT_STRINGS } from './checkpoint_strings.js';
+import { datasetStrings } from './dataset_strings.js';
 import { drawDigits } from './digits_canvas.js';
 import { LatentExplorer } from './explorer.js';
 import { ModelClient } from './model_client.js';
 import { PRESETS } from './presets.js';
 import {
-  CLASSES, CONDITIONAL_GENERATOR_URL, CONDITIONAL_GRID_ROWS, DATA_URL, DEFAULT_STEPS_PER_FRAME, GENERATOR_URL, GRID,
-  LABELS_URL, clampStepsPerFrame,
+  CLASSES, CONDITIONAL_GENERATOR_URL, CONDITIONAL_GRID_ROWS, DATASETS, DEFAULT_STEPS_PER_FRAME, FASHION_GENERATOR_URL, GENERATOR_URL, GRID,
+  clampStepsPerFrame,
 } from './protocol.js';
 import { openSession } from './session.js';
 import { TrainingLoop } from './training_loop.js';
@@ -192,9 +194,10 @@ export class WebganDemo extends HTMLElement {
     // Autoplay only where motion is welcome.
     const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
     this.loop.setPlaying(this.hasAttribute('autoplay') && !reducedMotion);
-    const data = new URL(this.getAttribute('data') ?? DATA_URL, BASE).href;
-    // The shipped digits' labels go with them; another dataset has none here.
-    const labels = this.hasAttribute('data') ? null : new URL(LABELS_URL, BASE).href;
+    // A built-in dataset's labels go with it; another dataset has none here.
+    const builtIn = DATASETS[this.dataset()];
+    const data = new URL(builtIn?.images ?? this.getAttribute('data'), BASE).href;
+    const labels = builtIn ? new URL(builtIn.labels, BASE).href : null;
     if (this.hasAttribute('persist')) this.startPersisting(options, data, labels);
     else this.send({ type: 'train-init', options, source: data, labels });
   }
@@ -289,11 +292,26 @@ export class WebganDemo extends HTMLElement {
   }
 
   startGenerating() {
-    this.conditional = this.hasAttribute('conditional');
-    const weights = new URL(this.getAttribute('weights') ?? (this.conditional ? CONDITIONAL_GENERATOR_URL : GENERATOR_URL), BASE).href;
+    const { weights, dataset } = this.generatorSource();
     this.newButton = this.button('New samples', () => this.requestSamples());
     this.newButton.disabled = true;
-    this.send({ type: 'generator-init', url: weights, backend: this.getAttribute('backend') ?? 'auto' });
+    this.send({ type: 'generator-init', url: weights, backend: this.getAttribute('backend') ?? 'auto', dataset });
+  }
+
+  /** The `data` attribute's built-in dataset id, 'mnist' without one, or null for a URL of one's own. */
+  dataset() {
+    const data = this.getAttribute('data') ?? 'mnist';
+    return Object.hasOwn(DATASETS, data) ? data : null;
+  }
+
+  /**
+   * Generate and explore modes' generator: the `weights` attribute, else the Fashion generator
+   * for data="fashion", else the (conditional) DCGAN; and the dataset whose classifier judges it.
+   */
+  generatorSource() {
+    const dataset = this.dataset() ?? 'mnist';
+    const fallback = dataset === 'fashion' ? FASHION_GENERATOR_URL : this.hasAttribute('conditional') ? CONDITIONAL_GENERATOR_URL : GENERATOR_URL;
+    return { weights: new URL(this.getAttribute('weights') ?? fallback, BASE).href, dataset };
   }
 
   /** The latent explorer on a pretrained generator, in place of the canvas and buttons. */
@@ -305,11 +323,10 @@ export class WebganDemo extends HTMLElement {
       <div class="explorer-host"></div>`;
     this.statusLine = this.shadowRoot.querySelector('.explore-status');
     this.errorLine = this.shadowRoot.querySelector('.error');
-    const conditional = this.hasAttribute('conditional');
-    const weights = new URL(this.getAttribute('weights') ?? (conditional ? CONDITIONAL_GENERATOR_URL : GENERATOR_URL), BASE).href;
+    const { weights, dataset } = this.generatorSource();
     const client = new ModelClient(this.session.send);
     this.client = client;
-    client.load(weights, this.getAttribute('backend') ?? 'auto').then((ready) => {
+    client.load(weights, this.getAttribute('backend') ?? 'auto', dataset).then((ready) => {
       if (this.client !== client) return; // disconnected meanwhile
       this.statusLine.textContent = `${ready.backend === 'webgpu' ? 'WebGPU' : 'CPU'} ready`;
       this.dispatchEvent(new CustomEvent('ready', { detail: { backend: ready.backend } }));
@@ -398,10 +415,11 @@ export class WebganDemo extends HTMLElement {
       case 'classes': {
         this.classifying = false;
         const counts = message.counts;
-        const text = counts.map((n, digit) => (n ? `${n}× ${digit}` : null)).filter(Boolean).join(', ');
+        const words = datasetStrings(message.dataset);
+        const text = counts.map((n, c) => (n ? `${n}× ${words.classes[c]}` : null)).filter(Boolean).join(', ');
         const n = counts.reduce((a, b) => a + b, 0);
-        const what = this.mode === 'train' ? `Generated digits at step ${this.classifiedStep}` : `${n} digits from the pretrained generator`;
-        this.canvas.setAttribute('aria-label', `${what}. A digit classifier reads them as ${text}.`);
+        const what = this.mode === 'train' ? `Generated ${words.items} at step ${this.classifiedStep}` : `${n} ${words.items} from the pretrained generator`;
+        this.canvas.setAttribute('aria-label', `${what}. A classifier of ${words.items} reads them as ${text}.`);
         this.classesLine.textContent = `Reads as: ${text}`;
         break;
       }

@@ -4,19 +4,20 @@
 // tutorial widget another, so they share one worker, one wasm module and one download of each
 // dataset while keeping their own models and batch orders.
 import { Datasets } from './datasets.js';
-import { CLASSES, CLASSIFIER_URL, CONDITIONAL_GRID_ROWS, GRID, LATENT } from './protocol.js';
+import { CLASSES, CONDITIONAL_GRID_ROWS, DATASETS, GRID, LATENT, builtInDataset } from './protocol.js';
 import { normalNoise, seeded } from './random.js';
 
 /**
  * One widget's models: a trainer or a generator, the build it came from (whose Judge scores
- * its samples), its reader of a dataset, the dataset's labels (once they have arrived) and the
- * seeded random numbers that pick its batches.
+ * its samples), its reader of a dataset, the dataset's labels (once they have arrived), the
+ * built-in dataset whose classifier judges it (null: the reader's own images, judged as digits)
+ * and the seeded random numbers that pick its batches.
  */
 const sessions = new Map();
 const session = (id) => {
   if (!sessions.has(id)) {
     sessions.set(id, {
-      trainer: null, architecture: null, generator: null, build: null, data: null, labelsSource: null, labels: null,
+      trainer: null, architecture: null, generator: null, build: null, data: null, labelsSource: null, labels: null, dataset: null,
       random: Math.random,
     });
   }
@@ -220,6 +221,7 @@ function setData(s, reader) {
 async function loadData(s, id, source, labelsSource = null) {
   const { reader, loaded, follow } = datasets.open(source);
   setData(s, reader);
+  s.dataset = builtInDataset(source, self.location.href);
   loadLabels(s, id, reader, loaded, labelsSource);
   const unfollow = follow((progress) => {
     if (s.data === reader) post({ session: id, type: 'progress', ...progress });
@@ -337,9 +339,12 @@ function describe(s, id) {
  * A pretrained generator for the session, from a URL or from bytes; the old one is freed only
  * once the new one has loaded, so a bad file leaves the session as it was.
  */
-async function loadGenerator(s, id, { url, bytes, backend }) {
+async function loadGenerator(s, id, { url, bytes, backend, dataset = 'mnist' }) {
   if (bytes !== undefined && !(bytes instanceof Uint8Array)) {
     throw new Error(`the generator must be the bytes of a .safetensors file (a Uint8Array), got ${Object.prototype.toString.call(bytes)}`);
+  }
+  if (!Object.hasOwn(DATASETS, dataset)) {
+    throw new Error(`dataset: '${dataset}' is not a built-in dataset; expected ${Object.keys(DATASETS).map((d) => `'${d}'`).join(' or ')}`);
   }
   const weights = bytes ?? await download(url);
   const created = performance.now();
@@ -348,6 +353,7 @@ async function loadGenerator(s, id, { url, bytes, backend }) {
   s.generator?.free();
   s.generator = generator;
   s.build = build.wasm;
+  s.dataset = dataset;
   post({ session: id, type: 'generator-ready', ...describeModel(s.generator), ms: performance.now() - created });
 }
 
@@ -376,31 +382,39 @@ async function directions(s, id, { z, label, count }) {
   post({ session: id, type: 'directions', directions: found.directions, strengths: found.strengths });
 }
 
-/** The digit classifier in `build`, loaded once per build. */
-async function judgeFor(build) {
-  if (!judges.has(build)) judges.set(build, build.Judge.load(await download(CLASSIFIER_URL)));
-  return judges.get(build);
+/** The classifier of the session's dataset (of digits for the reader's own), loaded once per build. */
+async function judgeFor(s) {
+  const url = DATASETS[s.dataset ?? 'mnist'].classifier;
+  if (!judges.has(s.build)) judges.set(s.build, new Map());
+  const loaded = judges.get(s.build);
+  if (!loaded.has(url)) {
+    const judge = download(url).then((bytes) => s.build.Judge.load(bytes));
+    loaded.set(url, judge);
+    judge.catch(() => loaded.delete(url)); // a failed download is tried again next time
+  }
+  return loaded.get(url);
 }
 
 /** The classifier's verdict on `n` fresh samples of the session's trainer or generator. */
 async function quality(s, id, n) {
   const model = s.trainer ?? s.generator;
   if (!model) return post({ session: id, type: 'quality', result: null });
-  const judge = await judgeFor(s.build);
+  const judge = await judgeFor(s);
   const started = performance.now();
   const labels = everyDigit(model, n);
   const pixels = await model.generate(normalNoise(n * model.latentDim, qualityRandom), labels);
   const { histogram, score, fd, agreement } = await judge.score(pixels, labels);
   const ms = performance.now() - started;
-  post({ session: id, type: 'quality', result: { histogram, score, fd, agreement, reference: judge.reference, samples: n, ms } });
+  const result = { histogram, score, fd, agreement, reference: judge.reference, samples: n, ms, dataset: s.dataset ?? 'mnist' };
+  post({ session: id, type: 'quality', result });
 }
 
 /** What the classifier reads in the given digits: each one's digit, and how many of each. */
 async function classify(s, id, pixels) {
   if (!s.build) throw new Error('classify: no trainer or generator yet');
-  const digits = await (await judgeFor(s.build)).classify(pixels);
+  const digits = await (await judgeFor(s)).classify(pixels);
   const counts = Array.from({ length: CLASSES }, (_, digit) => digits.filter((d) => d === digit).length);
-  post({ session: id, type: 'classes', counts, digits });
+  post({ session: id, type: 'classes', counts, digits, dataset: s.dataset ?? 'mnist' });
 }
 
 /**

@@ -18,3 +18,10 @@ test('fewer than 8 digits present is collapse', () => {
   const text = collapseWarning([0.3, 0.3, 0.2, 0.1, 0.1, 0, 0, 0, 0, 0]);
   assert.match(text, /only 5 of the 10 digits appear/);
 });
+
+test('for Fashion-MNIST the warning names the class of clothes, and counts classes', () => {
+  const text = collapseWarning([0.05, 0.05, 0.05, 0.05, 0.05, 0.4, 0.1, 0.1, 0.1, 0.05], 'fashion');
+  assert.match(text, /^Mode collapse: 40% of the samples look like a sandal\./);
+  assert.match(collapseWarning([0.3, 0.3, 0.2, 0.1, 0.1, 0, 0, 0, 0, 0], 'fashion'), /only 5 of the 10 classes appear/);
+  assert.equal(collapseWarning(new Array(10).fill(0.1), 'fashion'), null);
+});

@@ -1,0 +1,42 @@
+// What the page calls each built-in dataset and its classes, in one table (a later issue adds a
+// table per language). Keys are the dataset ids of protocol.js's DATASETS.
+
+/** Per dataset: its name in menus, its classes in label order, and the words for one image and several. */
+export const DATASET_STRINGS = {
+  mnist: {
+    name: 'MNIST digits',
+    classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    item: 'digit',
+    items: 'digits',
+    /** A sample that looks like class `name`: "a 7". */
+    lookLike: (name) => `a ${name}`,
+  },
+  fashion: {
+    name: 'Fashion-MNIST (clothes)',
+    classes: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+    item: 'item of clothing',
+    items: 'clothes',
+    lookLike: (name) => `a ${name.toLowerCase()}`,
+  },
+};
+
+/** The strings of dataset `id`, the digits' for an unknown id (a reader's own file is judged as digits). */
+export const datasetStrings = (id) => DATASET_STRINGS[id] ?? DATASET_STRINGS.mnist;
+
+/** The quality panel's strings, for the dataset's words `d`. */
+export const QUALITY_STRINGS = {
+  title: 'Quality',
+  judgedBy: (d) => `judged by a classifier of ${d.items}`,
+  scoreNote: (d) => `of 10; real ${d.items}`,
+  fdNote: (d) => `lower is better; real ${d.items}`,
+  asked: 'As asked',
+  askedNote: (d) => `read as the ${d.item === 'digit' ? 'digit' : 'class'} asked for`,
+  notMeasured: 'Histogram of predicted classes: not measured yet',
+  histogram: (d, shares) => `Share of samples predicted as each class: ` +
+    shares.map((share, c) => `${d.classes[c]} ${Math.round(100 * share)}%`).join(', '),
+  oneClass: (d, percent, c) => `Mode collapse: ${percent}% of the samples look like ${d.lookLike(d.classes[c])}. ` +
+    `The generator has found one ${d.item === 'digit' ? 'digit' : 'kind'} that fools the discriminator and stopped exploring.`,
+  fewClasses: (d, present) => `Mode collapse: only ${present} of the 10 ${d.item === 'digit' ? 'digits' : 'classes'} appear in the samples. ` +
+    'The generator is ignoring the others.',
+  sampled: (samples, step) => `${samples.toLocaleString()} samples${step === undefined ? '' : ` at step ${step.toLocaleString()}`}; bars full at 35%.`,
+};
