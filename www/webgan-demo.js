@@ -419,7 +419,7 @@ export class WebganDemo extends HTMLElement {
         const text = counts.map((n, c) => (n ? `${n}× ${words.classes[c]}` : null)).filter(Boolean).join(', ');
         const n = counts.reduce((a, b) => a + b, 0);
         const what = this.mode === 'train' ? `Generated ${words.items} at step ${this.classifiedStep}` : `${n} ${words.items} from the pretrained generator`;
-        this.canvas.setAttribute('aria-label', `${what}. A classifier of ${words.items} reads them as ${text}.`);
+        this.canvas.setAttribute('aria-label', `${what}. A ${words.classifier} reads them as ${text}.`);
         this.classesLine.textContent = `Reads as: ${text}`;
         break;
       }

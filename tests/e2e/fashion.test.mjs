@@ -43,7 +43,7 @@ test('the dataset menu switches to Fashion-MNIST: a new run on clothes, judged a
   assert.ok(q.reference.score > 7.5 && q.reference.score < 9.5, JSON.stringify(q.reference));
   assert.ok(q.score >= 1 && q.score <= 10 && q.fd > 0, JSON.stringify(q));
   assert.deepEqual(await barNames(p, '#quality'), CLOTHES);
-  assert.match(await p.locator('#quality h2').textContent(), /judged by a classifier of clothes/);
+  assert.match(await p.locator('#quality h2').textContent(), /judged by a clothes classifier/);
   assert.match(await p.locator('#quality .histogram').getAttribute('aria-label'), /T-shirt\/top \d+%, Trouser \d+%/);
   assert.notDeepEqual(await canvasPixels(p, 'grid'), before, 'the grid did not change');
   await p.screenshot({ path: join(OUTPUT, 'fashion-train.png'), fullPage: true });
@@ -91,7 +91,7 @@ test('<webgan-demo data="fashion"> draws clothes and names what the classifier r
     .includes('reads them as'), null, { timeout: 90_000 });
   const text = await p.evaluate(label);
   console.log(text);
-  assert.match(text, /clothes from the pretrained generator\. A classifier of clothes reads them as /);
+  assert.match(text, /clothes from the pretrained generator\. A clothes classifier reads them as /);
   // Most of the ten kinds are named.
   assert.ok(CLOTHES.filter((name) => text.includes(`× ${name}`)).length >= 7, text);
   await p.screenshot({ path: join(OUTPUT, 'fashion-embed.png') });
