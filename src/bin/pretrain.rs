@@ -1,5 +1,5 @@
-//! Trains the GAN natively on a shipped dataset (the digits, or `--dataset fashion`) and writes the generator the page's
-//! inference mode loads, plus a PNG of 64 samples to look at.
+//! Trains the GAN natively on a shipped dataset (the digits, or `--dataset fashion`) and
+//! writes the generator the page's inference mode loads, plus a PNG of 64 samples to look at.
 //!
 //! `cargo run --release --bin pretrain -- [--defaults recommended|classic] [--steps 20000] [--seed 42] [--lr LR]
 //!  [--discriminator-lr LR] [--batch 64] [--beta1 0.5] [--real-label 1] [--dropout 0] [--average 0] [--augment 0] [--hidden 256]
@@ -15,7 +15,7 @@
 //!
 //! `--score-every N` judges 1,500 samples with the dataset's classifier every N steps and at the
 //! end (class histogram, score, Fréchet distance), as the page's quality panel does; for a
-//! conditional GAN, 150 of each class, with the share read as the digit asked for.
+//! conditional GAN, 150 of each class, with the share read as the class asked for.
 //!
 //! `--checkpoint FILE` makes a long run resumable: every 1,000 steps (`--checkpoint-every N`)
 //! and at the last an exact checkpoint (the
@@ -254,9 +254,9 @@ mod native {
         std::fs::rename(&partial, path).map_err(|e| format!("{path}: {e}"))
     }
 
-    /// The batch order's place, kept in the checkpoint's annotation: the dataset's file, the order's and the
-    /// scores' random streams, the position in this epoch and the epoch's permutation (each
-    /// epoch shuffles the last one's, so the permutation itself is kept).
+    /// The batch order's place, kept in the checkpoint's annotation: the dataset's file, the
+    /// order's and the scores' random streams, the position in this epoch and the epoch's
+    /// permutation (each epoch shuffles the last one's, so the permutation itself is kept).
     struct BatchOrder;
 
     impl BatchOrder {
