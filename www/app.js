@@ -2,6 +2,7 @@
 // generation run in worker.js, where the page is one session (session.js) among any others.
 import { CheckpointStore } from './checkpoint_store.js';
 import { STRINGS as CHECKPOINT_STRINGS } from './checkpoint_strings.js';
+import { DATASET_STRINGS } from './dataset_strings.js';
 import { drawDigits } from './digits_canvas.js';
 import { LatentExplorer } from './explorer.js';
 import { dropFiles, pickFiles } from './file_drop.js';
@@ -460,6 +461,7 @@ async function startTrainMode() {
   $('step-once').addEventListener('click', () => loop.stepOnce());
   $('reset').addEventListener('click', () => checkpoints.startFresh());
   // A built-in dataset starts a new run on it; "your own" opens the fields to give one.
+  for (const option of $('dataset').options) option.text = DATASET_STRINGS[option.value]?.name ?? option.text;
   $('dataset').addEventListener('change', () => {
     const id = $('dataset').value;
     if (!Object.hasOwn(DATASETS, id)) {

@@ -1,12 +1,11 @@
 // What the page calls each built-in dataset and its classes, in one table (a later issue adds a
 // table per language). Keys are the dataset ids of protocol.js's DATASETS.
 
-/** Per dataset: its name in menus, its classes in label order, and the words for one image and several. */
+/** Per dataset: its name in the Dataset menu, its classes in label order, and the words for several of its images. */
 export const DATASET_STRINGS = {
   mnist: {
     name: 'MNIST digits',
     classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
-    item: 'digit',
     items: 'digits',
     /** What its classes are called: one, several. */
     kind: 'digit',
@@ -19,7 +18,6 @@ export const DATASET_STRINGS = {
   fashion: {
     name: 'Fashion-MNIST (clothes)',
     classes: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
-    item: 'item of clothing',
     items: 'clothes',
     kind: 'class',
     kinds: 'classes',

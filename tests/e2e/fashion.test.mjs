@@ -56,6 +56,9 @@ test('?data=fashion opens on Fashion-MNIST; the digits come back with the menu',
   await p.waitForFunction(() => window.webgan.grids >= 1 && document.getElementById('data-status').textContent === '10,000 images');
   assert.equal(await p.locator('#dataset').inputValue(), 'fashion');
   assert.equal(await p.locator('#labels-url').inputValue(), 'data/fashion-10k-labels-idx1-ubyte.gz');
+  // The menu's names come from the strings table.
+  assert.deepEqual((await p.locator('#dataset option').allTextContents()).slice(0, 2),
+    [DATASET_STRINGS.mnist.name, DATASET_STRINGS.fashion.name]);
   await p.selectOption('#dataset', 'mnist');
   await p.waitForFunction(() => document.getElementById('data-url').value === 'data/mnist-10k-images-idx3-ubyte.gz');
   // "Your own IDX file" opens the fields to give one, and changes nothing yet.
