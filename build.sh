@@ -56,6 +56,16 @@ setup() {
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r tests/pytorch/requirements.txt
     touch .venv/.installed
   fi
+  # A Chinese font, so that the zh pages' screenshots show characters rather than boxes.
+  if ! fc-list 2>/dev/null | grep -qi 'wqy\|noto sans cjk'; then
+    if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+      log "installing a Chinese font (fonts-wqy-microhei) for the zh screenshots"
+      apt-get update -q
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-microhei
+    else
+      echo "No Chinese font: the zh screenshots will show boxes (e.g. sudo apt-get install fonts-wqy-microhei)" >&2
+    fi
+  fi
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
       log "installing chromium and chromium-driver"

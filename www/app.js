@@ -1,11 +1,10 @@
 // The page's main thread: it renders and handles input, and nothing else. Training and
 // generation run in worker.js, where the page is one session (session.js) among any others.
 import { CheckpointStore } from './checkpoint_store.js';
-import { STRINGS as CHECKPOINT_STRINGS } from './checkpoint_strings.js';
-import { DATASET_STRINGS } from './dataset_strings.js';
 import { drawDigits } from './digits_canvas.js';
 import { LatentExplorer } from './explorer.js';
 import { dropFiles, pickFiles } from './file_drop.js';
+import { T, languageSwitch, localize, translateError } from './i18n.js';
 import { ModelClient } from './model_client.js';
 import { PRESETS } from './presets.js';
 import {
@@ -19,6 +18,8 @@ import { TrainCheckpoints } from './train_checkpoints.js';
 import { TrainingLoop } from './training_loop.js';
 
 const $ = (id) => document.getElementById(id);
+const CHECKPOINT_STRINGS = T.checkpoint;
+const S = T.page;
 const params = new URLSearchParams(location.search);
 // Generate mode judges more samples at once: nothing else is running.
 const GENERATE_QUALITY_SAMPLES = 1000;
@@ -54,9 +55,10 @@ new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) state.longTasks.push(Math.round(entry.duration));
 }).observe({ type: 'longtask', buffered: true });
 
+/** Shows `message` in the reader's language where the table knows it; tests read the original. */
 function showError(message) {
   state.errors.push(message);
-  $('error-text').textContent = message;
+  $('error-text').textContent = translateError(message);
   $('error').hidden = false;
 }
 $('error-close').addEventListener('click', () => { $('error').hidden = true; });
@@ -71,18 +73,22 @@ const recordQuality = (show) => (result) => {
 function showBackend(element, { backend, adapter }) {
   state.backend = backend;
   state.adapter = adapter;
-  element.textContent = backend === 'webgpu' ? `WebGPU — ${adapter}` : 'CPU (WebAssembly)';
+  element.textContent = backend === 'webgpu' ? S.backendWebgpu(adapter) : S.backendCpu;
 }
 
 // The page's session; each mode sets what handles the replies.
 let receive = () => {};
 const session = openSession((message) => receive(message));
 // Train mode offers to restart from its last recovery point instead (recovery.js).
-let onWorkerDied = (why) => showError(`The worker failed: ${why}`);
-onWorkerError((event) => onWorkerDied(event.message ?? 'it failed to load'));
+let onWorkerDied = (why) => showError(S.workerFailed(translateError(why)));
+onWorkerError((event) => onWorkerDied(event.message ?? S.workerDidNotLoad));
 // Test hook: a test-only fault in the worker (protocol.js, TestFaultRequest).
 testHook('fault', { value: (fault) => session.send({ type: 'test-fault', fault }) });
 
+localize();
+// Switching language reloads the page; a run in train mode is saved first, to resume.
+let beforeLanguageChange = async () => {};
+document.querySelector('header').append(languageSwitch(() => beforeLanguageChange()));
 if (state.mode === 'generate') startGenerateMode(); else startTrainMode();
 
 async function startGenerateMode() {
@@ -130,7 +136,7 @@ async function startGenerateMode() {
     // ?digit=3: a grid of one digit, where the generator draws digits by label.
     const digit = params.get('digit');
     if (digit !== null && !(client.conditional && /^[0-9]$/.test(digit))) {
-      showError(client.conditional ? `digit must be one of 0–9, got "${digit}"` : 'digit needs a generator trained with labels');
+      showError(client.conditional ? S.digitInvalid(digit) : S.digitNeedsLabels);
     }
     await explorer.start(digit !== null && client.conditional && /^[0-9]$/.test(digit) ? Number(digit) : null);
     // Judged once the explorer's first drawings are in: a second of work that would delay them.
@@ -183,8 +189,8 @@ async function startGenerateMode() {
   try {
     ready = await client.load(source, backend, dataset);
   } catch (error) {
-    $('gen-backend').textContent = 'unavailable';
-    showError(`Could not load the generator: ${error.message}`);
+    $('gen-backend').textContent = S.unavailable;
+    showError(S.generatorLoadFailed(translateError(error.message)));
     return;
   }
   showBackend($('gen-backend'), ready);
@@ -194,7 +200,9 @@ async function startGenerateMode() {
 async function startTrainMode() {
   $('train-view').hidden = false;
   $('link-train').setAttribute('aria-current', 'page');
-  $('grid-every').textContent = GRID_EVERY;
+  const gridCaption = (conditional) => { $('grid-caption').textContent = S.gridCaption(conditional, GRID_EVERY); };
+  gridCaption(false);
+  $('grid').setAttribute('aria-label', S.gridAlt(GRID));
   const { LiveCharts } = await import('./charts.js');
   const charts = new LiveCharts($('chart-loss'), $('chart-prob'));
   testHook('charts', { get: () => charts.snapshot() });
@@ -307,7 +315,7 @@ async function startTrainMode() {
     lastQualityStep = 0;
     charts.clear({ probabilities: $('loss').value === 'bce' });
     $('step-count').textContent = '0';
-    $('backend').textContent = 'starting…';
+    $('backend').textContent = S.starting;
   };
 
   /** The dataset the session reads: its URL and labels URL (null for local files). */
@@ -316,7 +324,7 @@ async function startTrainMode() {
   let loaded = null;
   const loadData = (source, labels) => {
     $('dataset').value = builtInDataset(source, location.href) ?? 'own';
-    $('data-status').textContent = 'downloading…';
+    $('data-status').textContent = S.downloading;
     $('data-progress').value = 0;
     const labelsSource = labels || labelsOf(source);
     data = { source: typeof source === 'string' ? source : null, labels: typeof labelsSource === 'string' ? labelsSource : null };
@@ -355,6 +363,7 @@ async function startTrainMode() {
     startFresh: () => checkpoints.startFresh(),
   });
   onWorkerDied = (why) => recovery.workerDied(why);
+  beforeLanguageChange = () => checkpoints.autosave.save();
 
   /** A resumed checkpoint: its settings in the fields, its charts and latest quality as they were. */
   const applyResumed = ({ options: settings, page }) => {
@@ -384,19 +393,17 @@ async function startTrainMode() {
         showBackend($('backend'), message);
         recovery.ready(message.step);
         state.conditional = message.conditional;
-        $('grid-what').textContent = message.conditional ? 'The digits 0–9, one column each and one style a row,' : `${GRID} samples`;
+        gridCaption(message.conditional);
         break;
       case 'progress': {
         const { bytes, size, count, total } = message;
         $('data-progress').value = size ? Math.min(1, bytes / size) : count / total;
-        $('data-status').textContent = count < total
-          ? `${count.toLocaleString()} of ${total.toLocaleString()} images`
-          : `${total.toLocaleString()} images`;
+        $('data-status').textContent = count < total ? S.imagesOf(count, total) : S.images(total);
         break;
       }
       case 'data-error':
-        $('data-status').textContent = 'failed';
-        showError(`The dataset could not be loaded: ${message.message}`);
+        $('data-status').textContent = S.failed;
+        showError(S.datasetFailed(translateError(message.message)));
         $('data-details').open = true; // so the reader can pick another source
         $('data-url').focus();
         break;
@@ -413,7 +420,7 @@ async function startTrainMode() {
         checkpoints.trained(state.step);
         recovery.trained(state.step);
         $('step-count').textContent = state.step.toLocaleString();
-        $('epoch').textContent = message.complete ? message.epoch : `${message.epoch} (data still arriving)`;
+        $('epoch').textContent = message.complete ? message.epoch : S.epochArriving(message.epoch);
         charts.push(message.stats);
         // Queued behind the next training request: 500 samples take ~0.3 s on the CPU, about 4%
         // of the time 500 steps take there.
@@ -438,8 +445,8 @@ async function startTrainMode() {
         state.grids += 1;
         drawDigits($('grid'), message.pixels, message.columns);
         $('grid').setAttribute('aria-label', message.columns === CLASSES
-          ? `Generated digits: ${message.pixels.length / PIXELS / CLASSES} rows of the digits 0 to 9, from fixed noise`
-          : `${GRID} digits generated from fixed noise`);
+          ? S.gridAltConditional(message.pixels.length / PIXELS / CLASSES)
+          : S.gridAlt(GRID));
         break;
       case 'gpu-lost':
         return recovery.gpuLost(message.message);
@@ -448,7 +455,7 @@ async function startTrainMode() {
         if (message.name === 'TrainingDiverged') return recovery.diverged(message.step);
         if (message.about === 'quality') qualityInFlight = false;
         if (message.about === 'train-init' || message.about === 'reset') {
-          $('backend').textContent = 'unavailable';
+          $('backend').textContent = S.unavailable;
           loop.setPlaying(false);
         }
         showError(message.message);
@@ -461,7 +468,6 @@ async function startTrainMode() {
   $('step-once').addEventListener('click', () => loop.stepOnce());
   $('reset').addEventListener('click', () => checkpoints.startFresh());
   // A built-in dataset starts a new run on it; "your own" opens the fields to give one.
-  for (const option of $('dataset').options) option.text = DATASET_STRINGS[option.value]?.name ?? option.text;
   $('dataset').addEventListener('change', () => {
     const id = $('dataset').value;
     if (!Object.hasOwn(DATASETS, id)) {

@@ -1,4 +1,5 @@
 // Live loss and D-output charts, drawn by uPlot (copied from its npm package by build.sh).
+import { T } from './i18n.js';
 import uPlot from './vendor/uPlot.esm.js';
 
 const MAX_POINTS = 2000;
@@ -12,16 +13,16 @@ function chart(element, title, series, range) {
     width,
     height: 200,
     scales: { x: { time: false }, ...(range ? { y: { range } } : {}) },
-    axes: [{ label: 'step' }, {}],
-    series: [{ label: 'step' }, ...series],
+    axes: [{ label: T.charts.step }, {}],
+    series: [{ label: T.charts.step }, ...series],
   }, [[], ...series.map(() => [])], element);
 }
 
 export class LiveCharts {
   constructor(lossElement, probElement) {
-    this.loss = chart(lossElement, 'Losses', [
-      { label: 'D loss', stroke: '#d9480f', width: 1.5, points: { show: false } },
-      { label: 'G loss', stroke: '#1971c2', width: 1.5, points: { show: false } },
+    this.loss = chart(lossElement, T.charts.losses, [
+      { label: T.charts.dLoss, stroke: '#d9480f', width: 1.5, points: { show: false } },
+      { label: T.charts.gLoss, stroke: '#1971c2', width: 1.5, points: { show: false } },
     ]);
     this.probElement = probElement;
     this.probabilities = null;
@@ -40,7 +41,7 @@ export class LiveCharts {
   clear({ probabilities = true } = {}) {
     if (probabilities !== this.probabilities) {
       this.prob?.destroy();
-      this.prob = chart(this.probElement, probabilities ? 'Discriminator outputs' : 'Critic scores', [
+      this.prob = chart(this.probElement, probabilities ? T.charts.outputs : T.charts.critic, [
         { label: 'D(x)', stroke: '#2f9e44', width: 1.5, points: { show: false } },
         { label: 'D(G(z))', stroke: '#9c36b5', width: 1.5, points: { show: false } },
       ], probabilities ? [0, 1] : null);

@@ -1,8 +1,10 @@
 // The train view's checkpoint controls (their markup is in index.html): the resume prompt,
 // the note shown when storage fails, the Download / Open / hand-over buttons, the view as a
 // drop target for checkpoint files, and one polite live region that says what happened.
-import { STRINGS } from './checkpoint_strings.js';
 import { dropFiles, pickFiles } from './file_drop.js';
+import { T } from './i18n.js';
+
+const STRINGS = T.checkpoint;
 
 const $ = (id) => document.getElementById(id);
 

@@ -1,5 +1,6 @@
-// embed.html's one <webgan-demo>, built from the page's URL parameters (a file of its own, not
+// embed.html's one <webgan-demo>, built from the page's URL parameters, and a language switch (a file of its own, not
 // an inline script, so that a strict Content-Security-Policy allows it).
+import { languageSwitch, localize } from './i18n.js';
 import './webgan-demo.js';
 
 const ATTRIBUTES = ['mode', 'weights', 'architecture', 'preset', 'steps-per-frame', 'backend', 'data', 'seed', 'conditional', 'digit', 'text'];
@@ -12,3 +13,6 @@ for (const name of ATTRIBUTES) {
 }
 if (params.get('autoplay') === '1') demo.setAttribute('autoplay', '');
 document.querySelector('main').append(demo);
+// ?lang=zh (or the reader's browser) picks the element's language; the switch reloads in the other.
+localize();
+document.body.append(languageSwitch());

@@ -11,10 +11,11 @@
 // both are the same digit, two when not. The animation keeps the first pick's label.
 import { drawDigits } from './digits_canvas.js';
 import { CLASSES, CONDITIONAL_GRID_ROWS, GRID, PIXELS, SIDE } from './protocol.js';
-import { datasetStrings } from './dataset_strings.js';
-import { STRINGS } from './explorer_strings.js';
+import { T, datasetStrings } from './i18n.js';
 import { latestOnly, scaledCopy, slerp, webmType } from './explorer_tools.js';
 import { normalNoise, seeded } from './random.js';
+
+const STRINGS = T.explorer;
 
 
 /** Digits per row of a grid of GRID digits. */
@@ -38,12 +39,12 @@ const ALT_DELAY_MS = 300;
 /** A list of what the classifier reads is spelled out up to this many digits; counts beyond. */
 const LISTED_DIGITS = 12;
 
-/** What the classifier reads in `digits`: spelled out when few, counted when many. */
-function readAs(digits) {
-  if (digits.length <= LISTED_DIGITS) return Array.from(digits).join(', ');
+/** What the classifier reads in `digits`, by the class `names`: spelled out when few, counted when many. */
+function readAs(digits, names) {
+  if (digits.length <= LISTED_DIGITS) return Array.from(digits, (digit) => names[digit]).join(', ');
   const counts = new Array(CLASSES).fill(0);
   for (const digit of digits) counts[digit] += 1;
-  return STRINGS.readCounts(counts);
+  return STRINGS.readCounts(counts, names);
 }
 
 export class LatentExplorer {
@@ -262,7 +263,7 @@ export class LatentExplorer {
    */
   newGrid(digit = null) {
     if (digit !== null && !(this.conditional && Number.isInteger(digit) && digit >= 0 && digit < CLASSES)) {
-      this.report(new Error(this.conditional ? `digit must be 0–9, got ${digit}` : STRINGS.noLabels));
+      this.report(new Error(this.conditional ? STRINGS.digitRange(digit) : STRINGS.noLabels));
       return Promise.resolve();
     }
     this.requestedDigit = digit;
@@ -306,7 +307,7 @@ export class LatentExplorer {
     if (!read || grid !== this.grid) return;
     grid.read = read;
     this.state.gridRead = Array.from(read);
-    this.setAlt(canvas, 'grid', STRINGS.gridAlt(count, digit, readAs(read)));
+    this.setAlt(canvas, 'grid', STRINGS.gridAlt(count, digit, readAs(read, this.words.classes)));
     this.labelCells();
   }
 
@@ -596,7 +597,7 @@ export class LatentExplorer {
     Object.assign(this.state, { stripFrames: STRIP_FRAMES, stripRows: labels.length });
     const read = await this.read(pixels);
     if (!read || epoch !== this.epoch) return;
-    const rows = labels.map((label, row) => STRINGS.stripRow(label, readAs(read.subarray(row * STRIP_FRAMES, (row + 1) * STRIP_FRAMES))));
+    const rows = labels.map((label, row) => STRINGS.stripRow(label, readAs(read.subarray(row * STRIP_FRAMES, (row + 1) * STRIP_FRAMES), this.words.classes)));
     this.state.stripRead = Array.from(read);
     this.setAlt(canvas, 'strip', STRINGS.stripAlt(rows));
   }
@@ -741,7 +742,7 @@ export class LatentExplorer {
   /** Downloads `canvas`, SAVE_SCALE times larger, as a PNG named `name`. */
   save(canvas, name) {
     scaledCopy(canvas, SAVE_SCALE).toBlob((blob) => {
-      if (!blob) return this.report(new Error('the browser could not encode the PNG'));
+      if (!blob) return this.report(new Error(STRINGS.pngFailed));
       const link = document.createElement('a');
       link.href = URL.createObjectURL(blob);
       link.download = name;

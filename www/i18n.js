@@ -57,10 +57,10 @@ export function lookup(key, table = T) {
 
 /** Fills every marked element under `root` from this page's table, and sets `<html lang>`. */
 export function localize(root = document) {
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = lookup(el.dataset.i18n);
-  for (const el of root.querySelectorAll('[data-i18n-html]')) el.innerHTML = lookup(el.dataset.i18nHtml);
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = lookup(el.getAttribute('data-i18n'));
+  for (const el of root.querySelectorAll('[data-i18n-html]')) el.innerHTML = lookup(el.getAttribute('data-i18n-html'));
   for (const el of root.querySelectorAll('[data-i18n-attr]')) {
-    for (const pair of el.dataset.i18nAttr.trim().split(/\s+/)) {
+    for (const pair of el.getAttribute('data-i18n-attr').trim().split(/\s+/)) {
       const [attribute, key] = pair.split(':');
       el.setAttribute(attribute, lookup(key));
     }
@@ -102,3 +102,6 @@ export function languageSwitch(beforeLeave = async () => {}) {
   }
   return nav;
 }
+
+/** The words of built-in dataset `id`, the digits' for an unknown id (a reader's own file is judged as digits). */
+export const datasetStrings = (id) => T.datasets[id] ?? T.datasets.mnist;

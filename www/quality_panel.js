@@ -2,7 +2,9 @@
 // for a conditional model the share drawn as the class asked for, and a 10-bar class
 // histogram), with a plain-words warning when the histogram shows collapse. It speaks of the
 // dataset the result names: digits, or clothes.
-import { QUALITY_STRINGS as T, datasetStrings } from './dataset_strings.js';
+import { T as ALL, datasetStrings } from './i18n.js';
+
+const T = ALL.quality;
 
 /** Why the histogram looks collapsed, or null. One class above 35% or fewer than 8 present. */
 export function collapseWarning(histogram, dataset = 'mnist') {
@@ -21,9 +23,9 @@ export function qualityPanel(container) {
   container.innerHTML = `
     <h2>${T.title} <span class="note" data-field="judged-by">${T.judgedBy(d)}</span></h2>
     <div class="quality-figures">
-      <div><span class="label">Score</span> <output data-field="score">–</output>
+      <div><span class="label">${T.score}</span> <output data-field="score">–</output>
         <span class="note"><span data-field="score-note">${T.scoreNote(d)}</span> <span data-field="ref-score">–</span></span></div>
-      <div><span class="label">FD</span> <output data-field="fd">–</output>
+      <div><span class="label">${T.fd}</span> <output data-field="fd">–</output>
         <span class="note"><span data-field="fd-note">${T.fdNote(d)}</span> <span data-field="ref-fd">–</span></span></div>
       <div data-field="agreement-box" hidden><span class="label">${T.asked}</span> <output data-field="agreement">–</output>
         <span class="note" data-field="asked-note">${T.askedNote(d)}</span></div>

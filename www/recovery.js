@@ -5,8 +5,10 @@
 // "Roll back to step N" at a lower learning rate, or "Start over". When the worker dies (it
 // threw, or its wasm module trapped), it offers "Restart from step N" in a fresh worker. When
 // the GPU is lost, training goes on by itself on the CPU from the recovery point.
+import { T } from './i18n.js';
 import { RECOVERY_EVERY, RECOVERY_EVERY_MS, ROLLBACK_LR_DIVISOR } from './protocol.js';
-import { STRINGS } from './recovery_strings.js';
+
+const STRINGS = T.recovery;
 
 const $ = (id) => document.getElementById(id);
 

@@ -6,8 +6,10 @@
 import { Autosave } from './autosave.js';
 import { CheckpointPanel } from './checkpoint_panel.js';
 import { CheckpointStore } from './checkpoint_store.js';
-import { STRINGS } from './checkpoint_strings.js';
+import { T } from './i18n.js';
 import { HANDOVER_KEY, HANDOVER_WEIGHTS, PAGE_CHECKPOINT_KEY } from './protocol.js';
+
+const STRINGS = T.checkpoint;
 
 export class TrainCheckpoints {
   /** What each pending trainer-creating request was: { kind: 'fresh' | 'stored' | 'file', name? }. */

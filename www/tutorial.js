@@ -1,6 +1,7 @@
 // The tutorial's live widgets. Each has its own session on the worker that <webgan-demo>
 // elements share, so the whole page runs one wasm module and downloads the digits once.
 import { drawDigits } from './digits_canvas.js';
+import { T, languageSwitch, localize, translateError } from './i18n.js';
 import { LatentExplorer } from './explorer.js';
 import { ModelClient } from './model_client.js';
 import { PRESETS } from './presets.js';
@@ -9,6 +10,9 @@ import { qualityPanel } from './quality_panel.js';
 import { openSession } from './session.js';
 
 const $ = (id) => document.getElementById(id);
+const S = T.tutorial;
+localize();
+document.querySelector('header').append(languageSwitch());
 const params = new URLSearchParams(location.search);
 const BACKEND = params.get('backend') ?? 'cpu';
 
@@ -22,7 +26,7 @@ const show = (canvas, pixels, label, columns = Math.sqrt(pixels.length / PIXELS)
 };
 const fail = (status) => (message) => {
   state.errors.push(message.message);
-  status.textContent = `Error: ${message.message}`;
+  status.textContent = T.common.error(translateError(message.message));
 };
 const options = (presetId, extra = {}) => ({
   ...PRESETS.find((p) => p.id === presetId).settings, backend: BACKEND, seed: 42, batchSize: 64, ...extra,
@@ -33,14 +37,14 @@ const options = (presetId, extra = {}) => ({
   const status = $('what-status');
   const session = openSession((m) => {
     if (m.type === 'grid') {
-      show($('what-fake'), first(m.pixels, 16), '16 images from the untrained generator: grey noise with no digit shapes');
+      show($('what-fake'), first(m.pixels, 16), S.whatFakeAlt);
       state.what = { ...state.what, fake: true };
       session.send({ type: 'real', n: 16 });
     } else if (m.type === 'real') {
       if (!m.pixels) return setTimeout(() => session.send({ type: 'real', n: 16 }), 200);
-      show($('what-real'), m.pixels, '16 real handwritten digits from MNIST');
+      show($('what-real'), m.pixels, S.whatRealAlt);
       state.what = { ...state.what, real: true };
-      status.textContent = 'Left: real digits. Right: what G paints before it has learned anything.';
+      status.textContent = S.whatDone;
     } else if (m.type === 'error') fail(status)(m);
   });
   session.send({ type: 'train-init', options: options('default'), source: DATA });
@@ -55,23 +59,21 @@ const options = (presetId, extra = {}) => ({
     else if (m.type === 'layers') {
       body.replaceChildren(...m.layers.map(({ name, shape, count }) => {
         const row = document.createElement('tr');
-        for (const text of [name, shape.join(' × '), count.toLocaleString('en')]) {
+        for (const text of [name, shape.join(' × '), count.toLocaleString()]) {
           row.append(Object.assign(document.createElement('td'), { textContent: text }));
         }
         return row;
       }));
       const total = (prefix) => m.layers.filter((l) => l.name.startsWith(prefix)).reduce((a, l) => a + l.count, 0);
-      $('networks-table').caption.textContent =
-        `Weight tensors: G has ${total('generator.').toLocaleString('en')} numbers, D ${total('discriminator.').toLocaleString('en')}`;
+      $('networks-table').caption.textContent = S.networksTotals(total('generator.'), total('discriminator.'));
       state.networks = { architecture: $('networks-architecture').value, layers: m.layers };
       session.send({ type: 'verdict' });
     } else if (m.type === 'grid') {
-      show($('networks-fake'), first(m.pixels, 16), 'The untrained generator\'s output: noise');
+      show($('networks-fake'), first(m.pixels, 16), S.networksFakeAlt);
     } else if (m.type === 'verdict') {
       if (!m.verdict) return setTimeout(() => session.send({ type: 'verdict' }), 200);
       const { fake, scores } = m.verdict;
-      status.textContent = `The untrained D gives these fakes D(G(z)) = ${fake.toFixed(3)} on average ` +
-        `(from ${Math.min(...scores).toFixed(3)} to ${Math.max(...scores).toFixed(3)}): it cannot tell yet.`;
+      status.textContent = S.networksVerdict(fake, Math.min(...scores), Math.max(...scores));
       state.networks = { ...state.networks, verdict: m.verdict };
     } else if (m.type === 'error') fail(status)(m);
   });
@@ -89,15 +91,15 @@ const options = (presetId, extra = {}) => ({
   const enable = (on) => { for (const b of buttons) b.disabled = !on; };
   const session = openSession((m) => {
     if (m.type === 'ready') session.send({ type: 'verdict' });
-    else if (m.type === 'grid') show($('loop-fake'), first(m.pixels, 16), `G(z) for fixed z after ${state.loop.length} steps`);
+    else if (m.type === 'grid') show($('loop-fake'), first(m.pixels, 16), S.loopGridAlt(state.loop.length));
     else if (m.type === 'verdict') {
       if (!m.verdict) return setTimeout(() => session.send({ type: 'verdict' }), 200);
       const { real, fake } = m.verdict;
       const entry = { after: last, real, fake };
       state.loop.push(entry);
-      status.textContent = `D(x) = ${real.toFixed(3)} on real digits, D(G(z)) = ${fake.toFixed(3)} on fakes`;
+      status.textContent = S.loopVerdict(real, fake);
       const item = document.createElement('li');
-      item.textContent = `${last === 'start' ? 'Start' : `After a ${last} step`}: D(x) ${real.toFixed(3)}, D(G(z)) ${fake.toFixed(3)}`;
+      item.textContent = S.loopEntry(last, real, fake);
       history.prepend(item);
       enable(true);
     } else if (m.type === 'error') { fail(status)(m); enable(true); }
@@ -139,7 +141,7 @@ const options = (presetId, extra = {}) => ({
     else if (m.type === 'trained') {
       if (!m.stats) return setTimeout(train, 100);
       step = m.stats.step;
-      status.textContent = `${preset.name}: step ${step.toLocaleString('en')}`;
+      status.textContent = S.unstableStep(preset.name, step);
       if (step % QUALITY_EVERY === 0) session.send({ type: 'quality', n: QUALITY_SAMPLES });
       else train();
     } else if (m.type === 'quality') {
@@ -149,9 +151,8 @@ const options = (presetId, extra = {}) => ({
       }
       train();
     } else if (m.type === 'grid') {
-      const what = m.columns === 10 ? 'digits 0–9 in each row' : `${m.pixels.length / PIXELS} samples`;
-      show($('unstable-grid'), m.pixels, `${what} of ${preset.name} at step ${step}`, m.columns);
-      $('unstable-caption').textContent = m.columns === 10 ? 'Each row one fixed noise z, drawn as 0–9' : '64 samples from fixed noise';
+      show($('unstable-grid'), m.pixels, S.unstableGridAlt(m.columns === 10, m.pixels.length / PIXELS, preset.name, step), m.columns);
+      $('unstable-caption').textContent = m.columns === 10 ? S.unstableCaptionConditional : S.unstableCaption;
     } else if (m.type === 'error') fail(status)(m);
   });
   // Batches sized so the next quality check lands on a multiple of QUALITY_EVERY.
@@ -170,12 +171,12 @@ const options = (presetId, extra = {}) => ({
       running = false;
       step = 0;
       state.unstable = { preset: preset.id, step: 0 };
-      status.textContent = `${preset.name}: starting…`;
+      status.textContent = S.unstableStarting(preset.name);
       session.send({ type: 'reset', options: options(base.id, extra) });
       session.send({ type: 'load-data', source: DATA, labels: extra.conditional ? LABELS_URL : undefined });
     });
   }
-  $('unstable-stop').addEventListener('click', () => { running = false; status.textContent = `${preset?.name ?? 'Nothing'} stopped at step ${step}.`; });
+  $('unstable-stop').addEventListener('click', () => { running = false; status.textContent = S.unstableStopped(preset?.name, step); });
 }
 
 // 6. The conditional generator in the latent explorer: a digit on request, a path between two
@@ -207,7 +208,7 @@ for (const code of document.querySelectorAll('code[data-file]')) {
   const text = await (await fetch(`source/${code.dataset.file}`)).text();
   const lines = text.split('\n');
   const start = lines.findIndex((line) => line.includes(code.dataset.from));
-  if (start < 0) { code.textContent = `(excerpt not found in ${code.dataset.file})`; continue; }
+  if (start < 0) { code.textContent = S.excerptMissing(code.dataset.file); continue; }
   const indent = (line) => line.length - line.trimStart().length;
   const opensBlock = lines[start].trimEnd().endsWith('{');
   let end = start + 1;
@@ -216,6 +217,6 @@ for (const code of document.querySelectorAll('code[data-file]')) {
     ? lines[end].trimEnd() === `${' '.repeat(indent(lines[start]))}}`
     : lines[end].trim() && indent(lines[end]) < indent(lines[start]))) end++;
   code.textContent = lines.slice(start, end + 1).join('\n');
-  code.parentElement.setAttribute('aria-label', `Excerpt from ${code.dataset.file.replace('../', '')}`);
+  code.parentElement.setAttribute('aria-label', S.excerptLabel(code.dataset.file.replace('../', '')));
   code.parentElement.tabIndex = 0;
 }

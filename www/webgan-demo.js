@@ -22,9 +22,8 @@
 // to this file, into its shadow root for the explorer's styles.
 import { Autosave } from './autosave.js';
 import { CheckpointStore } from './checkpoint_store.js';
-import { STRINGS as CHECKPOINT_STRINGS } from './checkpoint_strings.js';
-import { datasetStrings } from './dataset_strings.js';
 import { drawDigits } from './digits_canvas.js';
+import { T, datasetStrings, translateError } from './i18n.js';
 import { LatentExplorer } from './explorer.js';
 import { ModelClient } from './model_client.js';
 import { PRESETS } from './presets.js';
@@ -34,6 +33,9 @@ import {
 } from './protocol.js';
 import { openSession } from './session.js';
 import { TrainingLoop } from './training_loop.js';
+
+const CHECKPOINT_STRINGS = T.checkpoint;
+const S = T.demo;
 
 // Relative data and weights URLs are read next to this file, wherever the page is.
 const BASE = new URL('.', import.meta.url);
@@ -87,10 +89,10 @@ export class WebganDemo extends HTMLElement {
     root.adoptedStyleSheets = [sheet(STYLE)];
     root.innerHTML = `
       <div class="frame">
-        <canvas width="224" height="224" role="img" aria-label="Generated digits, loading"></canvas>
+        <canvas width="224" height="224" role="img" aria-label="${S.loadingAlt}"></canvas>
         <div class="side">
           <div class="buttons"></div>
-          <div class="status" role="status" aria-live="polite">Loading…</div>
+          <div class="status" role="status" aria-live="polite">${T.common.loading}</div>
           <div class="classes"></div>
           <div class="note" role="status"></div>
           <div class="error" role="alert"></div>
@@ -118,7 +120,7 @@ export class WebganDemo extends HTMLElement {
     this.started = true;
     this.session = openSession((message) => this.receive(message));
     const label = this.getAttribute('aria-label')
-      ?? { train: 'WebGAN training demo', generate: 'WebGAN generator demo', explore: 'WebGAN latent explorer' }[this.mode];
+      ?? { train: S.train, generate: S.generate, explore: S.explore }[this.mode];
     this.setAttribute('role', 'group');
     this.setAttribute('aria-label', label);
     if (this.mode === 'train') this.startTraining();
@@ -179,15 +181,15 @@ export class WebganDemo extends HTMLElement {
       seed: Number(this.getAttribute('seed') ?? 42),
     };
     if (architecture && architecture !== options.architecture) {
-      this.fail(`architecture must be "mlp" or "dcgan", got "${architecture}"`);
+      this.fail(S.architectureInvalid(architecture));
     }
-    this.playButton = this.button('Start', () => this.loop.setPlaying(!this.loop.playing));
+    this.playButton = this.button(S.start, () => this.loop.setPlaying(!this.loop.playing));
     this.playButton.setAttribute('aria-pressed', 'false');
-    this.button('Step', () => this.loop.stepOnce());
+    this.button(S.step, () => this.loop.stepOnce());
     this.loop = new TrainingLoop(this.session.send, {
       stepsPerFrame: () => this.stepsPerFrame,
       onPlaying: (playing) => {
-        this.playButton.textContent = playing ? 'Pause' : 'Start';
+        this.playButton.textContent = playing ? S.pause : S.start;
         this.playButton.setAttribute('aria-pressed', String(playing));
       },
     });
@@ -257,7 +259,7 @@ export class WebganDemo extends HTMLElement {
       b.textContent = text;
       b.addEventListener('click', () => {
         prompt.remove();
-        this.statusLine.textContent = 'Loading…';
+        this.statusLine.textContent = T.common.loading;
         onClick();
       });
       prompt.append(b);
@@ -293,7 +295,7 @@ export class WebganDemo extends HTMLElement {
 
   startGenerating() {
     const { weights, dataset } = this.generatorSource();
-    this.newButton = this.button('New samples', () => this.requestSamples());
+    this.newButton = this.button(S.newSamples, () => this.requestSamples());
     this.newButton.disabled = true;
     this.send({ type: 'generator-init', url: weights, backend: this.getAttribute('backend') ?? 'auto', dataset });
   }
@@ -318,7 +320,7 @@ export class WebganDemo extends HTMLElement {
   startExploring() {
     this.shadowRoot.adoptedStyleSheets = [sheet(STYLE + EXPLORE_STYLE)];
     this.shadowRoot.innerHTML = `<link rel="stylesheet" href="${new URL('style.css', BASE).href}">
-      <div class="explore-status" role="status">Loading…</div>
+      <div class="explore-status" role="status">${T.common.loading}</div>
       <div class="error" role="alert"></div>
       <div class="explorer-host"></div>`;
     this.statusLine = this.shadowRoot.querySelector('.explore-status');
@@ -328,10 +330,10 @@ export class WebganDemo extends HTMLElement {
     this.client = client;
     client.load(weights, this.getAttribute('backend') ?? 'auto', dataset).then((ready) => {
       if (this.client !== client) return; // disconnected meanwhile
-      this.statusLine.textContent = `${ready.backend === 'webgpu' ? 'WebGPU' : 'CPU'} ready`;
+      this.statusLine.textContent = T.common.backendReady(ready.backend);
       this.dispatchEvent(new CustomEvent('ready', { detail: { backend: ready.backend } }));
       const labelled = this.hasAttribute('digit') || this.hasAttribute('text');
-      if (labelled && !client.conditional) this.fail('digit and text need a generator trained with labels (add the conditional attribute)');
+      if (labelled && !client.conditional) this.fail(S.needsLabelsText);
       this.explorer = new LatentExplorer(this.shadowRoot.querySelector('.explorer-host'), client, {
         seed: this.hasAttribute('seed') ? Number(this.getAttribute('seed')) : undefined,
         text: this.getAttribute('text') ?? undefined,
@@ -347,7 +349,7 @@ export class WebganDemo extends HTMLElement {
     const value = (this.getAttribute('digit') ?? '').trim();
     if (value === '') return null;
     if (/^[0-9]$/.test(value)) return Number(value);
-    this.fail(`digit must be one of 0–9, got "${value}"`);
+    this.fail(S.digitInvalid(value));
     return null;
   }
 
@@ -363,7 +365,7 @@ export class WebganDemo extends HTMLElement {
   }
 
   fail(message) {
-    this.errorLine.textContent = message;
+    this.errorLine.textContent = translateError(message);
     this.dispatchEvent(new CustomEvent('error', { detail: { message } }));
   }
 
@@ -391,18 +393,18 @@ export class WebganDemo extends HTMLElement {
       case 'generator-ready':
         this.backend = message.backend;
         this.statusLine.textContent = message.step
-          ? `${CHECKPOINT_STRINGS.demoResumed(message.step)} · ${message.backend === 'webgpu' ? 'WebGPU' : 'CPU'}`
-          : `${message.backend === 'webgpu' ? 'WebGPU' : 'CPU'} ready`;
+          ? S.resumedOn(CHECKPOINT_STRINGS.demoResumed(message.step), message.backend)
+          : T.common.backendReady(message.backend);
         this.dispatchEvent(new CustomEvent('ready', { detail: { backend: message.backend, step: message.step ?? 0 } }));
         if (message.type === 'generator-ready') {
           this.generatorConditional = message.conditional;
-          if (this.hasAttribute('digit') && !message.conditional) this.fail('digit needs a generator trained with labels (add the conditional attribute)');
+          if (this.hasAttribute('digit') && !message.conditional) this.fail(S.needsLabels);
           this.requestSamples();
         }
         break;
       case 'trained':
         if (!message.stats) break;
-        this.statusLine.textContent = `Step ${this.loop.step.toLocaleString()} · D loss ${message.stats.d_loss.toFixed(2)} · G loss ${message.stats.g_loss.toFixed(2)}`;
+        this.statusLine.textContent = S.stats(this.loop.step, message.stats.d_loss, message.stats.g_loss);
         this.dispatchEvent(new CustomEvent('step', { detail: message.stats }));
         break;
       case 'grid':
@@ -416,11 +418,11 @@ export class WebganDemo extends HTMLElement {
         this.classifying = false;
         const counts = message.counts;
         const words = datasetStrings(message.dataset);
-        const text = counts.map((n, c) => (n ? `${n}× ${words.classes[c]}` : null)).filter(Boolean).join(', ');
+        const text = S.counts(counts, words.classes);
         const n = counts.reduce((a, b) => a + b, 0);
-        const what = this.mode === 'train' ? `Generated ${words.items} at step ${this.classifiedStep}` : `${n} ${words.items} from the pretrained generator`;
-        this.canvas.setAttribute('aria-label', `${what}. A ${words.classifier} reads them as ${text}.`);
-        this.classesLine.textContent = `Reads as: ${text}`;
+        const what = this.mode === 'train' ? S.generatedAt(words.items, this.classifiedStep) : S.fromPretrained(n, words.items);
+        this.canvas.setAttribute('aria-label', S.readBy(what, words.classifier, text));
+        this.classesLine.textContent = S.readsAs(text);
         break;
       }
       case 'error':
@@ -429,7 +431,7 @@ export class WebganDemo extends HTMLElement {
         this.fail(message.message);
         break;
       case 'data-error':
-        this.fail(`The dataset could not be loaded: ${message.message}`);
+        this.fail(S.datasetFailed(translateError(message.message)));
         break;
     }
   }

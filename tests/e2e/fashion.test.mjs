@@ -5,12 +5,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { serve, launch, open, OUTPUT } from './harness.mjs';
-import { DATASET_STRINGS } from '../../www/dataset_strings.js';
+import en from '../../www/i18n/en.js';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); server?.close(); });
 
+const DATASET_STRINGS = en.datasets;
 const CLOTHES = DATASET_STRINGS.fashion.classes;
 const state = (p) => p.evaluate(() => ({ ...window.webgan }));
 const barNames = (p, panel) => p.locator(`${panel} .histogram .bar span`).allTextContents();

@@ -63,7 +63,7 @@ export async function launch() {
  * acceptDownloads, …) that collects console errors, uncaught exceptions and requested URLs.
  */
 export async function open(browser, url, contextOptions = {}) {
-  const page = await browser.newPage(contextOptions);
+  const page = await browser.newPage({ locale: 'en-US', ...contextOptions });
   const errors = [];
   const requests = [];
   page.on('request', (request) => requests.push(new URL(request.url()).pathname));
