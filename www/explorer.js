@@ -70,6 +70,8 @@ export class LatentExplorer {
     /** Digits, or clothes: the class names of its buttons; only digits write numbers. */
     this.words = datasetStrings(client.dataset);
     this.digits = this.words === datasetStrings('mnist');
+    /** Its strings: the digits', or with the clothes' words where they differ. */
+    this.S = this.digits ? T.explorer : { ...T.explorer, ...T.explorerClothes };
     this.recordType = webmType();
     /** What the tests and the bench read; hosts expose it (window.webgan.explorer, …). */
     this.state = {
@@ -99,89 +101,94 @@ export class LatentExplorer {
     this.tick = (now) => this.animationFrame(now);
   }
 
+  /** Class `c`'s name ('7', or 'Bag' for clothes); null for null or undefined. */
+  name(c) {
+    return c === null || c === undefined ? null : this.words.classes[c];
+  }
+
   // --- Markup ------------------------------------------------------------------------------
 
   build(container, prefix, level) {
     const part = (name) => `id="${prefix}${name}" data-part="${name}"`;
     const h = (id, text) => `<h${level} id="${prefix}${id}" class="explorer-heading">${text}</h${level}>`;
     const digits = this.words.classes.map((name, d) =>
-      `<button type="button" data-digit="${d}" aria-pressed="false" aria-label="${this.digits ? STRINGS.digitButton(d) : STRINGS.classButton(name)}">${name}</button>`).join('');
+      `<button type="button" data-digit="${d}" aria-pressed="false" aria-label="${this.digits ? this.S.digitButton(d) : this.S.classButton(name)}">${name}</button>`).join('');
     const sliders = Array.from({ length: SLIDERS }, (_, k) => `
       <div class="explorer-slider">
-        <label for="${prefix}slider-${k}">${STRINGS.slider(k)}</label>
+        <label for="${prefix}slider-${k}">${this.S.slider(k)}</label>
         <input id="${prefix}slider-${k}" data-slider="${k}" type="range" min="${-SLIDER_RANGE}" max="${SLIDER_RANGE}" step="${SLIDER_STEP}" value="0" disabled>
         <output for="${prefix}slider-${k}">0.0</output>
       </div>`).join('');
     container.innerHTML = `
       <div class="explorer">
         <div class="explorer-toolbar">
-          <button type="button" class="primary" ${part('new-samples')}>${STRINGS.newSamples}</button>
-          <div class="explorer-digits" role="group" aria-label="${STRINGS.digitGroup}" ${part('digits')}>${digits}</div>
-          <button type="button" ${part('download-grid')}>${STRINGS.downloadGrid}</button>
+          <button type="button" class="primary" ${part('new-samples')}>${this.S.newSamples}</button>
+          <div class="explorer-digits" role="group" aria-label="${this.S.digitGroup}" ${part('digits')}>${digits}</div>
+          <button type="button" ${part('download-grid')}>${this.S.downloadGrid}</button>
         </div>
-        <p class="note" ${part('no-labels')} hidden>${STRINGS.noLabels}</p>
+        <p class="note" ${part('no-labels')} hidden>${this.S.noLabels}</p>
         <div class="explorer-main">
           <div class="explorer-left">
             <figure class="explorer-grid-figure">
               <div class="explorer-grid-wrap">
-                <canvas ${part('samples')} width="${GRID_COLUMNS * SIDE}" height="${GRID_COLUMNS * SIDE}" role="img" aria-label="${STRINGS.gridLoading}"></canvas>
-                <div class="explorer-cells" role="group" aria-label="${STRINGS.cellsGroup}" ${part('cells')}></div>
+                <canvas ${part('samples')} width="${GRID_COLUMNS * SIDE}" height="${GRID_COLUMNS * SIDE}" role="img" aria-label="${this.S.gridLoading}"></canvas>
+                <div class="explorer-cells" role="group" aria-label="${this.S.cellsGroup}" ${part('cells')}></div>
               </div>
-              <figcaption ${part('grid-caption')}>${STRINGS.gridCaption(this.conditional)}</figcaption>
+              <figcaption ${part('grid-caption')}>${this.S.gridCaption(this.conditional)}</figcaption>
             </figure>
             <p class="explorer-status" role="status" aria-live="polite" ${part('status')}></p>
           </div>
           <div class="explorer-right">
             <section class="explorer-panel" aria-labelledby="${prefix}picked-title" ${part('picked')} hidden>
-              ${h('picked-title', STRINGS.pickedTitle)}
+              ${h('picked-title', this.S.pickedTitle)}
               <div class="explorer-picked">
                 <figure>
-                  <canvas class="explorer-big" ${part('picked-digit')} width="${SIDE}" height="${SIDE}" role="img" aria-label="${STRINGS.pickedAlt(null)}"></canvas>
+                  <canvas class="explorer-big" ${part('picked-digit')} width="${SIDE}" height="${SIDE}" role="img" aria-label="${this.S.pickedAlt(null)}"></canvas>
                   <figcaption ${part('picked-caption')}></figcaption>
                 </figure>
                 <fieldset class="explorer-sliders" ${part('sliders')}>
-                  <legend>${STRINGS.slidersLegend}</legend>
+                  <legend>${this.S.slidersLegend}</legend>
                   <p class="note" ${part('sliders-note')}></p>
                   ${sliders}
                   <div class="explorer-slider-foot">
-                    <button type="button" ${part('reset-sliders')} disabled>${STRINGS.resetSliders}</button>
+                    <button type="button" ${part('reset-sliders')} disabled>${this.S.resetSliders}</button>
                     <output class="note" ${part('redraw-rate')}></output>
                   </div>
                 </fieldset>
               </div>
               <figure class="explorer-style" ${part('style-figure')} hidden>
-                <canvas class="explorer-row" ${part('style')} width="${CLASSES * SIDE}" height="${SIDE}" role="img" aria-label="${STRINGS.styleAlt(null)}"></canvas>
-                <figcaption>${STRINGS.styleCaption}</figcaption>
+                <canvas class="explorer-row" ${part('style')} width="${CLASSES * SIDE}" height="${SIDE}" role="img" aria-label="${this.S.styleAlt(null)}"></canvas>
+                <figcaption>${this.S.styleCaption}</figcaption>
               </figure>
             </section>
             <section class="explorer-panel" aria-labelledby="${prefix}between-title" ${part('between')} hidden>
-              ${h('between-title', STRINGS.betweenTitle)}
+              ${h('between-title', this.S.betweenTitle)}
               <figure>
-                <canvas class="explorer-row" ${part('strip')} width="${STRIP_FRAMES * SIDE}" height="${SIDE}" role="img" aria-label="${STRINGS.stripAlt([])}"></canvas>
+                <canvas class="explorer-row" ${part('strip')} width="${STRIP_FRAMES * SIDE}" height="${SIDE}" role="img" aria-label="${this.S.stripAlt([])}"></canvas>
                 <figcaption ${part('strip-caption')}></figcaption>
               </figure>
               <div class="explorer-morph">
-                <canvas class="explorer-big" ${part('morph')} width="${SIDE * MORPH_SCALE}" height="${SIDE * MORPH_SCALE}" role="img" aria-label="${STRINGS.morphAlt(0, 1)}"></canvas>
+                <canvas class="explorer-big" ${part('morph')} width="${SIDE * MORPH_SCALE}" height="${SIDE * MORPH_SCALE}" role="img" aria-label="${this.S.morphAlt(0, 1)}"></canvas>
                 <div class="explorer-buttons">
-                  <button type="button" aria-pressed="false" ${part('animate')}>${STRINGS.animate}</button>
-                  <button type="button" ${part('record')}>${STRINGS.record}</button>
+                  <button type="button" aria-pressed="false" ${part('animate')}>${this.S.animate}</button>
+                  <button type="button" ${part('record')}>${this.S.record}</button>
                   <p class="note" ${part('record-note')}></p>
                   <a ${part('recording')} download="webgan-morph.webm" hidden></a>
                 </div>
               </div>
             </section>
             <section class="explorer-panel" aria-labelledby="${prefix}number-title" ${part('number')} hidden>
-              ${h('number-title', STRINGS.numberTitle)}
+              ${h('number-title', this.S.numberTitle)}
               <div class="explorer-number-form">
-                <label>${STRINGS.numberLabel(MAX_NUMBER_DIGITS)}
+                <label>${this.S.numberLabel(MAX_NUMBER_DIGITS)}
                   <input type="text" inputmode="numeric" autocomplete="off" spellcheck="false" maxlength="${MAX_NUMBER_DIGITS}"
                          aria-describedby="${prefix}number-error" ${part('number-text')}>
                 </label>
-                <button type="button" ${part('new-handwriting')}>${STRINGS.newHandwriting}</button>
-                <button type="button" ${part('download-number')}>${STRINGS.downloadNumber}</button>
+                <button type="button" ${part('new-handwriting')}>${this.S.newHandwriting}</button>
+                <button type="button" ${part('download-number')}>${this.S.downloadNumber}</button>
               </div>
               <p class="explorer-error" aria-live="polite" ${part('number-error')}></p>
-              <canvas class="explorer-number" ${part('number-canvas')} width="${SIDE}" height="${SIDE}" role="img" aria-label="${STRINGS.numberAlt('', null)}"></canvas>
+              <canvas class="explorer-number" ${part('number-canvas')} width="${SIDE}" height="${SIDE}" role="img" aria-label="${this.S.numberAlt('', null)}"></canvas>
             </section>
           </div>
         </div>
@@ -210,7 +217,7 @@ export class LatentExplorer {
     const record = this.part('record');
     record.addEventListener('click', () => this.record());
     record.disabled = this.recordType === null;
-    this.part('record-note').textContent = this.recordType === null ? STRINGS.recordUnsupported : '';
+    this.part('record-note').textContent = this.recordType === null ? this.S.recordUnsupported : '';
     this.part('number-text').addEventListener('input', () => this.numberJob());
     this.part('new-handwriting').addEventListener('click', () => this.newHandwriting());
     this.part('download-number').addEventListener('click', () => this.save(this.part('number-canvas'), 'webgan-number.png'));
@@ -224,7 +231,7 @@ export class LatentExplorer {
     if (this.destroyed) return; // a request that outlived it, answered by the model that replaced it
     const message = error?.message ?? String(error);
     this.state.errors.push(message);
-    this.say(STRINGS.failed(message));
+    this.say(this.S.failed(message));
     this.options.onError?.(message);
   }
 
@@ -263,11 +270,11 @@ export class LatentExplorer {
    */
   newGrid(digit = null) {
     if (digit !== null && !(this.conditional && Number.isInteger(digit) && digit >= 0 && digit < CLASSES)) {
-      this.report(new Error(this.conditional ? STRINGS.digitRange(digit) : STRINGS.noLabels));
+      this.report(new Error(this.conditional ? this.S.digitRange(digit) : this.S.noLabels));
       return Promise.resolve();
     }
     this.requestedDigit = digit;
-    this.say(STRINGS.drawing(digit));
+    this.say(this.S.drawing(this.name(digit)));
     return this.gridJob();
   }
 
@@ -299,15 +306,15 @@ export class LatentExplorer {
       button.setAttribute('aria-pressed', String(Number(button.dataset.digit) === digit));
     }
     Object.assign(this.state, { grids: this.state.grids + 1, gridDigit: digit, columns, gridRead: null });
-    this.setAlt(canvas, 'grid', STRINGS.gridAlt(count, digit, null));
-    this.say(STRINGS.drawn(count, digit));
+    this.setAlt(canvas, 'grid', this.S.gridAlt(count, this.name(digit), null));
+    this.say(this.S.drawn(count, this.name(digit)));
     this.options.onGrid?.(pixels);
     const grid = this.grid;
     const read = await this.read(pixels);
     if (!read || grid !== this.grid) return;
     grid.read = read;
     this.state.gridRead = Array.from(read);
-    this.setAlt(canvas, 'grid', STRINGS.gridAlt(count, digit, readAs(read, this.words.classes)));
+    this.setAlt(canvas, 'grid', this.S.gridAlt(count, this.name(digit), readAs(read, this.words.classes)));
     this.labelCells();
   }
 
@@ -338,7 +345,7 @@ export class LatentExplorer {
     for (const cell of this.part('cells').children) {
       const index = Number(cell.dataset.index);
       const order = this.picks.indexOf(index);
-      cell.setAttribute('aria-label', STRINGS.cell(index, { label: labels ? labels[index] : null, read: read ? read[index] : null, order }));
+      cell.setAttribute('aria-label', this.S.cell(index, { label: labels ? this.name(labels[index]) : null, read: read ? this.name(read[index]) : null, order }));
     }
   }
 
@@ -383,9 +390,9 @@ export class LatentExplorer {
     if (added) picks.push(index);
     this.setPicks(picks.slice(-2));
     const read = this.grid.read ? this.grid.read[index] : null;
-    if (!added) this.say(STRINGS.unpicked(index));
-    else if (this.picks.length === 2) this.say(STRINGS.between(this.picks[0], this.picks[1]));
-    else this.say(STRINGS.picked(index, read));
+    if (!added) this.say(this.S.unpicked(index));
+    else if (this.picks.length === 2) this.say(this.S.between(this.picks[0], this.picks[1]));
+    else this.say(this.S.picked(index, this.name(read)));
     if (added) this.options.onPick?.({ index, z: this.zOf(index), label: this.labelOf(index) });
   }
 
@@ -423,11 +430,11 @@ export class LatentExplorer {
     const label = this.labelOf(index);
     this.focus = { index, z: this.zOf(index), label, directions: null, values: new Float32Array(SLIDERS) };
     section.hidden = false;
-    this.part('picked-caption').textContent = STRINGS.pickedCaption(index, label);
+    this.part('picked-caption').textContent = this.S.pickedCaption(index, this.name(label));
     const pixels = this.grid.pixels.slice(index * PIXELS, (index + 1) * PIXELS);
     drawDigits(this.part('picked-digit'), pixels, 1);
     const read = this.grid.read ? this.grid.read[index] : null;
-    this.setAlt(this.part('picked-digit'), 'picked', STRINGS.pickedAlt(read));
+    this.setAlt(this.part('picked-digit'), 'picked', this.S.pickedAlt(this.name(read)));
     for (const slider of this.sliders) {
       slider.value = 0;
       slider.disabled = true;
@@ -442,12 +449,12 @@ export class LatentExplorer {
 
   async findDirections(focus) {
     const note = this.part('sliders-note');
-    note.textContent = STRINGS.findingDirections;
+    note.textContent = this.S.findingDirections;
     let found;
     try {
       found = await this.client.directions(focus.z, focus.label ?? undefined, SLIDERS);
     } catch (error) {
-      if (focus === this.focus) note.textContent = STRINGS.noDirections(error.message);
+      if (focus === this.focus) note.textContent = this.S.noDirections(error.message);
       this.report(error);
       return;
     }
@@ -457,7 +464,7 @@ export class LatentExplorer {
     note.textContent = '';
     this.sliders.forEach((slider, k) => {
       slider.disabled = k >= count;
-      slider.title = k < count ? STRINGS.sliderStrength(found.strengths[k]) : '';
+      slider.title = k < count ? this.S.sliderStrength(found.strengths[k]) : '';
     });
     this.part('reset-sliders').disabled = false;
     this.state.sliders = count;
@@ -513,12 +520,12 @@ export class LatentExplorer {
     this.redrawTimes = this.redrawTimes.filter((t) => now - t < 1000);
     this.redrawTimes.push(now);
     this.state.redrawsPerSecond = this.redrawTimes.length;
-    this.part('redraw-rate').textContent = STRINGS.rate(this.redrawTimes.length);
+    this.part('redraw-rate').textContent = this.S.rate(this.redrawTimes.length);
     // Its text alternative once the sliders rest: a classifier pass per redraw would halve the rate.
     clearTimeout(this.altTimer);
     this.altTimer = setTimeout(async () => {
       const read = await this.read(pixels);
-      if (read && focus === this.focus) this.setAlt(canvas, 'picked', STRINGS.pickedAlt(read[0]));
+      if (read && focus === this.focus) this.setAlt(canvas, 'picked', this.S.pickedAlt(this.name(read[0])));
     }, ALT_DELAY_MS);
   }
 
@@ -547,7 +554,7 @@ export class LatentExplorer {
     const read = await this.read(pixels);
     if (read && focus === this.focus) {
       this.state.styleRead = Array.from(read);
-      this.setAlt(canvas, 'style', STRINGS.styleAlt(STRINGS.readList(Array.from(read)).toLowerCase()));
+      this.setAlt(canvas, 'style', this.S.styleAlt(this.S.readList(Array.from(read, (c) => this.name(c))).toLowerCase()));
     }
   }
 
@@ -570,8 +577,8 @@ export class LatentExplorer {
     }
     section.hidden = false;
     const { a, b, labels } = this.path();
-    this.part('strip-caption').textContent = STRINGS.stripCaption(a, b, labels);
-    this.part('morph').setAttribute('aria-label', STRINGS.morphAlt(a, b));
+    this.part('strip-caption').textContent = this.S.stripCaption(a, b, labels);
+    this.part('morph').setAttribute('aria-label', this.S.morphAlt(a, b));
     this.stripJob();
   }
 
@@ -597,9 +604,9 @@ export class LatentExplorer {
     Object.assign(this.state, { stripFrames: STRIP_FRAMES, stripRows: labels.length });
     const read = await this.read(pixels);
     if (!read || epoch !== this.epoch) return;
-    const rows = labels.map((label, row) => STRINGS.stripRow(label, readAs(read.subarray(row * STRIP_FRAMES, (row + 1) * STRIP_FRAMES), this.words.classes)));
+    const rows = labels.map((label, row) => this.S.stripRow(this.name(label), readAs(read.subarray(row * STRIP_FRAMES, (row + 1) * STRIP_FRAMES), this.words.classes)));
     this.state.stripRead = Array.from(read);
-    this.setAlt(canvas, 'strip', STRINGS.stripAlt(rows));
+    this.setAlt(canvas, 'strip', this.S.stripAlt(rows));
   }
 
   /** Draws one digit, MORPH_SCALE times larger, on the morph canvas (which is also what is recorded). */
@@ -620,7 +627,7 @@ export class LatentExplorer {
     this.animating = on;
     this.state.animating = on;
     const button = this.part('animate');
-    button.textContent = on ? STRINGS.pause : STRINGS.animate;
+    button.textContent = on ? this.S.pause : this.S.animate;
     button.setAttribute('aria-pressed', String(on));
     if (on) {
       this.morphStart = performance.now();
@@ -673,20 +680,20 @@ export class LatentExplorer {
       clearTimeout(this.recordTimer);
       for (const track of stream.getTracks()) track.stop();
       this.recorder = null;
-      this.part('record').textContent = STRINGS.record;
+      this.part('record').textContent = this.S.record;
       if (!wasAnimating) this.setAnimating(false);
       const blob = new Blob(chunks, { type: 'video/webm' });
       const link = this.part('recording');
       if (link.href) URL.revokeObjectURL(link.href);
       link.href = URL.createObjectURL(blob);
-      link.textContent = STRINGS.recordingLink(Math.max(1, Math.round(blob.size / 1024)));
+      link.textContent = this.S.recordingLink(Math.max(1, Math.round(blob.size / 1024)));
       link.hidden = false;
       this.state.recordings += 1;
       this.state.recordingBytes = blob.size;
-      this.say(STRINGS.recordingDone);
+      this.say(this.S.recordingDone);
     });
     this.recorder = recorder;
-    this.part('record').textContent = STRINGS.stopRecording;
+    this.part('record').textContent = this.S.stopRecording;
     this.setAnimating(true);
     this.morphStart = performance.now();
     recorder.start();
@@ -711,8 +718,8 @@ export class LatentExplorer {
     const input = this.part('number-text');
     const error = this.part('number-error');
     const text = input.value.trim();
-    const problem = text === '' ? STRINGS.numberEmpty(MAX_NUMBER_DIGITS)
-      : !/^[0-9]+$/.test(text) || text.length > MAX_NUMBER_DIGITS ? STRINGS.numberInvalid(MAX_NUMBER_DIGITS) : null;
+    const problem = text === '' ? this.S.numberEmpty(MAX_NUMBER_DIGITS)
+      : !/^[0-9]+$/.test(text) || text.length > MAX_NUMBER_DIGITS ? this.S.numberInvalid(MAX_NUMBER_DIGITS) : null;
     input.setAttribute('aria-invalid', String(problem !== null));
     error.textContent = problem ?? '';
     if (problem) return;
@@ -730,11 +737,11 @@ export class LatentExplorer {
     drawDigits(canvas, pixels, text.length);
     canvas.style.setProperty('--digits', text.length);
     this.state.number = { text, read: null };
-    this.setAlt(canvas, 'number', STRINGS.numberAlt(text, null));
+    this.setAlt(canvas, 'number', this.S.numberAlt(text, null));
     const read = await this.read(pixels);
     if (!read || input.value.trim() !== text || handwriting !== this.handwriting) return;
     this.state.number = { text, read: Array.from(read) };
-    this.setAlt(canvas, 'number', STRINGS.numberAlt(text, STRINGS.readList(Array.from(read))));
+    this.setAlt(canvas, 'number', this.S.numberAlt(text, this.S.readList(Array.from(read))));
   }
 
   // --- Saving ------------------------------------------------------------------------------
@@ -742,7 +749,7 @@ export class LatentExplorer {
   /** Downloads `canvas`, SAVE_SCALE times larger, as a PNG named `name`. */
   save(canvas, name) {
     scaledCopy(canvas, SAVE_SCALE).toBlob((blob) => {
-      if (!blob) return this.report(new Error(STRINGS.pngFailed));
+      if (!blob) return this.report(new Error(this.S.pngFailed));
       const link = document.createElement('a');
       link.href = URL.createObjectURL(blob);
       link.download = name;

@@ -365,6 +365,36 @@ export default {
     pngFailed: 'the browser could not encode the PNG',
   },
 
+  // The explorer's strings that differ for clothes (explorer.js merges them over the above).
+  explorerClothes: {
+    digitGroup: 'Draw one class',
+    noLabels: 'Class buttons and one style in every class are off: this generator was not trained with labels.',
+    cellsGroup: 'Generated clothes: pick one, then a second',
+    cell: (index, { label, read, order }) => `Item ${index + 1}${label === null ? '' : `, drawn as ${label}`}`
+      + `${read === null ? '' : `, reads as ${read}`}${order < 0 ? '' : `, pick ${order + 1}`}`,
+    gridCaption: (conditional) => (conditional
+      ? 'Pick an item to explore its z, then a second to morph between them. New samples draws one column per class.'
+      : 'Pick an item to explore its z, then a second to morph between them.'),
+    gridLoading: 'Generated clothes, loading',
+    gridAlt: (count, name, read) => `${count} generated clothes${name === null ? '' : `, all asked for as ${name}`}${read ? `, read as ${read}` : ''}`,
+    readList: (names) => `Read as ${names.join(', ')}`,
+    pickedTitle: 'The picked item',
+    pickedCaption: (index, label) => `Item ${index + 1}${label === null ? '' : `, drawn as ${label}`}, moved along the sliders`,
+    pickedAlt: (read) => (read === null ? 'The picked item' : `The picked item, read as ${read}`),
+    slidersLegend: 'Directions in z that change this item most, strongest first',
+    findingDirections: 'Finding the directions that change this item most…',
+    styleCaption: 'The same z asked for as each class: one style.',
+    styleAlt: (read) => (read ? `The picked z drawn as each class, ${read}` : 'The picked z drawn as each class'),
+    stripCaption: (a, b, labels) => `${labels.length > 1 ? 'Rows: the path asked for as each end\'s class. ' : ''}`
+      + `The spherical path in z from item ${a + 1} to item ${b + 1}.`,
+    morphAlt: (a, b) => `Morphing between item ${a + 1} and item ${b + 1}`,
+    picked: (index, read) => `Picked item ${index + 1}${read === null ? '' : ` (reads as ${read})`}. Pick another to morph between them.`,
+    unpicked: (index) => `Item ${index + 1} unpicked.`,
+    between: (a, b) => `The path from item ${a + 1} to item ${b + 1} is below; Animate morphs along it.`,
+    drawing: (name) => (name === null ? 'Drawing new samples…' : `Drawing ${GRID} of ${name}…`),
+    drawn: (count, name) => (name === null ? `${count} new items.` : `${count} items asked for as ${name}.`),
+  },
+
   // Checkpoints: saving, resuming, opening files, the hand-over to generate mode (checkpoint_panel.js,
   // train_checkpoints.js, app.js and <webgan-demo persist>).
   checkpoint: {

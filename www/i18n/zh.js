@@ -383,6 +383,36 @@ export default {
     pngFailed: '浏览器无法编码 PNG',
   },
 
+  // 探索器里对服装要换说法的字符串（explorer.js 把它们覆盖到上面那一节上）。
+  explorerClothes: {
+    digitGroup: '只画一个类别',
+    noLabels: '类别按钮和“同一风格画出每个类别”都已关闭：这个生成器没有用标签训练过。',
+    cellsGroup: '生成的服装：先挑一件，再挑第二件',
+    cell: (index, { label, read, order }) => `第 ${index + 1} 件${label === null ? '' : `，按${label}画出`}`
+      + `${read === null ? '' : `，识别为${read}`}${order < 0 ? '' : `，第 ${order + 1} 个选择`}`,
+    gridCaption: (conditional) => (conditional
+      ? '挑一件来探索它的 z，再挑第二件，在两者之间渐变。“新样本”每列画一个类别。'
+      : '挑一件来探索它的 z，再挑第二件，在两者之间渐变。'),
+    gridLoading: '生成的服装，加载中',
+    gridAlt: (count, name, read) => `${count} 件生成的服装${name === null ? '' : `，全部要求画成${name}`}${read ? `，识别为 ${read}` : ''}`,
+    readList: (names) => `识别为：${names.join('，')}`,
+    pickedTitle: '选中的一件',
+    pickedCaption: (index, label) => `第 ${index + 1} 件${label === null ? '' : `（按${label}画出）`}，沿滑块移动后`,
+    pickedAlt: (read) => (read === null ? '选中的一件' : `选中的一件，识别为${read}`),
+    slidersLegend: 'z 中最能改变这一件的方向，由强到弱',
+    findingDirections: '正在寻找最能改变这一件的方向…',
+    styleCaption: '同一个 z 分别画成每个类别：同一种风格。',
+    styleAlt: (read) => (read ? `选中的 z 分别画成每个类别，${read}` : '选中的 z 分别画成每个类别'),
+    stripCaption: (a, b, labels) => `${labels.length > 1 ? '每行：按两端各自的类别画出的路径。' : ''}`
+      + `z 中从第 ${a + 1} 件到第 ${b + 1} 件的球面路径。`,
+    morphAlt: (a, b) => `在第 ${a + 1} 件和第 ${b + 1} 件之间渐变`,
+    picked: (index, read) => `已选中第 ${index + 1} 件${read === null ? '' : `（识别为${read}）`}。再挑一件，就能在两者之间渐变。`,
+    unpicked: (index) => `已取消选中第 ${index + 1} 件。`,
+    between: (a, b) => `从第 ${a + 1} 件到第 ${b + 1} 件的路径在下方；“播放动画”会沿着它渐变。`,
+    drawing: (name) => (name === null ? '正在画新样本…' : `正在画 ${GRID} 件${name}…`),
+    drawn: (count, name) => (name === null ? `${count} 件新样本。` : `${count} 件要求画成${name}的样本。`),
+  },
+
   // 检查点：保存、恢复、打开文件，以及交给生成模式（checkpoint_panel.js、train_checkpoints.js、
   // app.js 与 <webgan-demo persist>）。
   checkpoint: {
