@@ -2,6 +2,8 @@
 // elements share, so the whole page runs one wasm module and downloads the digits once.
 import { drawDigits } from './digits_canvas.js';
 import { LatentExplorer } from './explorer.js';
+import { FoolD } from './fool_d.js';
+import { localize } from './i18n.js';
 import { ModelClient } from './model_client.js';
 import { PRESETS } from './presets.js';
 import { CONDITIONAL_GENERATOR_URL, DATA_URL as DATA, LABELS_URL, PIXELS, QUALITY_EVERY, QUALITY_SAMPLES } from './protocol.js';
@@ -13,7 +15,7 @@ const params = new URLSearchParams(location.search);
 const BACKEND = params.get('backend') ?? 'cpu';
 
 /** What the e2e tests read: each widget's latest result. */
-const state = (window.tutorial = { what: null, networks: null, loop: [], learning: 0, unstable: null, explore: null, errors: [] });
+const state = (window.tutorial = { what: null, networks: null, loop: [], foolD: null, learning: 0, unstable: null, explore: null, errors: [] });
 
 const first = (pixels, n) => pixels.subarray(0, n * PIXELS);
 const show = (canvas, pixels, label, columns = Math.sqrt(pixels.length / PIXELS)) => {
@@ -87,7 +89,11 @@ const options = (presetId, extra = {}) => ({
   const buttons = [$('loop-d'), $('loop-g'), $('loop-reset')];
   let last = 'start';
   const enable = (on) => { for (const b of buttons) b.disabled = !on; };
+  // "Can you fool D?" judges with this session's D: its requests share the session.
+  let client = null;
+  let foolD = null;
   const session = openSession((m) => {
+    if (client.receive(m)) return;
     if (m.type === 'ready') session.send({ type: 'verdict' });
     else if (m.type === 'grid') show($('loop-fake'), first(m.pixels, 16), `G(z) for fixed z after ${state.loop.length} steps`);
     else if (m.type === 'verdict') {
@@ -100,6 +106,7 @@ const options = (presetId, extra = {}) => ({
       item.textContent = `${last === 'start' ? 'Start' : `After a ${last} step`}: D(x) ${real.toFixed(3)}, D(G(z)) ${fake.toFixed(3)}`;
       history.prepend(item);
       enable(true);
+      if (last !== 'G' && foolD.state.d === 'session') foolD.rejudge(); // a new or retrained D
     } else if (m.type === 'error') { fail(status)(m); enable(true); }
   });
   const half = (network) => () => { enable(false); last = network === 'discriminator' ? 'D' : 'G'; session.send({ type: 'half-step', network }); };
@@ -113,6 +120,10 @@ const options = (presetId, extra = {}) => ({
     session.send({ type: 'train-init', options: options('default'), source: DATA });
   };
   $('loop-reset').addEventListener('click', reset);
+  client = new ModelClient(session.send);
+  localize($('fool-d'));
+  foolD = new FoolD($('fool-d-host'), client, { idPrefix: 'loop-fool-d-', onError: (message) => state.errors.push(message) });
+  state.foolD = foolD.state;
   reset();
 }
 
