@@ -25,8 +25,8 @@ export class FoolD {
   constructor(host, client, { idPrefix = 'fool-d-', onError = () => {} } = {}) {
     this.client = client;
     this.onError = onError;
-    /** What the e2e tests read: the latest verdict, and how many replies have been shown. */
-    this.state = { d: 'session', score: null, loss: null, digit: null, agree: null, of: null, source: null, judged: 0 };
+    /** What the e2e tests read: the latest verdict, how many replies have been shown, and whether one is awaited. */
+    this.state = { d: 'session', score: null, loss: null, digit: null, agree: null, of: null, source: null, judged: 0, pending: false };
     this.busy = false;
     this.queued = null;
     this.seed = 1;
@@ -91,11 +91,12 @@ export class FoolD {
    * `{ pick, seed }`), one request at a time: while one is out, the latest wish waits.
    */
   async request(what) {
+    this.state.pending = true;
     if (this.busy) { this.queued = what; return; }
     let message = what;
     if (what === 'drawing') {
       const { pixels, empty } = toMnist(this.pad.grey(), this.canvas.width, this.canvas.height);
-      if (empty) return this.clear();
+      if (empty) { this.state.pending = false; return this.clear(); }
       message = { images: pixels, source: 'drawn' };
     }
     const { source, ...request } = message;
@@ -112,6 +113,7 @@ export class FoolD {
       this.busy = false;
       const next = this.queued;
       this.queued = null;
+      this.state.pending = Boolean(next);
       if (next) this.request(next);
     }
   }

@@ -40,6 +40,8 @@ async function draw(p, canvas, strokes) {
 async function exercise(p, scope, read) {
   const state = () => p.evaluate(read);
   const until = (test, arg) => p.waitForFunction(`(${test})((${read})(), ${JSON.stringify(arg)})`, null, { timeout: 60_000 });
+  // Waits for `test` on a state with no request out: the verdict of the last stroke, not of one before it.
+  const settled = (test, arg) => until(`(s, a) => !s.pending && (${test})(s, a)`, arg);
   const text = (selector) => p.locator(`${scope} ${selector}`).textContent();
   const pad = `${scope} canvas.fool-d-pad`;
   assert.equal(await p.locator(pad).getAttribute('role'), 'img');
@@ -50,7 +52,7 @@ async function exercise(p, scope, read) {
 
   // A "1", then the same with two loops: judged after each stroke, and the verdict changes.
   await draw(p, pad, ONE);
-  await until((s) => s.judged >= 1 && s.source === 'drawn');
+  await settled((s) => s.source === 'drawn');
   const one = await state();
   assert.equal(one.d, 'session');
   assert.ok(one.score > 0 && one.score < 1, JSON.stringify(one));
@@ -59,16 +61,14 @@ async function exercise(p, scope, read) {
   assert.equal(await text('.fool-d-reading'), en.foolD.reads(one.digit, one.agree, one.of));
   assert.ok((await p.locator(pad).getAttribute('aria-label')).includes(await text('.fool-d-verdict')));
   await draw(p, pad, EIGHT);
-  await until((s, before) => s.judged > before, one.judged);
-  await p.waitForTimeout(300); // the last stroke's verdict, behind any sent during it
-  await until((s, score) => s.score !== score, one.score);
+  await settled((s, before) => s.judged > before, one.judged);
   const eight = await state();
   assert.notEqual(eight.score, one.score);
   assert.match(await text('.fool-d-verdict'), /^The D you are training says: (real|generated) \(0\.\d{3}\)$/);
 
   // The shipped D judges the same digit.
   await p.locator(`${scope} input[value="shipped"]`).check();
-  await until((s) => s.d === 'shipped');
+  await settled((s) => s.d === 'shipped');
   await p.waitForFunction((sel) => document.querySelector(sel).textContent.startsWith('The shipped D says:'), `${scope} .fool-d-verdict`);
   const shipped = await state();
   assert.notEqual(shipped.score, eight.score);
@@ -78,13 +78,13 @@ async function exercise(p, scope, read) {
   const button = (name) => p.locator(`${scope} button`, { hasText: name });
   await button(en.foolD.loadReal).focus();
   await p.keyboard.press('Enter');
-  await until((s) => s.source === 'real');
+  await settled((s) => s.source === 'real');
   const real = await state();
   assert.match(await text('.fool-d-verdict'), /^The shipped D says: (real|generated) \(0\.\d{3}\)$/);
   assert.notEqual(real.score, shipped.score);
   await button(en.foolD.loadGenerated).focus();
   await p.keyboard.press('Enter');
-  await until((s) => s.source === 'generated');
+  await settled((s) => s.source === 'generated');
   assert.match(await text('.fool-d-reading'), /^The digit classifier reads: \d \(the same in \d of 9 copies/);
   // Back to the session's D, on the generated digit.
   await p.locator(`${scope} input[value="session"]`).check();
@@ -137,11 +137,11 @@ test('the tutorial, chapter 3: the loop\'s D judges, and judges again after a D 
   assert.ok((await p.locator('#fool-d > p').textContent()).startsWith('Draw a digit and see whether D'));
   const read = () => window.tutorial.foolD;
   await draw(p, '#fool-d canvas.fool-d-pad', ONE);
-  await p.waitForFunction(() => window.tutorial.foolD.judged >= 1, null, { timeout: 60_000 });
+  await p.waitForFunction(() => window.tutorial.foolD.judged >= 1 && !window.tutorial.foolD.pending, null, { timeout: 60_000 });
   const before = await p.evaluate(read);
   // A D step retrains the D that judges: the same digit is judged again, differently.
   await p.click('#loop-d');
-  await p.waitForFunction((n) => window.tutorial.foolD.judged > n, before.judged, { timeout: 60_000 });
+  await p.waitForFunction((n) => window.tutorial.foolD.judged > n && !window.tutorial.foolD.pending, before.judged, { timeout: 60_000 });
   const after = await p.evaluate(read);
   assert.equal(after.source, 'drawn');
   assert.notEqual(after.score, before.score);
