@@ -4,6 +4,7 @@ import { CheckpointStore } from './checkpoint_store.js';
 import { drawDigits } from './digits_canvas.js';
 import { LatentExplorer } from './explorer.js';
 import { dropFiles, pickFiles } from './file_drop.js';
+import { FoolD } from './fool_d.js';
 import { T, languageSwitch, localize, translateError } from './i18n.js';
 import { ModelClient } from './model_client.js';
 import { PRESETS } from './presets.js';
@@ -293,6 +294,17 @@ async function startTrainMode() {
   };
   $('train-explore').addEventListener('toggle', syncExplorer);
 
+  // "Can you fool D?" on the page's trainer, or the shipped D; judged again as D trains, at
+  // most once a second while it is open.
+  const foolD = new FoolD($('train-fool-d-host'), client, { idPrefix: 'train-fool-d-', onError: showError });
+  testHook('foolD', { get: () => ({ ...foolD.state }) });
+  let foolDJudged = 0;
+  const refreshFoolD = () => {
+    if (!$('train-fool-d').open || foolD.state.d !== 'session' || performance.now() - foolDJudged < 1000) return;
+    foolDJudged = performance.now();
+    foolD.rejudge();
+  };
+
   const loop = new TrainingLoop(session.send, {
     stepsPerFrame: () => clampStepsPerFrame($('steps-per-frame').value, 1),
     onPlaying: (playing) => {
@@ -422,6 +434,7 @@ async function startTrainMode() {
         $('step-count').textContent = state.step.toLocaleString();
         $('epoch').textContent = message.complete ? message.epoch : S.epochArriving(message.epoch);
         charts.push(message.stats);
+        refreshFoolD();
         // Queued behind the next training request: 500 samples take ~0.3 s on the CPU, about 4%
         // of the time 500 steps take there.
         if (state.step - lastQualityStep >= QUALITY_EVERY && !qualityInFlight) {

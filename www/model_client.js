@@ -10,6 +10,7 @@ const REPLY = {
   samples: 'samples',
   directions: 'directions',
   classify: 'classes',
+  discriminate: 'discrimination',
   quality: 'quality',
   checkpoint: 'checkpoint',
   'export-generator': 'generator-bytes',

@@ -44,6 +44,11 @@ export const GENERATOR_URL = 'weights/generator.safetensors';
 export const CONDITIONAL_GENERATOR_URL = 'weights/generator-conditional.safetensors';
 /** The digit classifier behind the quality figures. */
 export const CLASSIFIER_URL = 'weights/classifier.safetensors';
+/**
+ * The classic MLP's discriminator from the shipped MLP run (pretrain/mlp-ema.checkpoint, step
+ * 30,000), in PyTorch's layout as `export_pytorch` writes it: "Can you fool D?"'s shipped D.
+ */
+export const DISCRIMINATOR_URL = 'weights/discriminator-mlp.safetensors';
 /** The clothes classifier, which judges Fashion-MNIST samples. */
 export const FASHION_CLASSIFIER_URL = 'weights/classifier-fashion.safetensors';
 /** The pretrained conditional DCGAN of Fashion-MNIST: clothes drawn by class. */
@@ -229,6 +234,21 @@ export const HANDOVER_WEIGHTS = 'handover';
  */
 
 /**
+ * @typedef {object} DiscriminateRequest
+ * `type: 'discriminate'` ("Can you fool D?", fool_d.js). D's verdict on given digits, or on one
+ * it picks, and what the digit classifier reads in them.
+ * @property {'session' | 'shipped'} d whose D: the session's trainer's, or the shipped
+ *   pretrained MLP discriminator (DISCRIMINATOR_URL, loaded once per worker, on the CPU)
+ * @property {Uint8Array} [images] n × PIXELS grey bytes, n ≥ 1
+ * @property {'real' | 'generated'} [pick] instead of `images`: one digit from the session's
+ *   dataset, or one drawn by the session's generator (its trainer's G) from fresh noise
+ * @property {number} [seed] which one `pick` takes (default 0)
+ * A conditional D is given, as each digit's label, the class the classifier reads in it.
+ * Replies: `discrimination`; with `d: 'session'` and no trainer yet, or `pick: 'real'` before
+ * the data has arrived, `discrimination` with `scores: null` and a `reason`.
+ */
+
+/**
  * @typedef {object} CloseRequest
  * `type: 'close'`. Frees the session's models; nothing more is sent to it. No reply.
  */
@@ -378,6 +398,21 @@ export const HANDOVER_WEIGHTS = 'handover';
  * @property {number[]} counts how many images the session's classifier reads as each class 0–9
  * @property {Uint8Array} digits the class read in each image, in order
  * @property {string} dataset the DATASETS id of the classifier that read them
+ */
+
+/**
+ * @typedef {object} DiscriminationReply
+ * `type: 'discrimination'`, to `discriminate`.
+ * @property {'session' | 'shipped'} d whose D judged
+ * @property {Uint8Array | null} images the n × PIXELS digits judged (transferred): the ones
+ *   sent, or the one picked; null with a `reason`
+ * @property {number[] | null} scores D's output for each: the probability of "real" with BCE,
+ *   the critic's score with WGAN-GP
+ * @property {'bce' | 'wgan-gp'} loss what the scores are
+ * @property {{ digit: number, agree: number, of: number }[] | null} readings for each image, the
+ *   digit classifier's class, and in how many of NUDGES.length copies moved by ±2 pixels
+ *   (mnist_preprocess.js) it reads that class: how sure it is
+ * @property {string} [reason] with `scores: null`: 'no trainer yet' or 'waiting for data'
  */
 
 /**

@@ -1,8 +1,9 @@
 // The tutorial's live widgets. Each has its own session on the worker that <webgan-demo>
 // elements share, so the whole page runs one wasm module and downloads the digits once.
 import { drawDigits } from './digits_canvas.js';
-import { T, languageSwitch, localize, translateError } from './i18n.js';
 import { LatentExplorer } from './explorer.js';
+import { FoolD } from './fool_d.js';
+import { T, languageSwitch, localize, translateError } from './i18n.js';
 import { ModelClient } from './model_client.js';
 import { PRESETS } from './presets.js';
 import { CONDITIONAL_GENERATOR_URL, DATA_URL as DATA, LABELS_URL, PIXELS, QUALITY_EVERY, QUALITY_SAMPLES } from './protocol.js';
@@ -17,7 +18,7 @@ const params = new URLSearchParams(location.search);
 const BACKEND = params.get('backend') ?? 'cpu';
 
 /** What the e2e tests read: each widget's latest result. */
-const state = (window.tutorial = { what: null, networks: null, loop: [], learning: 0, unstable: null, explore: null, errors: [] });
+const state = (window.tutorial = { what: null, networks: null, loop: [], foolD: null, learning: 0, unstable: null, explore: null, errors: [] });
 
 const first = (pixels, n) => pixels.subarray(0, n * PIXELS);
 const show = (canvas, pixels, label, columns = Math.sqrt(pixels.length / PIXELS)) => {
@@ -89,7 +90,11 @@ const options = (presetId, extra = {}) => ({
   const buttons = [$('loop-d'), $('loop-g'), $('loop-reset')];
   let last = 'start';
   const enable = (on) => { for (const b of buttons) b.disabled = !on; };
+  // "Can you fool D?" judges with this session's D: its requests share the session.
+  let client = null;
+  let foolD = null;
   const session = openSession((m) => {
+    if (client.receive(m)) return;
     if (m.type === 'ready') session.send({ type: 'verdict' });
     else if (m.type === 'grid') show($('loop-fake'), first(m.pixels, 16), S.loopGridAlt(state.loop.length));
     else if (m.type === 'verdict') {
@@ -102,6 +107,7 @@ const options = (presetId, extra = {}) => ({
       item.textContent = S.loopEntry(last, real, fake);
       history.prepend(item);
       enable(true);
+      if (last !== 'G' && foolD.state.d === 'session') foolD.rejudge(); // a new or retrained D
     } else if (m.type === 'error') { fail(status)(m); enable(true); }
   });
   const half = (network) => () => { enable(false); last = network === 'discriminator' ? 'D' : 'G'; session.send({ type: 'half-step', network }); };
@@ -115,6 +121,9 @@ const options = (presetId, extra = {}) => ({
     session.send({ type: 'train-init', options: options('default'), source: DATA });
   };
   $('loop-reset').addEventListener('click', reset);
+  client = new ModelClient(session.send);
+  foolD = new FoolD($('fool-d-host'), client, { idPrefix: 'loop-fool-d-', onError: (message) => state.errors.push(message) });
+  state.foolD = foolD.state;
   reset();
 }
 

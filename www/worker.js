@@ -4,7 +4,8 @@
 // tutorial widget another, so they share one worker, one wasm module and one download of each
 // dataset while keeping their own models and batch orders.
 import { Datasets } from './datasets.js';
-import { CLASSES, CONDITIONAL_GRID_ROWS, DATASETS, GRID, LATENT, builtInDataset } from './protocol.js';
+import { nudged, NUDGES } from './mnist_preprocess.js';
+import { CLASSES, CONDITIONAL_GRID_ROWS, DATASETS, DISCRIMINATOR_URL, GRID, LATENT, PIXELS, builtInDataset } from './protocol.js';
 import { normalNoise, seeded } from './random.js';
 
 /**
@@ -116,6 +117,7 @@ async function createTrainer(s, id, options, checkpoint) {
   s.trainer?.free();
   s.trainer = trainer;
   s.architecture = (resumed ? resumed.info.architecture : options.architecture) ?? 'mlp';
+  s.loss = (resumed ? resumed.info.loss : options.loss) ?? 'bce';
   s.build = wasm;
   s.random = seeded((resumed ? resumed.info.seed : options.seed) ?? 42);
   const order = resumed ? restoreOrder(s, resumed.saved) : false;
@@ -383,12 +385,14 @@ async function directions(s, id, { z, label, count }) {
 }
 
 /** The classifier of the session's dataset (of digits for the reader's own), loaded once per build. */
-async function judgeFor(s) {
-  const url = DATASETS[s.dataset ?? 'mnist'].classifier;
-  if (!judges.has(s.build)) judges.set(s.build, new Map());
-  const loaded = judges.get(s.build);
+const judgeFor = (s) => judgeOf(s.build, DATASETS[s.dataset ?? 'mnist'].classifier);
+
+/** The classifier at `url` in the build `build`, loaded once. */
+function judgeOf(build, url) {
+  if (!judges.has(build)) judges.set(build, new Map());
+  const loaded = judges.get(build);
   if (!loaded.has(url)) {
-    const judge = download(url).then((bytes) => s.build.Judge.load(bytes));
+    const judge = download(url).then((bytes) => build.Judge.load(bytes));
     loaded.set(url, judge);
     judge.catch(() => loaded.delete(url)); // a failed download is tried again next time
   }
@@ -415,6 +419,76 @@ async function classify(s, id, pixels) {
   const digits = await (await judgeFor(s)).classify(pixels);
   const counts = Array.from({ length: CLASSES }, (_, digit) => digits.filter((d) => d === digit).length);
   post({ session: id, type: 'classes', counts, digits, dataset: s.dataset ?? 'mnist' });
+}
+
+/**
+ * The shipped discriminator, loaded once, on the CPU build: a trainer made from its file and
+ * a placeholder generator (a fresh MLP's, in the same layout), since a trainer holds both
+ * networks. Only its D is ever used.
+ */
+let shippedD = null;
+function shippedDiscriminator() {
+  shippedD ??= (async () => {
+    const wasm = await load('pkg-cpu');
+    const discriminator = await download(DISCRIMINATOR_URL);
+    const placeholder = await wasm.GanTrainer.create({ backend: 'cpu', architecture: 'mlp' });
+    const { generator } = await placeholder.export_pytorch();
+    placeholder.free();
+    return wasm.GanTrainer.create({ backend: 'cpu', architecture: 'mlp', weights: { generator, discriminator } });
+  })();
+  shippedD.catch(() => { shippedD = null; }); // tried again next time
+  return shippedD;
+}
+
+/** The digits a `discriminate` request is about: those sent, or the one it picks; or why none. */
+async function digitsToJudge(s, { images, pick, seed = 0 }) {
+  if (images !== undefined) {
+    if (pick !== undefined) throw new Error('discriminate: give images or pick, not both');
+    if (!(images instanceof Uint8Array)) {
+      throw new Error(`discriminate: images must be a Uint8Array of grey bytes, got ${Object.prototype.toString.call(images)}`);
+    }
+    if (!images.length || images.length % PIXELS) {
+      throw new Error(`discriminate: images holds ${images.length} bytes, not a whole number (1 or more) of ${PIXELS}-pixel digits`);
+    }
+    return { images };
+  }
+  if (!Number.isInteger(seed)) throw new Error(`discriminate: seed must be a whole number, got ${seed}`);
+  if (pick === 'real') {
+    if (!s.data || s.data.count < 1 || s.data.waiting) return { reason: 'waiting for data' };
+    return { images: s.data.batches(1, 1, seeded(seed)) };
+  }
+  if (pick === 'generated') {
+    if (!s.trainer) return { reason: 'no trainer yet' };
+    const labels = s.trainer.conditional ? Uint8Array.of(Math.abs(seed) % CLASSES) : null;
+    return { images: await s.trainer.generate(normalNoise(s.trainer.latentDim, seeded(seed)), labels) };
+  }
+  throw new Error(`discriminate: give images (a Uint8Array) or pick: 'real' or 'generated', got pick ${JSON.stringify(pick)}`);
+}
+
+/**
+ * "Can you fool D?": the session's D or the shipped one on the given or picked digits, and what
+ * the digit classifier reads in them, with how many of their nudged copies it reads alike.
+ */
+async function discriminate(s, id, message) {
+  const { d } = message;
+  if (d !== 'session' && d !== 'shipped') throw new Error(`discriminate: d must be 'session' or 'shipped', got ${JSON.stringify(d)}`);
+  const { images, reason } = await digitsToJudge(s, message);
+  const none = (why) => post({ session: id, type: 'discrimination', d, images: null, scores: null, readings: null, reason: why });
+  if (reason) return none(reason);
+  if (d === 'session' && !s.trainer) return none('no trainer yet');
+  const trainer = d === 'session' ? s.trainer : await shippedDiscriminator();
+  const judge = await judgeOf(await load('pkg-cpu'), DATASETS.mnist.classifier);
+  const copies = await judge.classify(nudged(images));
+  const of = NUDGES.length;
+  const middle = NUDGES.findIndex(([dx, dy]) => dx === 0 && dy === 0);
+  const readings = Array.from({ length: images.length / PIXELS }, (_, k) => {
+    const read = copies.subarray(k * of, (k + 1) * of);
+    return { digit: read[middle], agree: read.filter((digit) => digit === read[middle]).length, of };
+  });
+  const labels = trainer.conditional ? Uint8Array.from(readings, (r) => r.digit) : null;
+  const scores = Array.from(await trainer.discriminate(images, labels));
+  const loss = d === 'session' ? s.loss ?? 'bce' : 'bce';
+  post({ session: id, type: 'discrimination', d, images, scores, loss, readings }, [images.buffer]);
 }
 
 /**
@@ -474,6 +548,7 @@ const handlers = {
   directions: (s, id, message) => directions(s, id, message),
   quality: (s, id, { n }) => quality(s, id, n),
   classify: (s, id, { pixels }) => classify(s, id, pixels),
+  discriminate: (s, id, message) => discriminate(s, id, message),
   close: (s, id) => close(id),
   'test-fault': (s, id, { fault }) => testFault(s, fault),
 };
