@@ -2,11 +2,10 @@
 // same keys (tests/e2e/i18n.test.mjs holds them together). Functions build sentences with
 // numbers; keys ending in Html hold our own markup (<em>, <code>, links).
 import { GRID } from '../protocol.js';
-import { agoIn, clause, numberIn } from './format.js';
+import { agoIn, backendName, clause, numberIn, reasonFrom } from './format.js';
 
 const number = numberIn('en');
 const ago = agoIn('en', 'just now');
-const backendName = (backend) => (backend === 'webgpu' ? 'WebGPU' : 'CPU');
 
 /** Why storage failed, by the kind checkpoint_store.js and autosave.js report. */
 const REASONS = {
@@ -14,7 +13,7 @@ const REASONS = {
   unavailable: 'storage is not available here, as in a private window',
   blocked: 'another tab of this page holds it',
 };
-const reason = ({ kind, message }) => REASONS[kind] ?? message;
+const reason = reasonFrom(REASONS);
 
 export default {
   common: {

@@ -6,6 +6,12 @@ export const numberIn = (locale) => (n) => Number(n).toLocaleString(locale);
 /** An error's message inside a sentence of ours: without its own closing full stop. */
 export const clause = (message) => String(message).replace(/[.。]+$/, '');
 
+/** The backend's name, the same in every language. */
+export const backendName = (backend) => (backend === 'webgpu' ? 'WebGPU' : 'CPU');
+
+/** A storage problem in words: its kind's entry of `reasons`, else its own message. */
+export const reasonFrom = (reasons) => ({ kind, message }) => reasons[kind] ?? message;
+
 /** "just now", "5 seconds ago", … in `locale`, for `ms` milliseconds ago; `now` is its word for under 5 s. */
 export const agoIn = (locale, now) => {
   const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });

@@ -2,11 +2,10 @@
 // （tests/e2e/i18n.test.mjs 检查两者一致）。函数用来拼出带数字的句子；以 Html 结尾的键
 // 含有我们自己的标记（<em>、<code>、链接）。
 import { GRID } from '../protocol.js';
-import { agoIn, clause, numberIn } from './format.js';
+import { agoIn, backendName, clause, numberIn, reasonFrom } from './format.js';
 
 const number = numberIn('zh-CN');
 const ago = agoIn('zh-CN', '刚刚');
-const backendName = (backend) => (backend === 'webgpu' ? 'WebGPU' : 'CPU');
 
 /** 存储失败的原因，按 checkpoint_store.js 与 autosave.js 报告的类别。 */
 const REASONS = {
@@ -14,7 +13,7 @@ const REASONS = {
   unavailable: '此处无法使用存储，例如在无痕窗口中',
   blocked: '本页的另一个标签页正占用它',
 };
-const reason = ({ kind, message }) => REASONS[kind] ?? message;
+const reason = reasonFrom(REASONS);
 
 /**
  * 页面认识的错误信息（多来自 Rust API 与数据读取，原文为英文）及其中文。每条是
