@@ -223,6 +223,18 @@ test('the demo page in Chinese: training, its panels and generate mode, with no 
   assert.deepEqual(await englishLeft(p), []);
   assert.deepEqual(await axeViolations(p), []);
   await screenshots(p, 'zh-train');
+  // A run that diverges: the recovery panel says so in Chinese, and rolls back.
+  await p.evaluate(() => window.webgan.fault('diverge'));
+  await p.getByRole('button', { name: zh.page.start }).click();
+  await p.waitForFunction(() => window.webgan.recovery?.kind === 'diverged', null, { timeout: 60_000 });
+  assert.match(await p.locator('#recovery-text').textContent(), /^训练在第 [\d,]+ 步前发散了：损失已不再是有效数值/);
+  assert.match(await p.locator('#recovery-go').textContent(), /^回退到第 [\d,]+ 步（学习率 0\.\d+）$/);
+  assert.equal(await p.locator('#recovery-fresh').textContent(), zh.recovery.startOver);
+  assert.deepEqual(await englishLeft(p), []);
+  const diverged = await p.evaluate(() => window.webgan.recovery.step);
+  await p.locator('#recovery-go').click();
+  await p.waitForFunction(() => window.webgan.recovery?.kind === 'rollback' && window.webgan.playing, null, { timeout: 60_000 });
+  assert.ok(await p.evaluate(() => window.webgan.recovery.step) < diverged, 'rolled back to a step before the divergence');
   assert.deepEqual(errors, []);
 
   // Generate mode, with the Fashion generator: clothes named in Chinese.
