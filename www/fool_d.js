@@ -2,11 +2,11 @@
 // it changes, D's verdict on it, from the D of the session the widget lives beside or the
 // shipped one, and what the digit classifier reads in it. Its requests go through the
 // session's ModelClient (`discriminate`, protocol.js).
+import { drawDigits } from './digits_canvas.js';
 import { DrawingPad } from './drawing_pad.js';
-import { T } from './i18n.js';
+import { T, datasetStrings } from './i18n.js';
 import { toMnist } from './mnist_preprocess.js';
 import { PIXELS } from './protocol.js';
-import { drawDigits } from './digits_canvas.js';
 
 const S = T.foolD;
 /** A new `tag` element with `props` and `children`. */
@@ -118,7 +118,7 @@ export class FoolD {
     }
   }
 
-  show({ d, images, scores, loss, readings, reason }, source) {
+  show({ d, images, scores, loss, readings, reason, dataset }, source) {
     if (!scores) return this.showText(reason === 'waiting for data' ? S.noData : S.noTrainer, '');
     const picked = source === 'real' || source === 'generated';
     if (picked) this.pad.show(images);
@@ -131,7 +131,8 @@ export class FoolD {
     const verdict = loss === 'wgan-gp'
       ? S.critic(who, score.toFixed(3))
       : S.verdict(who, score >= 0.5 ? S.real : S.generated, score.toFixed(3));
-    this.showText(verdict, S.reads(digit, agree, of));
+    const words = datasetStrings(dataset);
+    this.showText(verdict, S.reads(words.classifier, words.classes[digit], agree, of));
   }
 
   showText(verdict, reading) {

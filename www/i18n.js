@@ -14,6 +14,8 @@ export const LANGUAGES = {
   en: { table: en, name: 'English', tag: 'en' },
   zh: { table: zh, name: '中文', tag: 'zh-CN' },
 };
+/** How long the switch waits for `beforeLeave` before it reloads anyway. */
+const LEAVE_PATIENCE_MS = 3000;
 /** Where the reader's last choice is kept (localStorage). */
 const STORAGE_KEY = 'webgan-lang';
 
@@ -93,10 +95,13 @@ export function languageSwitch(beforeLeave = async () => {}) {
     link.textContent = name;
     if (code === LANG) link.setAttribute('aria-current', 'true');
     link.addEventListener('click', async (event) => {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return; // a new tab or window: the link as it is
       event.preventDefault();
       storage.write(code);
       if (code === LANG) return;
-      try { await beforeLeave(); } finally { location.href = link.href; }
+      // A save that hangs (storage blocked) does not keep the reader on this page.
+      const patience = new Promise((resolve) => { setTimeout(resolve, LEAVE_PATIENCE_MS); });
+      try { await Promise.race([beforeLeave(), patience]); } finally { location.href = link.href; }
     });
     nav.append(link);
   }

@@ -412,6 +412,8 @@ export const HANDOVER_WEIGHTS = 'handover';
  * @property {{ digit: number, agree: number, of: number }[] | null} readings for each image, the
  *   digit classifier's class, and in how many of NUDGES.length copies moved by ±2 pixels
  *   (mnist_preprocess.js) it reads that class: how sure it is
+ * @property {string} [dataset] the DATASETS id whose classifier made the readings: the
+ *   session's dataset (the digits for a reader's own), or 'mnist' for the shipped D
  * @property {string} [reason] with `scores: null`: 'no trainer yet' or 'waiting for data'
  */
 

@@ -467,7 +467,8 @@ async function digitsToJudge(s, { images, pick, seed = 0 }) {
 
 /**
  * "Can you fool D?": the session's D or the shipped one on the given or picked digits, and what
- * the digit classifier reads in them, with how many of their nudged copies it reads alike.
+ * the classifier of the D's dataset reads in them (the session's dataset, or the digits for the
+ * shipped D), with how many of their nudged copies it reads alike.
  */
 async function discriminate(s, id, message) {
   const { d } = message;
@@ -477,7 +478,8 @@ async function discriminate(s, id, message) {
   if (reason) return none(reason);
   if (d === 'session' && !s.trainer) return none('no trainer yet');
   const trainer = d === 'session' ? s.trainer : await shippedDiscriminator();
-  const judge = await judgeOf(await load('pkg-cpu'), DATASETS.mnist.classifier);
+  const dataset = d === 'session' ? s.dataset ?? 'mnist' : 'mnist';
+  const judge = await judgeOf(await load('pkg-cpu'), DATASETS[dataset].classifier);
   const copies = await judge.classify(nudged(images));
   const of = NUDGES.length;
   const middle = NUDGES.findIndex(([dx, dy]) => dx === 0 && dy === 0);
@@ -488,7 +490,7 @@ async function discriminate(s, id, message) {
   const labels = trainer.conditional ? Uint8Array.from(readings, (r) => r.digit) : null;
   const scores = Array.from(await trainer.discriminate(images, labels));
   const loss = d === 'session' ? s.loss ?? 'bce' : 'bce';
-  post({ session: id, type: 'discrimination', d, images, scores, loss, readings }, [images.buffer]);
+  post({ session: id, type: 'discrimination', d, images, scores, loss, readings, dataset }, [images.buffer]);
 }
 
 /**

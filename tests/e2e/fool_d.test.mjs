@@ -58,7 +58,7 @@ async function exercise(p, scope, read) {
   assert.ok(one.score > 0 && one.score < 1, JSON.stringify(one));
   assert.ok(one.digit >= 0 && one.digit <= 9 && one.agree >= 1 && one.agree <= one.of && one.of === 9, JSON.stringify(one));
   assert.equal(await text('.fool-d-verdict'), en.foolD.verdict(en.foolD.sessionWho, one.score >= 0.5 ? 'real' : 'generated', one.score.toFixed(3)));
-  assert.equal(await text('.fool-d-reading'), en.foolD.reads(one.digit, one.agree, one.of));
+  assert.equal(await text('.fool-d-reading'), en.foolD.reads(en.datasets.mnist.classifier, String(one.digit), one.agree, one.of));
   assert.ok((await p.locator(pad).getAttribute('aria-label')).includes(await text('.fool-d-verdict')));
   await draw(p, pad, EIGHT);
   await settled((s, before) => s.judged > before, one.judged);
@@ -127,6 +127,25 @@ test('the demo page: draw, judge, switch D, load digits from the keyboard, clear
   await screenshots(p, '#train-fool-d', 'page');
   assert.deepEqual(await axeViolations(p), []);
   assert.deepEqual(errors, []);
+});
+
+test('training on Fashion-MNIST, the clothes classifier reads what D judges; the shipped D\'s digits, the digit classifier', { timeout: 300_000 }, async () => {
+  const { page: p, errors } = await open(browser, `${server.url}/www/index.html?autoplay=0&backend=cpu&data=fashion`);
+  await p.waitForFunction(() => window.webgan.backend, null, { timeout: 120_000 });
+  await p.click('#step-once');
+  await p.waitForFunction(() => window.webgan.step >= 1, null, { timeout: 60_000 });
+  await p.locator('#train-fool-d summary').click();
+  const state = () => p.evaluate(() => window.webgan.foolD);
+  const reading = () => p.locator('#train-fool-d .fool-d-reading').textContent();
+  await p.locator('#train-fool-d').getByRole('button', { name: en.foolD.loadReal }).click();
+  await p.waitForFunction(() => window.webgan.foolD.source === 'real' && !window.webgan.foolD.pending, null, { timeout: 60_000 });
+  const clothes = await state();
+  assert.equal(await reading(), en.foolD.reads(en.datasets.fashion.classifier, en.datasets.fashion.classes[clothes.digit], clothes.agree, clothes.of));
+  await p.locator('#train-fool-d input[value="shipped"]').check();
+  await p.waitForFunction(() => window.webgan.foolD.d === 'shipped' && !window.webgan.foolD.pending, null, { timeout: 60_000 });
+  assert.match(await reading(), /^The digit classifier reads: \d \(/);
+  assert.deepEqual(errors, []);
+  await p.close();
 });
 
 test('the tutorial, chapter 3: the loop\'s D judges, and judges again after a D step', { timeout: 300_000 }, async () => {

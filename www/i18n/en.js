@@ -476,7 +476,8 @@ export default {
     critic: (who, score) => `${who} gives it a critic score of ${score} (WGAN-GP: higher is more real; not a probability).`,
     sessionWho: 'The D you are training',
     shippedWho: 'The shipped D',
-    reads: (digit, agree, of) => `The digit classifier reads: ${digit} (the same in ${agree} of ${of} copies nudged by 2 pixels).`,
+    /** `classifier` is the dataset's (datasets.*.classifier), `name` the class it reads. */
+    reads: (classifier, name, agree, of) => `The ${classifier} reads: ${name} (the same in ${agree} of ${of} copies nudged by 2 pixels).`,
     noTrainer: 'The D you are training is not ready yet; try again in a moment.',
     noData: 'The real digits are still downloading; try again in a moment.',
     error: (message) => `Error: ${message}`,

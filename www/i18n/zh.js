@@ -499,7 +499,8 @@ export default {
     critic: (who, score) => `${who}给出的评分是 ${score}（WGAN-GP：越高越像真实数字；这不是概率）。`,
     sessionWho: '你正在训练的判别器 D ',
     shippedWho: '预训练的判别器 D ',
-    reads: (digit, agree, of) => `数字分类器读作：${digit}（平移 2 像素的 ${of} 个副本中有 ${agree} 个读法相同）。`,
+    /** `classifier` 是数据集的分类器名（datasets.*.classifier），`name` 是它读出的类别。 */
+    reads: (classifier, name, agree, of) => `${classifier}读作：${name}（平移 2 像素的 ${of} 个副本中有 ${agree} 个读法相同）。`,
     noTrainer: '你正在训练的判别器 D 还没准备好，请稍后再试。',
     noData: '真实数字还在下载，请稍后再试。',
     error: (message) => `错误：${message}`,
