@@ -349,7 +349,7 @@ export class WebganDemo extends HTMLElement {
     const value = (this.getAttribute('digit') ?? '').trim();
     if (value === '') return null;
     if (/^[0-9]$/.test(value)) return Number(value);
-    this.fail(S.digitInvalid(value));
+    this.fail(T.page.digitInvalid(value));
     return null;
   }
 
@@ -431,7 +431,7 @@ export class WebganDemo extends HTMLElement {
         this.fail(message.message);
         break;
       case 'data-error':
-        this.fail(S.datasetFailed(translateError(message.message)));
+        this.fail(T.page.datasetFailed(translateError(message.message)));
         break;
     }
   }

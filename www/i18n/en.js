@@ -253,10 +253,8 @@ export default {
     readsAs: (text) => `Reads as: ${text}`,
     counts: (counts, classes) => counts.map((n, c) => (n ? `${n}× ${classes[c]}` : null)).filter(Boolean).join(', '),
     architectureInvalid: (architecture) => `architecture must be "mlp" or "dcgan", got "${architecture}"`,
-    digitInvalid: (digit) => `digit must be one of 0–9, got "${digit}"`,
     needsLabels: 'digit needs a generator trained with labels (add the conditional attribute)',
     needsLabelsText: 'digit and text need a generator trained with labels (add the conditional attribute)',
-    datasetFailed: (message) => `The dataset could not be loaded: ${message}`,
   },
 
   // What each built-in dataset and its classes are called. Keys are protocol.js's DATASETS ids.

@@ -275,10 +275,8 @@ export default {
     readsAs: (text) => `识别为：${text}`,
     counts: (counts, classes) => counts.map((n, c) => (n ? `${n}× ${classes[c]}` : null)).filter(Boolean).join('，'),
     architectureInvalid: (architecture) => `architecture 必须是 "mlp" 或 "dcgan"，收到的是 "${architecture}"`,
-    digitInvalid: (digit) => `digit 必须是 0–9 之一，收到的是 "${digit}"`,
     needsLabels: 'digit 需要一个用标签训练过的生成器（请加上 conditional 属性）',
     needsLabelsText: 'digit 和 text 需要一个用标签训练过的生成器（请加上 conditional 属性）',
-    datasetFailed: (message) => `无法加载数据集：${message}`,
   },
 
   // 各内置数据集及其类别的名称。键是 protocol.js 中 DATASETS 的 id。
