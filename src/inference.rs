@@ -54,7 +54,9 @@ impl PretrainedGenerator {
         match architecture {
             Architecture::Mlp => {
                 let [inputs, hidden] = dims(&file, "generator.hidden.weight", [model.latent_dim, model.hidden_dim])?;
-                let model = model.with_latent_dim(latent(inputs, classes)?).with_hidden_dim(hidden);
+                // Depth 2 has a second hidden layer, whose shape the check below holds to the first's.
+                let depth = if file.shape("generator.hidden2.weight").is_some() { 2 } else { 1 };
+                let model = model.with_latent_dim(latent(inputs, classes)?).with_hidden_dim(hidden).with_depth(depth);
                 let generator = mlp::init_generator(&model, &mut rng, device);
                 file.check(&param_shapes("generator", &generator), &IGNORED)?;
                 Ok(Self::Mlp(file.apply("generator", generator)))
@@ -160,7 +162,8 @@ mod tests {
     fn generators_round_trip() {
         let device = Device::flex();
         let dcgan = ModelConfig::new().with_architecture(Architecture::Dcgan).with_channels(4);
-        for model in [ModelConfig::new().with_hidden_dim(32), dcgan] {
+        let deep = ModelConfig::new().with_hidden_dim(32).with_depth(2);
+        for model in [ModelConfig::new().with_hidden_dim(32), deep, dcgan] {
             let architecture = model.architecture;
             let trainer = trained(GanConfig::new().with_model(model).with_batch_size(8));
             for export in [trainer.export_generator(), trainer.export()] {
@@ -185,7 +188,8 @@ mod tests {
         let device = Device::flex();
         let read = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().unwrap();
         let dcgan = ModelConfig::new().with_architecture(Architecture::Dcgan).with_channels(4);
-        for model in [ModelConfig::new().with_hidden_dim(32), dcgan.clone(), dcgan.with_conditional(true)] {
+        let deep = ModelConfig::new().with_hidden_dim(32).with_depth(2);
+        for model in [ModelConfig::new().with_hidden_dim(32), deep, dcgan.clone(), dcgan.with_conditional(true)] {
             let conditional = model.conditional;
             let mut trainer = trainer(GanConfig::new().with_model(model).with_batch_size(8), &device);
             for salt in 0..3u8 {

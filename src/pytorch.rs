@@ -1,7 +1,8 @@
 //! PyTorch's layout of WebGAN's networks, both ways (`docs/pytorch.md` has the classes).
 //!
 //! One file per network, named as the PyTorch modules name their parameters: the MLP as the
-//! seed tutorial's `nn.Sequential` (`model.0.weight` [256, 100] …), the DCGAN by its layers
+//! seed tutorial's `nn.Sequential` (`model.0.weight` [256, 100] …; at depth 2 `model.0`, `model.2`
+//! and `model.4`, the activations between them at the odd indices), the DCGAN by its layers
 //! (`project.weight`, `up1_norm.running_mean` …). The differences from WebGAN's own files:
 //! - linear weights are stored [out, in] (burn stores [in, out]);
 //! - batch norm's `gamma`/`beta` are `weight`/`bias`, with `num_batches_tracked` beside them;
@@ -42,10 +43,11 @@ pub fn export(file: &WeightsFile) -> Result<[Vec<u8>; 2], WeightsError> {
     let mut out = [Vec::new(), Vec::new()];
     for (network, bytes) in NETWORKS.iter().zip(&mut out) {
         let prefix = format!("{network}.");
+        let deep = file.shape(&format!("{prefix}hidden2.weight")).is_some();
         let mut tensors: Vec<RawTensor> = Vec::new();
         for (name, shape, values) in file.tensors() {
             let Some(name) = name.strip_prefix(&prefix) else { continue };
-            let (name, shape, values) = to_pytorch(architecture, name, shape, values);
+            let (name, shape, values) = to_pytorch(architecture, deep, name, shape, values);
             if let Some(layer) = name.strip_suffix(".running_mean") {
                 // PyTorch's BatchNorm counts batches; it reads the count only with momentum=None.
                 tensors.push((format!("{layer}.num_batches_tracked"), Dtype::I64, vec![], 0i64.to_le_bytes().to_vec()));
@@ -133,7 +135,9 @@ impl PyTorchFile {
             tensors.insert(name, (view.shape().to_vec(), values));
         }
         let shape = |name: &str| tensors.get(name).map(|(shape, _): &(Vec<usize>, _)| shape.clone());
-        let (architecture, network) = match (shape("model.2.weight"), shape("project.weight"), shape("conv1.weight")) {
+        // The MLP's last layer is model.4 at depth 2, model.2 at depth 1; its outputs say which network.
+        let last = shape("model.4.weight").or_else(|| shape("model.2.weight"));
+        let (architecture, network) = match (last, shape("project.weight"), shape("conv1.weight")) {
             (Some(output), _, _) if output.first() == Some(&IMAGE_PIXELS) => (Architecture::Mlp, NETWORKS[0]),
             (Some(_), _, _) => (Architecture::Mlp, NETWORKS[1]),
             (None, Some(_), _) => (Architecture::Dcgan, NETWORKS[0]),
@@ -159,10 +163,11 @@ impl PyTorchFile {
     }
 }
 
-/// PyTorch's name, shape and values for WebGAN's tensor `name` (without its network prefix).
-fn to_pytorch(architecture: Architecture, name: &str, shape: &[usize], values: &[f32]) -> (String, Vec<usize>, Vec<f32>) {
+/// PyTorch's name, shape and values for WebGAN's tensor `name` (without its network prefix);
+/// `deep`: an MLP of depth 2.
+fn to_pytorch(architecture: Architecture, deep: bool, name: &str, shape: &[usize], values: &[f32]) -> (String, Vec<usize>, Vec<f32>) {
     let mut name = match architecture {
-        Architecture::Mlp => mlp_layer(name, [("hidden.", "model.0."), ("output.", "model.2.")]),
+        Architecture::Mlp => mlp_layer(name, mlp_layers(deep)),
         Architecture::Dcgan => name.to_string(),
     };
     if name == "embed" {
@@ -186,8 +191,9 @@ fn from_pytorch(
     name: &str,
     shape: &[usize],
 ) -> (String, Vec<usize>) {
+    let deep = tensors.contains_key("model.4.weight");
     let mut name = match architecture {
-        Architecture::Mlp => mlp_layer(name, [("model.0.", "hidden."), ("model.2.", "output.")]),
+        Architecture::Mlp => mlp_layer(name, mlp_layers(deep).map(|(ours, theirs)| (theirs, ours))),
         Architecture::Dcgan => name.to_string(),
     };
     let norm = |layer: &str| tensors.contains_key(&format!("{layer}.running_mean"));
@@ -202,8 +208,17 @@ fn from_pytorch(
     (name, shape)
 }
 
+/// The MLP's layers, as WebGAN and as PyTorch's `nn.Sequential` name them, at depth 2 (`deep`)
+/// or 1; a depth-1 network has no `hidden2`, so its row never matches.
+fn mlp_layers(deep: bool) -> [(&'static str, &'static str); 3] {
+    match deep {
+        true => [("hidden.", "model.0."), ("hidden2.", "model.2."), ("output.", "model.4.")],
+        false => [("hidden.", "model.0."), ("output.", "model.2."), ("hidden2.", "model.4.")],
+    }
+}
+
 /// `name` with the first of `renames`' prefixes it starts with replaced.
-fn mlp_layer(name: &str, renames: [(&str, &str); 2]) -> String {
+fn mlp_layer(name: &str, renames: [(&str, &str); 3]) -> String {
     renames
         .iter()
         .find_map(|(from, to)| name.strip_prefix(from).map(|rest| format!("{to}{rest}")))
@@ -271,6 +286,28 @@ mod tests {
         assert!(is_pytorch(&generator) && is_pytorch(&discriminator) && !is_pytorch(&ours));
         let back = import(&generator, Some(&discriminator)).unwrap();
         assert_same_tensors(&back, &ours);
+    }
+
+    /// Depth 2 is `nn.Sequential` with three linear layers, model.0, model.2 and model.4.
+    #[test]
+    fn the_deeper_mlp_has_three_layers_and_comes_back() {
+        for conditional in [false, true] {
+            let ours = export(ModelConfig::new().with_depth(2).with_conditional(conditional));
+            let [generator, discriminator] = export_pair(&ours);
+            let s = |name: &str, shape: &[usize]| (name.to_string(), shape.to_vec());
+            let (g, d) = (names(&generator), names(&discriminator));
+            let inputs = if conditional { 110 } else { 100 };
+            for expected in [s("model.0.weight", &[256, inputs]), s("model.2.weight", &[512, 256]), s("model.4.weight", &[784, 512])] {
+                assert!(g.contains(&expected), "{g:?}");
+            }
+            for expected in [s("model.0.weight", &[512, 784]), s("model.2.weight", &[256, 512]), s("model.4.weight", &[1, 256])] {
+                assert!(d.contains(&expected), "{d:?}");
+            }
+            assert_eq!(d.contains(&s("embed.weight", &[10, 256])), conditional);
+            assert_same_tensors(&import(&generator, Some(&discriminator)).unwrap(), &ours);
+            let swapped = import(&discriminator, Some(&generator)).unwrap_err().to_string();
+            assert!(swapped.contains("holds a discriminator"), "{swapped}");
+        }
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub enum WeightsError {
     Conditional { file: bool },
     /// The file's DCGAN critic has batch norm and the trainer's has not, or the other way round.
     CriticNorm { file: bool },
+    /// The file's MLP has `file` hidden layers per network and the trainer's `trainer`.
+    Depth { file: usize, trainer: usize },
     /// Tensor `name` holds `count` values that are NaN or infinite, the first at `index`:
     /// weights from a run that diverged.
     NonFinite { name: String, count: usize, index: usize },
@@ -94,6 +96,15 @@ impl fmt::Display for WeightsError {
             Self::CriticNorm { file: true } => f.write_str(
                 "weights hold a DCGAN critic with batch norm, trained with the BCE loss and no R1 penalty; this trainer's critic has none: create it with r1Penalty: 0",
             ),
+            Self::Depth { file, trainer } => {
+                let layers = |n: usize| if n == 1 { "1 hidden layer".to_string() } else { format!("{n} hidden layers") };
+                write!(
+                    f,
+                    "weights are of an MLP with {} per network; this trainer's has {}: create it with depth: {file}",
+                    layers(*file),
+                    layers(*trainer)
+                )
+            }
             Self::NonFinite { name, count: 1, index } => write!(
                 f,
                 "tensor '{name}' holds a value that is NaN or infinite (at index {index}): these weights come from a run that diverged"
@@ -470,6 +481,13 @@ pub fn networks_of<G: Module, D: Module>(
     if conditional != model.conditional {
         return Err(WeightsError::Conditional { file: conditional });
     }
+    if architecture == Architecture::Mlp {
+        let deep = ["generator", "discriminator"].iter().any(|n| file.shape(&format!("{n}.hidden2.weight")).is_some());
+        let depth = if deep { 2 } else { 1 };
+        if depth != model.depth {
+            return Err(WeightsError::Depth { file: depth, trainer: model.depth });
+        }
+    }
     let expected = Export::layers(generator, discriminator);
     let file_norm = file.shape(CRITIC_NORM).is_some();
     let trainer_norm = expected.iter().any(|(name, _)| name == CRITIC_NORM);
@@ -530,6 +548,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(again, bytes);
+    }
+
+    /// Weights of one depth offered to a trainer of the other: told which depth to ask for.
+    #[test]
+    fn a_file_of_another_depth_is_named() {
+        let device = Device::flex();
+        for (file_depth, trainer_depth) in [(1, 2), (2, 1)] {
+            let model = ModelConfig::new().with_depth(file_depth);
+            let (g, d) = mlp::init(&model, &mut HostRng::new(1), &device);
+            let bytes = pollster::block_on(Export::of_generator(&model, &g).add("discriminator", &d).to_bytes()).unwrap();
+            let trainer_model = ModelConfig::new().with_depth(trainer_depth);
+            let (g, d) = mlp::init(&trainer_model, &mut HostRng::new(1), &device);
+            let error = load_networks(&bytes, &trainer_model, &g, &d).unwrap_err();
+            assert_eq!(error, WeightsError::Depth { file: file_depth, trainer: trainer_depth });
+            assert!(error.to_string().ends_with(&format!("create it with depth: {file_depth}")), "{error}");
+            let (g, d) = mlp::init(&model, &mut HostRng::new(2), &device);
+            assert!(load_networks(&bytes, &model, &g, &d).is_ok());
+        }
     }
 
     #[test]

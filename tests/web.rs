@@ -196,6 +196,14 @@ async fn bad_options_are_errors() {
         (vec![("discriminatorLearningRate", 0.into())], "option discriminatorLearningRate is 0, expected a number in (0, 1]"),
         (vec![("augment", 1.5.into())], "option augment is 1.5, expected a number in [0, 1]"),
         (vec![("channels", 64.into())], "channels applies to the DCGAN"),
+        (vec![("depth", 3.into())], "option depth is 3, expected a number that is an integer from 1 to 2"),
+        (vec![("architecture", "dcgan".into()), ("depth", 2.into())], "depth applies to the MLP"),
+        (vec![("depth", 2.into()), ("dropout", 0.3.into())], "dropout applies to the MLP of depth 1"),
+        // The default MLP is two layers deep; its export does not fit the classic one.
+        (
+            vec![("depth", 1.into()), ("weights", Uint8Array::from(&mlp[..]).into())],
+            "weights are of an MLP with 2 hidden layers per network; this trainer's has 1: create it with depth: 2",
+        ),
         (vec![("architecture", "dcgan".into()), ("channels", 2.into())], "option channels is 2, expected a number that is an integer from 4 to 256"),
         // An MLP export does not fit a DCGAN trainer: its metadata says so.
         (
@@ -411,9 +419,24 @@ async fn webgpu_and_cpu_agree() {
     // The classic MLP with the default preset's learning rate and R1 penalty, and every other
     // option of the hand-written path: dropout, label smoothing and the weight average.
     let preset = [
+        ("depth", 1.into()),
         ("learningRate", 2e-3.into()),
         ("r1Penalty", 5.into()),
         ("dropout", 0.3.into()),
+        ("realLabel", 0.9.into()),
+        ("averageDecay", 0.99.into()),
+    ];
+    backends_agree(&preset, 32, 2).await;
+}
+
+#[wasm_bindgen_test]
+async fn webgpu_and_cpu_agree_on_the_two_layer_mlp() {
+    // The Default preset (depth 2, on the autodiff trainer, R1 through both of D's layers),
+    // with label smoothing and the weight average.
+    let preset = [
+        ("depth", 2.into()),
+        ("learningRate", 2e-3.into()),
+        ("r1Penalty", 5.into()),
         ("realLabel", 0.9.into()),
         ("averageDecay", 0.99.into()),
     ];

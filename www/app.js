@@ -216,15 +216,21 @@ async function startTrainMode() {
   for (const p of PRESETS) preset.add(new Option(p.name, p.id));
   // The preset's settings that have no field of their own (β2, critic steps) ride along.
   let presetSettings = {};
-  // WGAN-GP brings its own gradient penalty; R1 is a BCE option.
-  const syncR1 = () => { $('r1').disabled = $('loss').value !== 'bce'; };
+  // WGAN-GP brings its own gradient penalty; R1 is a BCE option. Depth is the MLP's.
+  const syncR1 = () => {
+    $('r1').disabled = $('loss').value !== 'bce';
+    $('depth').disabled = $('architecture').value !== 'mlp';
+  };
   $('loss').addEventListener('change', syncR1);
+  $('architecture').addEventListener('change', syncR1);
   const applyPreset = (id) => {
     const p = PRESETS.find((x) => x.id === id) ?? PRESETS[0];
     preset.value = p.id;
     presetSettings = p.settings;
     $('preset-note').textContent = p.note;
     $('architecture').value = p.settings.architecture;
+    // A DCGAN preset leaves the MLP's depth at the Default preset's.
+    $('depth').value = p.settings.depth ?? PRESETS[0].settings.depth;
     $('loss').value = p.settings.loss;
     $('lr').value = p.settings.learningRate;
     $('batch').value = p.settings.batchSize;
@@ -250,6 +256,8 @@ async function startTrainMode() {
     ...presetSettings,
     backend: $('backend-choice').value,
     architecture: $('architecture').value,
+    // Only the MLP reads a depth: the DCGAN refuses one.
+    depth: $('architecture').value === 'mlp' ? Number($('depth').value) : undefined,
     loss: $('loss').value,
     learningRate: Number($('lr').value),
     batchSize: Number($('batch').value),
@@ -267,7 +275,7 @@ async function startTrainMode() {
     }
     const { backend: _backend, seed: _seed, ...rest } = settings;
     presetSettings = rest;
-    const fields = { architecture: 'architecture', loss: 'loss', learningRate: 'lr', batchSize: 'batch', beta1: 'beta1', r1Penalty: 'r1' };
+    const fields = { architecture: 'architecture', depth: 'depth', loss: 'loss', learningRate: 'lr', batchSize: 'batch', beta1: 'beta1', r1Penalty: 'r1' };
     for (const [key, id] of Object.entries(fields)) if (settings[key] !== undefined && settings[key] !== null) $(id).value = settings[key];
     if (typeof settings.conditional === 'boolean') $('conditional').checked = settings.conditional;
     syncR1();

@@ -11,11 +11,11 @@ import { T } from './i18n.js';
 export const PRESETS = [
   {
     id: 'default',
-    settings: { architecture: 'mlp', loss: 'bce', learningRate: 2e-3, batchSize: 64, beta1: 0.5, r1Penalty: 5 },
+    settings: { architecture: 'mlp', depth: 2, loss: 'bce', learningRate: 2e-3, batchSize: 64, beta1: 0.5, r1Penalty: 5 },
   },
   {
     id: 'no-r1',
-    settings: { architecture: 'mlp', loss: 'bce', learningRate: 2e-4, batchSize: 64, beta1: 0.5, r1Penalty: 0 },
+    settings: { architecture: 'mlp', depth: 1, loss: 'bce', learningRate: 2e-4, batchSize: 64, beta1: 0.5, r1Penalty: 0 },
   },
   {
     id: 'dcgan',
@@ -27,15 +27,15 @@ export const PRESETS = [
   },
   {
     id: 'steady',
-    settings: { architecture: 'mlp', loss: 'bce', learningRate: 1e-3, batchSize: 128, beta1: 0.5, r1Penalty: 5 },
+    settings: { architecture: 'mlp', depth: 2, loss: 'bce', learningRate: 1e-3, batchSize: 128, beta1: 0.5, r1Penalty: 5 },
   },
   {
     id: 'fast',
-    settings: { architecture: 'mlp', loss: 'bce', learningRate: 2e-3, batchSize: 32, beta1: 0.5, r1Penalty: 5 },
+    settings: { architecture: 'mlp', depth: 2, loss: 'bce', learningRate: 2e-3, batchSize: 32, beta1: 0.5, r1Penalty: 5 },
   },
   {
     id: 'conditional',
-    settings: { architecture: 'mlp', loss: 'bce', learningRate: 2e-3, batchSize: 64, beta1: 0.5, r1Penalty: 5, conditional: true },
+    settings: { architecture: 'mlp', depth: 2, loss: 'bce', learningRate: 2e-3, batchSize: 64, beta1: 0.5, r1Penalty: 5, conditional: true },
   },
   {
     id: 'conditional-dcgan',
@@ -43,6 +43,6 @@ export const PRESETS = [
   },
   {
     id: 'textbook',
-    settings: { architecture: 'mlp', loss: 'bce', learningRate: 2e-4, batchSize: 64, beta1: 0.9, r1Penalty: 0 },
+    settings: { architecture: 'mlp', depth: 1, loss: 'bce', learningRate: 2e-4, batchSize: 64, beta1: 0.9, r1Penalty: 0 },
   },
 ].map((preset) => ({ ...preset, ...T.presets[preset.id] }));

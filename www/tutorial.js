@@ -32,6 +32,8 @@ const fail = (status) => (message) => {
 const options = (presetId, extra = {}) => ({
   ...PRESETS.find((p) => p.id === presetId).settings, backend: BACKEND, seed: 42, batchSize: 64, ...extra,
 });
+// Chapters 1 to 3 take apart the classic GAN, one hidden layer in each network, as the text says.
+const CLASSIC = { depth: 1 };
 
 // 1. Real digits next to the untrained generator's output.
 {
@@ -48,7 +50,7 @@ const options = (presetId, extra = {}) => ({
       status.textContent = S.whatDone;
     } else if (m.type === 'error') fail(status)(m);
   });
-  session.send({ type: 'train-init', options: options('default'), source: DATA });
+  session.send({ type: 'train-init', options: options('default', CLASSIC), source: DATA });
 }
 
 // 2. The networks' layers, read from the model, and D's verdict on the untrained G.
@@ -78,7 +80,7 @@ const options = (presetId, extra = {}) => ({
       state.networks = { ...state.networks, verdict: m.verdict };
     } else if (m.type === 'error') fail(status)(m);
   });
-  const start = () => session.send({ type: 'train-init', options: options($('networks-architecture').value === 'dcgan' ? 'dcgan' : 'default'), source: DATA });
+  const start = () => session.send({ type: 'train-init', options: ($('networks-architecture').value === 'dcgan' ? options('dcgan') : options('default', CLASSIC)), source: DATA });
   $('networks-architecture').addEventListener('change', start);
   start();
 }
@@ -118,7 +120,7 @@ const options = (presetId, extra = {}) => ({
     last = 'start';
     state.loop = [];
     history.replaceChildren();
-    session.send({ type: 'train-init', options: options('default'), source: DATA });
+    session.send({ type: 'train-init', options: options('default', CLASSIC), source: DATA });
   };
   $('loop-reset').addEventListener('click', reset);
   client = new ModelClient(session.send);

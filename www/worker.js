@@ -431,10 +431,12 @@ function shippedDiscriminator() {
   shippedD ??= (async () => {
     const wasm = await load('pkg-cpu');
     const discriminator = await download(DISCRIMINATOR_URL);
-    const placeholder = await wasm.GanTrainer.create({ backend: 'cpu', architecture: 'mlp' });
+    // The shipped D is the classic MLP's, one hidden layer deep.
+    const classic = { backend: 'cpu', architecture: 'mlp', depth: 1 };
+    const placeholder = await wasm.GanTrainer.create(classic);
     const { generator } = await placeholder.export_pytorch();
     placeholder.free();
-    return wasm.GanTrainer.create({ backend: 'cpu', architecture: 'mlp', weights: { generator, discriminator } });
+    return wasm.GanTrainer.create({ ...classic, weights: { generator, discriminator } });
   })();
   shippedD.catch(() => { shippedD = null; }); // tried again next time
   return shippedD;

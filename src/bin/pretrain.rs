@@ -2,7 +2,7 @@
 //! writes the generator the page's inference mode loads, plus a PNG of 64 samples to look at.
 //!
 //! `cargo run --release --bin pretrain -- [--defaults recommended|classic] [--steps 20000] [--seed 42] [--lr LR]
-//!  [--discriminator-lr LR] [--batch 64] [--beta1 0.5] [--real-label 1] [--dropout 0] [--average 0] [--augment 0] [--hidden 256]
+//!  [--discriminator-lr LR] [--batch 64] [--beta1 0.5] [--real-label 1] [--dropout 0] [--average 0] [--augment 0] [--hidden 256] [--depth 1|2]
 //!  [--architecture mlp|dcgan] [--loss bce|wgan-gp] [--channels 32] [--critic-steps 5] [--beta2 B2]
 //!  [--r1 GAMMA] [--conditional true] [--out www/weights/generator.safetensors]
 //!  [--preview docs/pretrained-dcgan.png] [--score-every 1000] [--checkpoint FILE]
@@ -106,6 +106,7 @@ mod native {
                 "--augment" => c.stabilizers.augment = number(&value)? as f32,
                 "--architecture" => c.model.architecture = named(&Architecture::NAMES, &value).map_err(choice)?,
                 "--hidden" => c.model.hidden_dim = whole(&value)?,
+                "--depth" => c.model.depth = whole(&value)?,
                 "--channels" => c.model.channels = whole(&value)?,
                 "--conditional" => c.model.conditional = value.parse().map_err(|_| format!("{flag}: '{value}' is not true or false"))?,
                 "--checkpoint" => args.checkpoint = Some(value),

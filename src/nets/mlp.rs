@@ -1,5 +1,5 @@
-//! The classic MLP GAN: a generator that maps noise to digits through one hidden layer, and a
-//! discriminator that scores them the same way.
+//! The MLP GAN: a generator that maps noise to digits through one hidden layer (the classic
+//! GAN) or two, and a discriminator that scores them the same way.
 
 use burn::module::Param;
 use burn::nn::{LeakyRelu, LeakyReluConfig, Linear};
@@ -16,6 +16,8 @@ use crate::rng::HostRng;
 #[derive(Module, Debug)]
 pub struct MlpGenerator {
     pub hidden: Linear,
+    /// Depth 2's second hidden layer, twice as wide as the first. // [hidden, 2·hidden]
+    pub hidden2: Option<Linear>,
     pub output: Linear,
     /// Classes it is conditioned on, 0 if none: the last inputs of `hidden` are the label.
     pub classes: usize,
@@ -25,6 +27,8 @@ pub struct MlpGenerator {
 #[derive(Module, Debug)]
 pub struct MlpDiscriminator {
     pub hidden: Linear,
+    /// Depth 2's second hidden layer: D narrows 784 → 2·hidden → hidden. // [2·hidden, hidden]
+    pub hidden2: Option<Linear>,
     pub activation: LeakyRelu,
     pub output: Linear,
     /// A conditional critic's label embedding, projected on the hidden layer. // [classes, hidden]
@@ -35,8 +39,11 @@ pub struct MlpDiscriminator {
 /// backend starts from identical weights.
 pub fn init(model: &ModelConfig, rng: &mut HostRng, device: &Device) -> (MlpGenerator, MlpDiscriminator) {
     let generator = init_generator(model, rng, device);
+    let width = model.hidden_dim;
+    let deep = model.depth > 1;
     let discriminator = MlpDiscriminator {
-        hidden: linear(rng, IMAGE_PIXELS, model.hidden_dim, device),
+        hidden: linear(rng, IMAGE_PIXELS, if deep { 2 * width } else { width }, device),
+        hidden2: deep.then(|| linear(rng, 2 * width, width, device)),
         activation: LeakyReluConfig::new().with_negative_slope(model.leaky_slope).init(),
         output: linear(rng, model.hidden_dim, 1, device),
         // Drawn last, so an unconditional run draws exactly what it always did.
@@ -53,16 +60,22 @@ pub fn init(model: &ModelConfig, rng: &mut HostRng, device: &Device) -> (MlpGene
 /// The generator alone, for the inference path.
 pub fn init_generator(model: &ModelConfig, rng: &mut HostRng, device: &Device) -> MlpGenerator {
     let classes = classes(model);
+    let width = model.hidden_dim;
+    let deep = model.depth > 1;
     MlpGenerator {
-        hidden: linear(rng, model.latent_dim + classes, model.hidden_dim, device),
-        output: linear(rng, model.hidden_dim, IMAGE_PIXELS, device),
+        hidden: linear(rng, model.latent_dim + classes, width, device),
+        hidden2: deep.then(|| linear(rng, width, 2 * width, device)),
+        output: linear(rng, if deep { 2 * width } else { width }, IMAGE_PIXELS, device),
         classes,
     }
 }
 
 impl ImageGenerator for MlpGenerator {
     fn forward(&self, input: Tensor<2>) -> Tensor<2> {
-        let x = relu(self.hidden.forward(input)); // [batch, hidden]
+        let mut x = relu(self.hidden.forward(input)); // [batch, hidden]
+        if let Some(hidden2) = &self.hidden2 {
+            x = relu(hidden2.forward(x)); // [batch, 2·hidden]
+        }
         tanh(self.output.forward(x)) // [batch, 784]
     }
 
@@ -77,7 +90,10 @@ impl ImageGenerator for MlpGenerator {
 
 impl Critic for MlpDiscriminator {
     fn forward(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
-        let x = self.activation.forward(self.hidden.forward(images)); // [batch, hidden]
+        let mut x = self.activation.forward(self.hidden.forward(images)); // [batch, hidden or 2·hidden]
+        if let Some(hidden2) = &self.hidden2 {
+            x = self.activation.forward(hidden2.forward(x)); // [batch, hidden]
+        }
         let logits = self.output.forward(x.clone()); // [batch, 1]
         match projection(x, self.embed.as_ref().map(|e| e.val()), labels) {
             Some(projected) => logits + projected,
@@ -85,16 +101,25 @@ impl Critic for MlpDiscriminator {
         }
     }
 
-    /// Exact: LeakyReLU's slope pattern is constant almost everywhere.
+    /// Exact: LeakyReLU's slope pattern is constant almost everywhere, so each layer's
+    /// gradient is the next one's times the slopes, back through the weights.
     fn input_grad(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
         let slope = self.activation.negative_slope;
-        let pre = self.hidden.forward(images).detach(); // [n, hidden]
-        let slopes = pre.ones_like().mask_fill(pre.lower_elem(0.0), slope); // [n, hidden]
+        let slopes = |pre: Tensor<2>| pre.ones_like().mask_fill(pre.lower_elem(0.0), slope);
+        let pre = self.hidden.forward(images).detach(); // [n, hidden or 2·hidden]
+        // Each layer's slopes, from the input side; the second layer's input is the first's output.
+        let mut pattern = vec![(&self.hidden, slopes(pre.clone()))];
+        if let Some(hidden2) = &self.hidden2 {
+            let pre2 = hidden2.forward(self.activation.forward(pre)).detach(); // [n, hidden]
+            pattern.push((hidden2, slopes(pre2)));
+        }
         let mut d_features = self.output.weight.val().reshape([1, -1]); // [1, hidden]
         if let (Some(embed), Some(labels)) = (&self.embed, labels) {
             d_features = d_features + labels.matmul(embed.val()); // [n, hidden]
         }
-        (d_features * slopes).matmul(self.hidden.weight.val().transpose()) // [n, 784]
+        pattern.into_iter().rev().fold(d_features, |d_output, (layer, slopes)| {
+            (d_output * slopes).matmul(layer.weight.val().transpose()) // [n, the layer's inputs]
+        }) // [n, 784]
     }
 }
 
@@ -107,5 +132,57 @@ fn linear(rng: &mut HostRng, d_input: usize, d_output: usize, device: &Device) -
     Linear {
         weight: Param::from_data(weight, device),
         bias: Some(Param::from_data(bias, device)),
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::nets::conditioning::one_hot;
+
+    /// The hand-built input gradient equals autodiff's gradient of Σ D(x, y) with respect to
+    /// x, through one hidden layer or two, for a plain critic and a conditional one.
+    #[test]
+    fn input_grad_matches_autodiff() {
+        for (depth, conditional) in [(1, false), (1, true), (2, false), (2, true)] {
+            let model = ModelConfig::new().with_hidden_dim(16).with_depth(depth).with_conditional(conditional);
+            let device = Device::flex().autodiff();
+            let mut rng = HostRng::new(5);
+            let (_, critic) = init(&model, &mut rng, &device);
+            assert_eq!((critic.hidden2.is_some(), critic.embed.is_some()), (depth == 2, conditional));
+            let labels = conditional.then(|| one_hot(&[3, 0, 9], &device));
+            let images = Tensor::<2>::from_data(TensorData::new(rng.normal(3 * 784), [3, 784]), &device).require_grad();
+            let grads = critic.forward(images.clone(), labels.clone()).sum().backward();
+            let expected = images.grad(&grads).unwrap().into_data().try_to_vec::<f32>().unwrap();
+            let ours = critic.input_grad(images, labels).into_data().try_to_vec::<f32>().unwrap();
+            let scale = expected.iter().fold(0f32, |m, x| m.max(x.abs()));
+            assert!(scale > 0.0);
+            for (i, (a, b)) in ours.iter().zip(&expected).enumerate() {
+                assert!((a - b).abs() <= 1e-4 * scale, "depth {depth} [{i}] {a} vs autodiff {b}");
+            }
+        }
+    }
+
+    /// Depth 2 adds a layer twice as wide beside the image in each network; depth 1 is the
+    /// classic GAN, drawn exactly as before depth existed (the first draws are the same).
+    #[test]
+    fn shapes_at_each_depth() {
+        let device = Device::flex();
+        let shallow = ModelConfig::new();
+        let (g1, d1) = init(&shallow, &mut HostRng::new(1), &device);
+        let (g2, d2) = init(&shallow.clone().with_depth(2), &mut HostRng::new(1), &device);
+        assert!(g1.hidden2.is_none() && d1.hidden2.is_none());
+        let dims = |layer: &Linear| layer.weight.dims();
+        assert_eq!((dims(&g1.hidden), dims(&g1.output)), ([100, 256], [256, 784]));
+        assert_eq!((dims(&d1.hidden), dims(&d1.output)), ([784, 256], [256, 1]));
+        let (gh, dh) = (g2.hidden2.as_ref().unwrap(), d2.hidden2.as_ref().unwrap());
+        assert_eq!((dims(&g2.hidden), dims(gh), dims(&g2.output)), ([100, 256], [256, 512], [512, 784]));
+        assert_eq!((dims(&d2.hidden), dims(dh), dims(&d2.output)), ([784, 512], [512, 256], [256, 1]));
+        // G's first layer comes first from the stream at either depth.
+        let read = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().unwrap();
+        assert_eq!(read(g1.hidden.weight.val()), read(g2.hidden.weight.val()));
+        let images = g2.forward(Tensor::zeros([2, 100], &device));
+        assert_eq!(images.dims(), [2, 784]);
+        assert_eq!(d2.forward(images, None).dims(), [2, 1]);
     }
 }

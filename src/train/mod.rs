@@ -113,6 +113,17 @@ mod tests {
         resumes_exactly(GanConfig::new().with_batch_size(16), 100);
     }
 
+    /// Depth 2 trains on the autodiff trainer, R1 included, and resumes as exactly.
+    #[test]
+    fn the_two_layer_mlp_resumes_exactly() {
+        let model = ModelConfig::new().with_hidden_dim(16).with_depth(2);
+        let config = GanConfig::recommended(Architecture::Mlp, Loss::Bce).with_batch_size(8).with_model(model);
+        assert!(!config.hand_written());
+        let names: Vec<String> = trainer(config.clone(), &Device::flex()).layers().into_iter().map(|(name, _)| name).collect();
+        assert!(names.contains(&"generator.hidden2.weight".to_string()) && names.contains(&"discriminator.hidden2.bias".to_string()), "{names:?}");
+        resumes_exactly(config, 30);
+    }
+
     #[test]
     fn the_dcgan_resumes_exactly() {
         let model = ModelConfig::new().with_architecture(Architecture::Dcgan).with_channels(8);

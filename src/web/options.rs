@@ -37,8 +37,10 @@ export interface GanTrainerOptions {
   backend?: "auto" | "webgpu" | "cpu";
   /** What the settings left out default to: "recommended" (default), the page's preset for the architecture and loss (the MLP: learningRate 2e-3 with r1Penalty 5; the DCGAN: 1e-3 with r1Penalty 5; WGAN-GP: 1e-4, beta2 0.9, criticSteps 5), or "classic", the textbook PyTorch GAN (learningRate 2e-4, no penalty). */
   defaults?: "recommended" | "classic";
-  /** The classic MLP (default) or the DCGAN. */
+  /** The MLP (default) or the DCGAN. */
   architecture?: "mlp" | "dcgan";
+  /** MLP: hidden layers in each network, 1 (the classic GAN: G 100→256→784, D 784→256→1) or 2 (G 100→256→512→784, D 784→512→256→1). Recommended defaults: 2; classic: 1. */
+  depth?: number;
   /** DCGAN width: channels of D's first convolution and G's last hidden layer (the next layer has twice as many), 4 to 256; default 32. */
   channels?: number;
   /** Non-saturating BCE (default) or WGAN-GP. */
@@ -54,7 +56,7 @@ export interface GanTrainerOptions {
   batchSize?: number;
   /** D's target for real digits, in (0.5, 1]; below 1 is one-sided label smoothing. MLP + BCE. */
   realLabel?: number;
-  /** Dropout probability on D's hidden layer, in [0, 0.9]. MLP + BCE. */
+  /** Dropout probability on D's hidden layer, in [0, 0.9]. MLP of depth 1 + BCE. */
   dropout?: number;
   /** Decay of the running average of G's weights that samples come from, in [0, 1); 0 is off. Every architecture and loss. */
   averageDecay?: number;
@@ -163,6 +165,8 @@ pub struct TrainerOptions {
     architecture: Option<String>,
     #[serde(default, deserialize_with = "whole")]
     channels: Option<f64>,
+    #[serde(default, deserialize_with = "whole")]
+    depth: Option<f64>,
     #[serde(default, deserialize_with = "string")]
     loss: Option<String>,
     #[serde(default, deserialize_with = "whole")]
@@ -248,6 +252,7 @@ impl TrainerOptions {
         config.loss.critic_steps = self.critic_steps.map_or(config.loss.critic_steps, |v| v as usize);
         config.model.conditional = self.conditional.unwrap_or(config.model.conditional);
         config.model.channels = self.channels.map_or(config.model.channels, |v| v as usize);
+        config.model.depth = self.depth.map_or(config.model.depth, |v| v as usize);
         config.validate().map_err(fail)?;
         Ok(config)
     }
@@ -316,6 +321,7 @@ pub fn settings(config: &GanConfig) -> Vec<(&'static str, String)> {
         ("loss", format!("\"{}\"", name(&Loss::NAMES, loss.kind))),
         ("conditional", model.conditional.to_string()),
         ("channels", model.channels.to_string()),
+        ("depth", model.depth.to_string()),
         ("seed", config.seed.to_string()),
         ("batchSize", config.batch_size.to_string()),
         ("learningRate", optim.learning_rate.to_string()),

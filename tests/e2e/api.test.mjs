@@ -56,7 +56,7 @@ test('the API defaults to the presets, and to the classic setup one option away'
   // Nothing but the defaults differs between the two: the classic setup is one option away.
   const [recommended, classic] = await Promise.all([{}, { defaults: 'classic' }].map((o) => page.evaluate((x) => window.settingsOf(x), o)));
   const differ = Object.keys(recommended).filter((k) => recommended[k] !== classic[k]).sort();
-  assert.deepEqual(differ, ['discriminatorLearningRate', 'learningRate', 'r1Penalty']);
+  assert.deepEqual(differ, ['depth', 'discriminatorLearningRate', 'learningRate', 'r1Penalty']);
   assert.deepEqual(errors, []);
   await page.close();
 });

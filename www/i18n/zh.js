@@ -92,8 +92,12 @@ export default {
     settings: '设置',
     preset: '预设',
     architecture: '网络结构',
-    mlp: '经典 MLP',
+    mlp: 'MLP',
     dcgan: 'DCGAN',
+    depth: '隐藏层',
+    depth1: '1（经典 GAN）',
+    depth2: '2',
+    depthNote: '仅用于 MLP。每个网络两层隐藏层（G 100→256→512→784，D 784→512→256→1）在最初几千步里画出更干净的笔画，每步的开销约为两倍。',
     loss: '损失函数',
     bce: '非饱和 BCE',
     wgan: 'WGAN-GP',
@@ -149,11 +153,11 @@ export default {
   presets: {
     default: {
       name: '默认（MLP）',
-      note: '带 R1 惩罚的经典 MLP：判别器同时被训练成在真实数字附近保持平坦，不会把生成器推过头，于是两个网络都能以 2e-3 学习，是教科书学习率的十倍。Adam β1 取 0.5 而不是教科书的 0.9，避免两者互相冲过头。十个数字都会出现，同样的步数下比不加 R1 时更清晰。',
+      note: '每个网络两层隐藏层、带 R1 惩罚的 MLP：判别器同时被训练成在真实数字附近保持平坦，不会把生成器推过头，于是两个网络都能以 2e-3 学习，是教科书学习率的十倍。Adam β1 取 0.5 而不是教科书的 0.9，避免两者互相冲过头。靠近图像的第二层宽一倍，让笔画更干净：十个数字都会出现，同样的步数下比经典的单层网络更清晰，每步开销约为它的两倍。',
     },
     'no-r1': {
       name: '不加 R1（MLP）',
-      note: '去掉 R1 惩罚的默认设置，学习率 2e-4——没有惩罚时它在这个学习率下才稳定（GanTrainer.create({ defaults: \'classic\' })）。仅靠 β1 0.5 能保住大多数数字，但它们在几千步内一直模糊、有噪点，个别数字可能一直很少出现。',
+      note: '经典 MLP（每个网络一层隐藏层），不加 R1 惩罚，学习率 2e-4——没有惩罚时它在这个学习率下才稳定（GanTrainer.create({ defaults: \'classic\' })）。仅靠 β1 0.5 能保住大多数数字，但它们在几千步内一直模糊、有噪点，个别数字可能一直很少出现。',
     },
     dcgan: {
       name: 'DCGAN',
@@ -233,7 +237,8 @@ export default {
     presetGroup: '要训练的预设',
     presetTextbook: '教科书（β1 0.9）',
     presetNoR1: 'β1 0.5，不加 R1',
-    presetDefault: '默认（β1 0.5 + R1）',
+    presetR1: 'β1 0.5 + R1',
+    presetDefault: '默认（+ 第二层）',
     presetDcgan: 'DCGAN',
     presetLabels: '默认 + 标签',
     stop: '停止',
