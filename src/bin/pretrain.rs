@@ -22,7 +22,8 @@
 //! one `export_checkpoint` writes: networks, Adam, the weight average, step and RNG, with the
 //! batch order in its annotation) replaces FILE, and a run started with an existing FILE
 //! continues from there exactly as if it had never stopped, on this machine or another. The
-//! flags must repeat the run's settings. A FILE of the older kind (weights, with the step in
+//! flags must repeat the run's settings, but for `--lr` and `--discriminator-lr`, which may be
+//! given anew to continue at another rate. A FILE of the older kind (weights, with the step in
 //! FILE.step) still resumes, with Adam's moments afresh.
 
 #[cfg(target_arch = "wasm32")]
@@ -148,12 +149,26 @@ mod native {
         if let Some(path) = args.checkpoint.as_deref().filter(|p| std::path::Path::new(p).exists()) {
             let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
             match Checkpoint::parse(&bytes) {
-                Ok(checkpoint) => {
-                    let json = |c: &GanConfig| serde_json::to_string(c).map_err(|e| e.to_string());
+                Ok(mut checkpoint) => {
+                    // The learning rates alone may be given anew, as GanTrainer.create allows:
+                    // a long run may continue at a lower rate.
+                    let json = |c: &GanConfig| {
+                        let mut c = c.clone();
+                        c.optim = config.optim;
+                        serde_json::to_string(&c).map_err(|e| e.to_string())
+                    };
                     let saved = json(&checkpoint.config)?;
                     if saved != json(&config)? {
                         return Err(format!("{path} was saved with other settings; give the flags it was started with. Its settings: {saved}"));
                     }
+                    let (was, now) = (checkpoint.config.optim, config.optim);
+                    if (was.beta1, was.beta2, was.epsilon) != (now.beta1, now.beta2, now.epsilon) {
+                        return Err(format!("{path} was saved with other Adam settings; only --lr and --discriminator-lr may change"));
+                    }
+                    if (was.learning_rate, was.discriminator_learning_rate) != (now.learning_rate, now.discriminator_learning_rate) {
+                        println!("learning rate {} from here on (was {})", now.learning_rate, was.learning_rate);
+                    }
+                    checkpoint.config = config.clone();
                     trainer = train::resume(&checkpoint, &device).map_err(|e| format!("{path}: {e}"))?;
                     let order_state = checkpoint.annotation().ok_or(format!("{path}: no batch order in its annotation"))?;
                     let dataset;

@@ -85,8 +85,10 @@ async function page() {
 // with WGAN-GP; D's errors are relative beyond 1, as its scores grow); `criticNorm`: whether D
 // has batch norm (BCE without R1).
 const EXPORTS = [
-  { name: 'mlp', options: { architecture: 'mlp', learningRate: 2e-3 }, steps: 10, scores: 'probability', criticNorm: false },
-  { name: 'mlp-conditional', options: { architecture: 'mlp', conditional: true, learningRate: 2e-3 }, steps: 10, scores: 'probability', criticNorm: false },
+  { name: 'mlp', options: { architecture: 'mlp', depth: 1, learningRate: 2e-3 }, steps: 10, scores: 'probability', criticNorm: false },
+  { name: 'mlp-conditional', options: { architecture: 'mlp', depth: 1, conditional: true, learningRate: 2e-3 }, steps: 10, scores: 'probability', criticNorm: false },
+  { name: 'mlp-depth-2', options: { architecture: 'mlp', depth: 2, learningRate: 2e-3 }, steps: 10, scores: 'probability', criticNorm: false },
+  { name: 'mlp-depth-2-conditional', options: { architecture: 'mlp', depth: 2, conditional: true, learningRate: 2e-3 }, steps: 10, scores: 'probability', criticNorm: false },
   { name: 'dcgan', options: { architecture: 'dcgan', learningRate: 2e-3, r1Penalty: 0 }, steps: 30, scores: 'probability', criticNorm: true },
   { name: 'dcgan-conditional', options: { architecture: 'dcgan', conditional: true, learningRate: 2e-3, r1Penalty: 0 }, steps: 30, scores: 'probability', criticNorm: true },
   { name: 'dcgan-r1', options: { architecture: 'dcgan', r1Penalty: 5, learningRate: 2e-3 }, steps: 30, scores: 'probability', criticNorm: false },
@@ -117,7 +119,7 @@ for (const { name, options, steps, scores, criticNorm } of EXPORTS) {
     await writeFile(join(dir, 'webgan_scores.f32'), bytes(r.scores));
     const architecture = options.architecture;
     await writeFile(join(dir, 'case.json'), JSON.stringify({
-      architecture, classes: conditional ? 10 : 0, latent_dim: LATENT, critic_norm: criticNorm, scores,
+      architecture, classes: conditional ? 10 : 0, latent_dim: LATENT, critic_norm: criticNorm, scores, depth: options.depth ?? 1,
     }));
 
     const result = await check('check', dir);
@@ -158,8 +160,11 @@ for (const { name, options, steps, scores, criticNorm } of EXPORTS) {
 // DCGAN is written here, needs r1Penalty 0: the DCGAN's default R1 critic has none); `scores`
 // as above.
 const IMPORTS = [
-  { name: 'mlp', write: ['--architecture', 'mlp'], options: {}, scores: 'probability' },
-  { name: 'mlp-conditional', write: ['--architecture', 'mlp', '--classes', '10'], options: { conditional: true }, scores: 'probability' },
+  { name: 'mlp', write: ['--architecture', 'mlp'], options: { depth: 1 }, scores: 'probability' },
+  { name: 'mlp-conditional', write: ['--architecture', 'mlp', '--classes', '10'], options: { depth: 1, conditional: true }, scores: 'probability' },
+  // Two hidden layers, model.0/2/4: the default MLP's depth.
+  { name: 'mlp-depth-2', write: ['--architecture', 'mlp', '--depth', '2'], options: {}, scores: 'probability' },
+  { name: 'mlp-depth-2-conditional', write: ['--architecture', 'mlp', '--depth', '2', '--classes', '10'], options: { conditional: true }, scores: 'probability' },
   { name: 'dcgan', write: ['--architecture', 'dcgan'], options: { architecture: 'dcgan', r1Penalty: 0 }, scores: 'probability' },
   {
     name: 'dcgan-conditional', write: ['--architecture', 'dcgan', '--classes', '10', '--critic-norm', '0'],

@@ -7,7 +7,7 @@ LeakyReLU and Embedding, in float64.
   check_layout.py check DIR    WebGAN's export_pytorch() files in DIR (keys, shapes, dtypes,
                                metadata) and WebGAN's own outputs on the same inputs
                                (generate_floats, discriminate) against these forward passes.
-  check_layout.py write DIR --architecture mlp|dcgan [--classes 0|10] [--critic-norm 0|1]
+  check_layout.py write DIR --architecture mlp|dcgan [--classes 0|10] [--critic-norm 0|1] [--depth 1|2]
                                A random generator and discriminator in the PyTorch layout,
                                written with numpy and safetensors.numpy.save_file, with inputs
                                for them and the outputs they must give.
@@ -17,7 +17,7 @@ LeakyReLU and Embedding, in float64.
 The folder's files: generator.safetensors, discriminator.safetensors; z.f32 (n × latent
 float32), labels.u8 (n digits, conditional only), images.u8 (m × 784 pixels),
 image_labels.u8 (m digits); for check, case.json ({"architecture", "classes",
-"latent_dim", "critic_norm", "scores": "probability"|"logit"}), webgan_generated.f32 (n × 784) and
+"latent_dim", "critic_norm", "depth" (the MLP's hidden layers, 1 if absent), "scores": "probability"|"logit"}), webgan_generated.f32 (n × 784) and
 webgan_scores.f32 (m); for compare, expected_generated.npy and expected_logits.npy (write's,
 float64) and WebGAN's webgan_generated.f32 (Generator.load), webgan_trainer_generated.f32
 and webgan_scores.f32 (GanTrainer.create).
@@ -111,6 +111,31 @@ def architecture_of(p):
     raise ValueError(f"neither an MLP (model.0.weight) nor a DCGAN (project.weight / conv1.weight): keys {sorted(p)}")
 
 
+def mlp_widths(network, depth, inputs=PIXELS):
+    """The MLP's widths from input to output: one hidden layer, or two with the wider one next
+    to the image (G inputs → 256 → 512 → 784, D 784 → 512 → 256 → 1)."""
+    if network == "generator":
+        return [inputs, MLP_HIDDEN, PIXELS] if depth == 1 else [inputs, MLP_HIDDEN, 2 * MLP_HIDDEN, PIXELS]
+    return [PIXELS, MLP_HIDDEN, 1] if depth == 1 else [PIXELS, 2 * MLP_HIDDEN, MLP_HIDDEN, 1]
+
+
+def mlp_keys(widths):
+    """nn.Sequential's keys: the linear layers at 0, 2, 4, …, activations between them."""
+    keys = {}
+    for i, (fan_in, fan_out) in enumerate(zip(widths, widths[1:])):
+        keys[f"model.{2 * i}.weight"], keys[f"model.{2 * i}.bias"] = (fan_out, fan_in), (fan_out,)
+    return keys
+
+
+def mlp_hidden(p, x, activation):
+    """The hidden layers of an nn.Sequential MLP; returns the last features and the output layer's index."""
+    i = 0
+    while f"model.{i + 2}.weight" in p:
+        x = activation(linear(x, p[f"model.{i}.weight"], p[f"model.{i}.bias"]))
+        i += 2
+    return x, i
+
+
 def generator_input(z, labels, classes):
     return np.concatenate([z, one_hot(labels)], 1) if classes else z
 
@@ -119,8 +144,8 @@ def generator_forward(p, z, labels, classes):
     """G(z, y) → n × 784 in [-1, 1]; a DCGAN's batch norm in eval mode."""
     x = generator_input(z, labels, classes)
     if architecture_of(p) == "mlp":
-        h = relu(linear(x, p["model.0.weight"], p["model.0.bias"]))
-        return np.tanh(linear(h, p["model.2.weight"], p["model.2.bias"]))
+        h, last = mlp_hidden(p, x, relu)
+        return np.tanh(linear(h, p[f"model.{last}.weight"], p[f"model.{last}.bias"]))
     c2 = p["project_norm.weight"].shape[0]
     x = linear(x, p["project.weight"]).reshape(-1, c2, SIDE // 4, SIDE // 4)
     x = relu(batch_norm_eval(x, p, "project_norm"))
@@ -131,8 +156,8 @@ def generator_forward(p, z, labels, classes):
 def discriminator_logits(p, x, labels):
     """D's logit for images x (n × 784 in [-1, 1]); the projection term when it has `embed`."""
     if architecture_of(p) == "mlp":
-        h = leaky_relu(linear(x, p["model.0.weight"], p["model.0.bias"]))
-        logit = linear(h, p["model.2.weight"], p["model.2.bias"])
+        h, last = mlp_hidden(p, x, leaky_relu)
+        logit = linear(h, p[f"model.{last}.weight"], p[f"model.{last}.bias"])
     else:
         x = leaky_relu(conv2d(x.reshape(-1, 1, SIDE, SIDE), p["conv1.weight"], p["conv1.bias"]))
         x = conv2d(x, p["conv2.weight"], p.get("conv2.bias"))
@@ -152,21 +177,19 @@ def norm_keys(name, features):
             f"{name}.running_var": (features,), f"{name}.num_batches_tracked": ()}
 
 
-def expected_generator(architecture, latent, classes, channels):
+def expected_generator(architecture, latent, classes, channels, depth=1):
     inputs = latent + classes
     if architecture == "mlp":
-        return {"model.0.weight": (MLP_HIDDEN, inputs), "model.0.bias": (MLP_HIDDEN,),
-                "model.2.weight": (PIXELS, MLP_HIDDEN), "model.2.bias": (PIXELS,)}
+        return mlp_keys(mlp_widths("generator", depth, inputs))
     c = channels
     return {"project.weight": (2 * c * 49, inputs), **norm_keys("project_norm", 2 * c),
             "up1.weight": (2 * c, c, 4, 4), **norm_keys("up1_norm", c),
             "up2.weight": (c, 1, 4, 4), "up2.bias": (1,)}
 
 
-def expected_discriminator(architecture, classes, channels, norm):
+def expected_discriminator(architecture, classes, channels, norm, depth=1):
     if architecture == "mlp":
-        keys = {"model.0.weight": (MLP_HIDDEN, PIXELS), "model.0.bias": (MLP_HIDDEN,),
-                "model.2.weight": (1, MLP_HIDDEN), "model.2.bias": (1,)}
+        keys = mlp_keys(mlp_widths("discriminator", depth))
         features = MLP_HIDDEN
     else:
         c = channels
@@ -261,9 +284,10 @@ def check(args):
     want = {"format": "pt", "producer": "webgan", "layout": "pytorch", "architecture": architecture,
             "latent_dim": str(latent), "classes": str(classes)}
     problems = metadata_problems("generator", g_meta, want) + metadata_problems("discriminator", d_meta, want)
-    layout = layout_problems("generator", g, expected_generator(architecture, latent, classes, channels))
+    depth = int(case.get("depth", 1))
+    layout = layout_problems("generator", g, expected_generator(architecture, latent, classes, channels, depth))
     layout += layout_problems("discriminator", dsc,
-                              expected_discriminator(architecture, classes, channels, case.get("critic_norm", False)))
+                              expected_discriminator(architecture, classes, channels, case.get("critic_norm", False), depth))
     problems += layout
     result = {"architecture": architecture, "classes": classes, "latent_dim": latent,
               "generator_keys": sorted(g), "discriminator_keys": sorted(dsc),
@@ -323,9 +347,14 @@ def write(args):
                 f"{name}.running_var": pre.var(axes) * rng.uniform(0.7, 1.4, features),
                 f"{name}.num_batches_tracked": np.array(1000 + args.seed, dtype=np.int64)}
 
+    def mlp(widths):  # nn.Sequential's linear layers, initialised as nn.Linear does
+        layers = {}
+        for name, shape in mlp_keys(widths).items():
+            layers[name] = uniform(shape, shape[-1] if name.endswith("weight") else widths[int(name.split(".")[1]) // 2])
+        return layers
+
     if args.architecture == "mlp":
-        g = {"model.0.weight": uniform((MLP_HIDDEN, inputs), inputs), "model.0.bias": uniform(MLP_HIDDEN, inputs),
-             "model.2.weight": uniform((PIXELS, MLP_HIDDEN), MLP_HIDDEN), "model.2.bias": uniform(PIXELS, MLP_HIDDEN)}
+        g = mlp(mlp_widths("generator", args.depth, inputs))
     else:
         g = {"project.weight": uniform((2 * c * 49, inputs), inputs)}
         pre = linear(x, g["project.weight"]).reshape(-1, 2 * c, 7, 7)
@@ -345,8 +374,7 @@ def write(args):
     images = pixels.astype(np.float64) / 127.5 - 1
     features = MLP_HIDDEN if args.architecture == "mlp" else 2 * c * 49
     if args.architecture == "mlp":
-        dsc = {"model.0.weight": uniform((MLP_HIDDEN, PIXELS), PIXELS), "model.0.bias": uniform(MLP_HIDDEN, PIXELS),
-               "model.2.weight": uniform((1, MLP_HIDDEN), MLP_HIDDEN), "model.2.bias": uniform(1, MLP_HIDDEN)}
+        dsc = mlp(mlp_widths("discriminator", args.depth))
     else:
         dsc = {"conv1.weight": uniform((c, 1, 4, 4), 16), "conv1.bias": uniform(c, 16),
                "conv2.weight": uniform((2 * c, c, 4, 4), c * 16),
@@ -439,6 +467,7 @@ def main():
             sub.add_argument("--channels", type=int, default=DCGAN_CHANNELS)
             sub.add_argument("--count", type=int, default=16)
             sub.add_argument("--seed", type=int, default=1)
+            sub.add_argument("--depth", type=int, choices=[1, 2], default=1, help="MLP: hidden layers per network")
             sub.add_argument("--critic-norm", type=int, choices=[0, 1], default=1,
                              help="DCGAN: D with batch norm (BCE without R1), else conv2 has a bias")
         if name == "compare":

@@ -54,11 +54,14 @@ def classes_namespace():
 def model_for(ns, state, metadata, part):
     architecture = ref.architecture_of(state)
     classes = int(metadata.get("classes", "0"))
+    depth = 2 if "model.4.weight" in state else 1
     if part == "generator":
         latent = state["model.0.weight" if architecture == "mlp" else "project.weight"].shape[1] - classes
-        return (ns["Generator"] if architecture == "mlp" else ns["DCGANGenerator"])(latent_dim=latent, classes=classes)
+        if architecture == "mlp":
+            return ns["Generator"](latent_dim=latent, classes=classes, depth=depth)
+        return ns["DCGANGenerator"](latent_dim=latent, classes=classes)
     if architecture == "mlp":
-        return ns["Discriminator"](classes=classes)
+        return ns["Discriminator"](classes=classes, depth=depth)
     return ns["DCGANDiscriminator"](classes=classes, norm="norm.weight" in state)
 
 
