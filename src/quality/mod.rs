@@ -219,7 +219,7 @@ mod tests {
     }
 
     /// The shipped generators, judged on 1,500 samples (printed for the record): the DCGAN that
-    /// generate mode loads, and the classic MLP the tutorial uses.
+    /// generate mode loads, and the Default preset's two-layer MLP.
     #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn shipped_generators_cover_every_class() {
@@ -227,9 +227,9 @@ mod tests {
         let device = Device::flex();
         let judge = Judge::load(&std::fs::read(SHIPPED_CLASSIFIER).unwrap(), &device).unwrap();
         use crate::inference::{SHIPPED_GENERATOR, SHIPPED_MLP_GENERATOR};
-        // Each held a little below its own figures: the DCGAN 7.63 / FD 25.0, the MLP (from the
-        // weight average, issue 15) 7.45 / FD 46.3.
-        for (file, min_score, max_fd) in [(SHIPPED_GENERATOR, 7.5, 30.0), (SHIPPED_MLP_GENERATOR, 7.3, 50.0)] {
+        // The DCGAN held a little below its figures, 7.63 / FD 25.0; the MLP (two hidden layers,
+        // the weight average; 8.09 / FD 19.5) to issue 15's target for it, score 8 and FD 25.
+        for (file, min_score, max_fd) in [(SHIPPED_GENERATOR, 7.5, 30.0), (SHIPPED_MLP_GENERATOR, 8.0, 25.0)] {
             let bytes = std::fs::read(file).unwrap();
             let generator = PretrainedGenerator::load(&bytes, &device).unwrap();
             let noise = HostRng::new(11).normal(HELD_OUT * generator.latent_dim());

