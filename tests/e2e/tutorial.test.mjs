@@ -98,11 +98,11 @@ test('every tutorial widget does its job', { timeout: 600_000 }, async () => {
   // The Default preset adds the second hidden layer: it trains in the same widget, two layers
   // deep (its figures at 3,000 steps are the benchmark's), and keeps every digit.
   await p.click('#w-unstable [data-preset="default"]:not([data-options])');
-  await p.waitForFunction(() => window.tutorial.unstable?.preset === 'default' && window.tutorial.unstable.step >= 500 && window.tutorial.unstable.histogram, null, { timeout: 200_000 });
+  await p.waitForFunction(() => window.tutorial.unstable?.preset === 'default' && window.tutorial.unstable.step >= 1000 && window.tutorial.unstable.histogram, null, { timeout: 200_000 });
   const deeper = (await tutorial(p)).unstable;
   console.log(`tutorial default (two layers): step ${deeper.step}, score ${deeper.score.toFixed(2)}, classes ${deeper.histogram.map((h) => (100 * h).toFixed(1)).join(' ')}`);
   assert.equal(await p.locator('#unstable-quality .warning').isHidden(), true);
-  assert.match(await p.locator('#unstable-status').textContent(), /^Default \(\+ a second layer\): step /);
+  assert.match(await p.locator('#unstable-status').textContent(), /^Default \(MLP\): step /);
   // The DCGAN trains in the same widget (its quality check comes at step 500, minutes away here).
   await p.click('#w-unstable [data-preset="dcgan"]');
   await p.waitForFunction(() => /^DCGAN: step [1-9]/.test(document.getElementById('unstable-status').textContent), null, { timeout: 120_000 });
