@@ -80,16 +80,17 @@ test('the textbook preset collapses within 3,000 steps and the quality panel say
   await p.close();
 });
 
-test('the default preset reaches score ≥ 6 with every class ≥ 3% in 3,000 steps, without a collapse warning', { timeout: 300_000 }, async () => {
+test('the default preset reaches score ≥ 7, FD ≤ 80, with every class ≥ 5% in 3,000 steps, without a collapse warning', { timeout: 300_000 }, async () => {
   const { page: p, errors } = await page('?backend=cpu&steps=50');
   await p.waitForFunction(() => window.webgan.quality?.step >= 3000, null, { timeout: 280_000 });
   const q = (await state(p)).quality;
   console.log(`default: step ${q.step}: score ${q.score.toFixed(2)}, FD ${q.fd.toFixed(1)}, classes ${q.histogram.map((h) => (100 * h).toFixed(1)).join(' ')}`);
   assert.equal(await p.locator('#quality .warning').isHidden(), true);
   assert.ok(Math.max(...q.histogram) <= 0.35, JSON.stringify(q.histogram));
-  // Issue 5's bar for the classic MLP (the benchmark checks it on 1,500 samples and 3 seeds).
-  assert.ok(q.score >= 6, `score ${q.score}`);
-  assert.ok(Math.min(...q.histogram) >= 0.03, JSON.stringify(q.histogram));
+  // Issue 15's bar for the two-layer Default preset (the benchmark checks it on 1,500 samples
+  // and 3 seeds; the one-layer MLP reached about 6.7, FD 130).
+  assert.ok(q.score >= 7 && q.fd <= 80, `score ${q.score}, FD ${q.fd}`);
+  assert.ok(Math.min(...q.histogram) >= 0.05, JSON.stringify(q.histogram));
   await shot(p, 'train-default-3000');
   assert.deepEqual(errors, []);
   await p.close();
