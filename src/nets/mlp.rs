@@ -158,7 +158,7 @@ mod tests {
     }
 
     /// Depth 2 adds a layer twice as wide beside the image in each network; depth 1 is the
-    /// classic GAN, drawn exactly as before depth existed (the first draws are the same).
+    /// classic GAN. G's first layer is drawn first from the stream at either depth.
     #[test]
     fn shapes_at_each_depth() {
         let device = Device::flex();

@@ -35,7 +35,7 @@ export interface StepStats {
 /** Options of GanTrainer.create; every one is optional. */
 export interface GanTrainerOptions {
   backend?: "auto" | "webgpu" | "cpu";
-  /** What the settings left out default to: "recommended" (default), the page's preset for the architecture and loss (the MLP: learningRate 2e-3 with r1Penalty 5; the DCGAN: 1e-3 with r1Penalty 5; WGAN-GP: 1e-4, beta2 0.9, criticSteps 5), or "classic", the textbook PyTorch GAN (learningRate 2e-4, no penalty). */
+  /** What the settings left out default to: "recommended" (default), the page's preset for the architecture and loss (the MLP: depth 2, learningRate 2e-3 with r1Penalty 5; the DCGAN: 1e-3 with r1Penalty 5; WGAN-GP: 1e-4, beta2 0.9, criticSteps 5), or "classic", the textbook PyTorch GAN (learningRate 2e-4, no penalty). */
   defaults?: "recommended" | "classic";
   /** The MLP (default) or the DCGAN. */
   architecture?: "mlp" | "dcgan";
