@@ -202,7 +202,7 @@ async fn bad_options_are_errors() {
         // The default MLP is two layers deep; its export does not fit the classic one.
         (
             vec![("depth", 1.into()), ("weights", Uint8Array::from(&mlp[..]).into())],
-            "weights are of an MLP with 2 hidden layers per network; this trainer's has 1: create it with depth: 2",
+            "weights are of an MLP with 2 hidden layers per network; this trainer's has 1 hidden layer: create it with depth: 2",
         ),
         (vec![("architecture", "dcgan".into()), ("channels", 2.into())], "option channels is 2, expected a number that is an integer from 4 to 256"),
         // An MLP export does not fit a DCGAN trainer: its metadata says so.
@@ -388,7 +388,7 @@ async fn backends_agree(extra: &[(&str, JsValue)], batch: usize, steps: usize) {
     let (cpu, gpu) = (&results[0], &results[1]);
     let (cpu_file, gpu_file) = (SafeTensors::deserialize(&cpu.1).unwrap(), SafeTensors::deserialize(&gpu.1).unwrap());
     assert_eq!(cpu_file.names().len(), gpu_file.names().len());
-    let mut compared = 0;
+    let (mut compared, mut apart_in_all) = (0, 0);
     let mut differ = Vec::new();
     for (name, c) in cpu_file.tensors() {
         let g = gpu_file.tensor(&name).unwrap();
@@ -398,20 +398,24 @@ async fn backends_agree(extra: &[(&str, JsValue)], batch: usize, steps: usize) {
         let apart: Vec<(usize, f64, f64)> =
             a.iter().zip(&b).enumerate().filter(|(_, (a, b))| !close(**a, **b)).map(|(i, (a, b))| (i, *a, *b)).collect();
         // Adam's first steps are ±lr whatever the gradient's size, so a gradient that is zero
-        // up to rounding can land on either side: allow 1 in 10,000 (on the CPU alone, a 1e-6
-        // change to the input images flips 1 of the DCGAN's 313,600 projection weights).
-        if apart.len() * 10_000 > a.len() {
+        // up to rounding can land on either side: allow 1 in 10,000 of all the weights (on the
+        // CPU alone, a 1e-6 change to the input images flips 1 of the DCGAN's 313,600
+        // projection weights), and 1 in 100 of any one tensor (the two-layer MLP's 256 biases
+        // of D's second layer once had one).
+        if apart.len() * 100 > a.len() {
             differ.push(format!("{name}: {} of {} differ, first {:?}", apart.len(), a.len(), apart[0]));
         }
         compared += a.len();
+        apart_in_all += apart.len();
     }
     assert!(differ.is_empty(), "{extra:?}: weights differ: {differ:#?}");
+    assert!(apart_in_all * 10_000 <= compared, "{extra:?}: {apart_in_all} of {compared} weights differ");
     for (c, g) in cpu.0.iter().zip(&gpu.0) {
         for key in ["d_loss", "g_loss", "d_real", "d_fake"] {
             assert!(close(field(c, key), field(g, key)), "{key}: cpu {c:?} vs webgpu {g:?}");
         }
     }
-    web_sys::console::log_1(&format!("{extra:?}: {compared} weights agree").into());
+    web_sys::console::log_1(&format!("{extra:?}: {compared} weights agree ({apart_in_all} by Adam's rounding)").into());
 }
 
 #[wasm_bindgen_test]

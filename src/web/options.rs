@@ -224,12 +224,13 @@ impl TrainerOptions {
         let defaults = chosen(context, "defaults", &self.defaults, &Defaults::NAMES)?.unwrap_or(Defaults::Recommended);
         let architecture = chosen(context, "architecture", &self.architecture, &Architecture::NAMES)?.unwrap_or(Architecture::Mlp);
         let loss = chosen(context, "loss", &self.loss, &Loss::NAMES)?.unwrap_or(Loss::Bce);
-        self.config_over(defaults.config(architecture, loss), context)
+        let config = self.over(defaults.config(architecture, loss), context)?;
+        config.validate().map_err(|e| invalid(context, e))?;
+        Ok(config)
     }
 
-    /// The validated config these options describe, over `base`.
-    fn config_over(&self, base: GanConfig, context: &str) -> Result<GanConfig, JsError> {
-        let fail = |e: ConfigError| JsError::new(&format!("{context}: {e}"));
+    /// The config these options describe over `base`, not yet validated.
+    fn over(&self, base: GanConfig, context: &str) -> Result<GanConfig, JsError> {
         let mut config = base;
         config.model.architecture = chosen(context, "architecture", &self.architecture, &Architecture::NAMES)?.unwrap_or(config.model.architecture);
         config.loss.kind = chosen(context, "loss", &self.loss, &Loss::NAMES)?.unwrap_or(config.loss.kind);
@@ -253,7 +254,6 @@ impl TrainerOptions {
         config.model.conditional = self.conditional.unwrap_or(config.model.conditional);
         config.model.channels = self.channels.map_or(config.model.channels, |v| v as usize);
         config.model.depth = self.depth.map_or(config.model.depth, |v| v as usize);
-        config.validate().map_err(fail)?;
         Ok(config)
     }
 
@@ -298,15 +298,23 @@ impl TrainerOptions {
                 "{context}: give weights or a checkpoint, not both: a checkpoint holds the weights"
             )));
         }
-        let asked = self.config_over(saved.clone(), context)?;
+        // Compared before validating: an option that disagrees is named as such, even where
+        // the mix would not validate (architecture "dcgan" over a two-layer MLP's depth).
+        let asked = self.over(saved.clone(), context)?;
         let (was, now) = (settings(saved), settings(&asked));
-        match was.iter().zip(&now).find(|((key, a), (_, b))| a != b && !RESUME_MAY_CHANGE.contains(key)) {
-            None => Ok(asked),
-            Some(((key, value), (_, given))) => Err(JsError::new(&format!(
+        if let Some(((key, value), (_, given))) = was.iter().zip(&now).find(|((key, a), (_, b))| a != b && !RESUME_MAY_CHANGE.contains(key)) {
+            return Err(JsError::new(&format!(
                 "{context}: the checkpoint was saved with {key} {value}, and option {key} is {given}; leave it out to resume the run"
-            ))),
+            )));
         }
+        asked.validate().map_err(|e| invalid(context, e))?;
+        Ok(asked)
     }
+}
+
+/// A config that does not validate, as the JS error names it.
+fn invalid(context: &str, error: ConfigError) -> JsError {
+    JsError::new(&format!("{context}: {error}"))
 }
 
 /// The options that may differ from a checkpoint's settings when resuming it.
