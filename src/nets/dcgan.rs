@@ -221,7 +221,7 @@ mod tests {
             assert_eq!(critic.embed.is_some(), conditional);
             let labels = conditional.then(|| one_hot(&[3, 0, 9], &device));
             let images = Tensor::<2>::from_data(TensorData::new(rng.normal(3 * 784), [3, 784]), &device);
-            crate::nets::assert_input_grad_matches_autodiff(&critic, images, labels, &format!("conditional {conditional}"));
+            crate::nets::grad_check::assert_input_grad_matches_autodiff(&critic, images, labels, &format!("conditional {conditional}"));
         }
     }
 

@@ -153,7 +153,7 @@ mod tests {
             let labels = conditional.then(|| one_hot(&[3, 0, 9], &device));
             let images = Tensor::<2>::from_data(TensorData::new(rng.normal(3 * 784), [3, 784]), &device);
             let what = format!("depth {depth}, conditional {conditional}");
-            crate::nets::assert_input_grad_matches_autodiff(&critic, images, labels, &what);
+            crate::nets::grad_check::assert_input_grad_matches_autodiff(&critic, images, labels, &what);
         }
     }
 
