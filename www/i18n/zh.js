@@ -237,7 +237,7 @@ export default {
     presetGroup: '要训练的预设',
     presetTextbook: '教科书（β1 0.9）',
     presetNoR1: 'β1 0.5，不加 R1',
-    presetR1: 'β1 0.5 + R1',
+    presetR1: 'β1 0.5 + R1 惩罚',
     presetDefault: '默认（+ 第二层）',
     presetDcgan: 'DCGAN',
     presetLabels: '默认 + 标签',
