@@ -54,8 +54,8 @@ impl PretrainedGenerator {
         match architecture {
             Architecture::Mlp => {
                 let [inputs, hidden] = dims(&file, "generator.hidden.weight", [model.latent_dim, model.hidden_dim])?;
-                // Depth 2 has a second hidden layer, whose shape the check below holds to the first's.
-                let depth = if file.shape("generator.hidden2.weight").is_some() { 2 } else { 1 };
+                // The second hidden layer's shape is held to the first's by the check below.
+                let depth = file.mlp_depth("generator");
                 let model = model.with_latent_dim(latent(inputs, classes)?).with_hidden_dim(hidden).with_depth(depth);
                 let generator = mlp::init_generator(&model, &mut rng, device);
                 file.check(&param_shapes("generator", &generator), &IGNORED)?;

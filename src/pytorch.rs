@@ -43,7 +43,7 @@ pub fn export(file: &WeightsFile) -> Result<[Vec<u8>; 2], WeightsError> {
     let mut out = [Vec::new(), Vec::new()];
     for (network, bytes) in NETWORKS.iter().zip(&mut out) {
         let prefix = format!("{network}.");
-        let deep = file.shape(&format!("{prefix}hidden2.weight")).is_some();
+        let deep = file.mlp_depth(network) == 2;
         let mut tensors: Vec<RawTensor> = Vec::new();
         for (name, shape, values) in file.tensors() {
             let Some(name) = name.strip_prefix(&prefix) else { continue };

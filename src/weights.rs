@@ -337,6 +337,12 @@ impl WeightsFile {
         self.tensors.get(name).map(|(shape, _)| &shape[..])
     }
 
+    /// The hidden layers of the MLP `network` ("generator" or "discriminator") in this file:
+    /// 2 when it has the second one, `hidden2`, else 1.
+    pub fn mlp_depth(&self, network: &str) -> usize {
+        if self.shape(&format!("{network}.hidden2.weight")).is_some() { 2 } else { 1 }
+    }
+
     /// Checks that the file holds exactly `expected`, ignoring names that start with one of
     /// `ignored_prefixes` (e.g. the discriminator when only the generator is wanted).
     pub fn check(
@@ -482,8 +488,7 @@ pub fn networks_of<G: Module, D: Module>(
         return Err(WeightsError::Conditional { file: conditional });
     }
     if architecture == Architecture::Mlp {
-        let deep = ["generator", "discriminator"].iter().any(|n| file.shape(&format!("{n}.hidden2.weight")).is_some());
-        let depth = if deep { 2 } else { 1 };
+        let depth = file.mlp_depth("generator").max(file.mlp_depth("discriminator"));
         if depth != model.depth {
             return Err(WeightsError::Depth { file: depth, trainer: model.depth });
         }
