@@ -66,13 +66,44 @@ pub struct DcganDiscriminator {
 
 impl Critic for DcganDiscriminator {
     fn forward(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
+        let [_, pre2] = self.convolutions(images);
+        self.head(pre2, labels)
+    }
+
+    /// d(Σ D(x))/dx per image, as a graph that autodiff can differentiate with respect to the
+    /// weights: the gradient penalty's backward pass needs it, and burn has no double
+    /// backward. Exact for a critic without batch norm: LeakyReLU's second derivative is zero,
+    /// so its slope pattern is a constant here.
+    fn input_grad(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
+        let [pre1, pre2] = self.convolutions(images);
+        self.input_grad_from(pre1, pre2, labels)
+    }
+
+    /// Both from one pass through the convolutions, which R1 would otherwise run twice on the
+    /// same real images.
+    fn forward_with_input_grad(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> (Tensor<2>, Tensor<2>) {
+        let [pre1, pre2] = self.convolutions(images);
+        let grad = self.input_grad_from(pre1, pre2.clone(), labels.clone()); // [n, 784]
+        (self.head(pre2, labels), grad)
+    }
+}
+
+impl DcganDiscriminator {
+    /// Both convolutions' outputs before their activations: [n, c, 14, 14] and [n, 2c, 7, 7].
+    fn convolutions(&self, images: Tensor<2>) -> [Tensor<4>; 2] {
         let n = images.dims()[0];
         let x = images.reshape([n, 1, IMAGE_SIDE, IMAGE_SIDE]); // [n, 1, 28, 28]
-        let x = self.leaky(self.conv1.forward(x)); // [n, c, 14, 14]
-        let mut x = self.conv2.forward(x); // [n, 2c, 7, 7]
-        if let Some(norm) = &self.norm {
-            x = norm.forward(x);
-        }
+        let pre1 = self.conv1.forward(x); // [n, c, 14, 14]
+        let pre2 = self.conv2.forward(self.leaky(pre1.clone())); // [n, 2c, 7, 7]
+        [pre1, pre2]
+    }
+
+    /// The logits from the second convolution's output: (BN →) LeakyReLU → linear (+ projection).
+    fn head(&self, pre2: Tensor<4>, labels: Option<Tensor<2>>) -> Tensor<2> {
+        let x = match &self.norm {
+            Some(norm) => norm.forward(pre2),
+            None => pre2,
+        };
         let features = self.leaky(x).flatten(1, 3); // [n, 2c·49]
         let logits = self.output.forward(features.clone()); // [n, 1]
         match projection(features, self.embed.as_ref().map(|e| e.val()), labels) {
@@ -81,16 +112,9 @@ impl Critic for DcganDiscriminator {
         }
     }
 
-    /// d(Σ D(x))/dx per image, as a graph that autodiff can differentiate with respect to the
-    /// weights: the gradient penalty's backward pass needs it, and burn has no double
-    /// backward. Exact for a critic without batch norm: LeakyReLU's second derivative is zero,
-    /// so its slope pattern is a constant here.
-    fn input_grad(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
-        let n = images.dims()[0];
-        let x = images.reshape([n, 1, IMAGE_SIDE, IMAGE_SIDE]); // [n, 1, 28, 28]
-        let pre1 = self.conv1.forward(x); // [n, c, 14, 14]
-        let pre2 = self.conv2.forward(self.leaky(pre1.clone())); // [n, 2c, 7, 7]
-        let [_, channels, _, _] = pre2.dims();
+    /// The input gradient (see [`Critic::input_grad`]) from the convolutions' outputs.
+    fn input_grad_from(&self, pre1: Tensor<4>, pre2: Tensor<4>, labels: Option<Tensor<2>>) -> Tensor<2> {
+        let [n, channels, _, _] = pre2.dims();
         let mut d_features = self.output.weight.val().reshape([1, -1]); // [1, 2c·49]
         if let (Some(embed), Some(labels)) = (&self.embed, labels) {
             d_features = d_features + labels.matmul(embed.val()); // [n, 2c·49]
@@ -103,9 +127,7 @@ impl Critic for DcganDiscriminator {
             * self.slopes(pre1); // [n, c, 14, 14]
         conv_transpose2d(d_pre1, self.conv1.weight.val(), None, stride2).reshape([n, IMAGE_PIXELS]) // [n, 784]
     }
-}
 
-impl DcganDiscriminator {
     fn leaky(&self, x: Tensor<4>) -> Tensor<4> {
         x.clone().mask_where(x.clone().lower_elem(0.0), x.mul_scalar(self.slope))
     }
@@ -221,7 +243,9 @@ mod tests {
             assert_eq!(critic.embed.is_some(), conditional);
             let labels = conditional.then(|| one_hot(&[3, 0, 9], &device));
             let images = Tensor::<2>::from_data(TensorData::new(rng.normal(3 * 784), [3, 784]), &device);
-            crate::nets::grad_check::assert_input_grad_matches_autodiff(&critic, images, labels, &format!("conditional {conditional}"));
+            let what = format!("conditional {conditional}");
+            crate::nets::grad_check::assert_input_grad_matches_autodiff(&critic, images.clone(), labels.clone(), &what);
+            crate::nets::grad_check::assert_shared_pass_matches(&critic, images, labels, &what);
         }
     }
 

@@ -90,10 +90,39 @@ impl ImageGenerator for MlpGenerator {
 
 impl Critic for MlpDiscriminator {
     fn forward(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
-        let mut x = self.activation.forward(self.hidden.forward(images)); // [batch, hidden or 2·hidden]
+        let pre = self.pre_activations(images);
+        self.head(&pre, labels)
+    }
+
+    /// Exact: LeakyReLU's slope pattern is constant almost everywhere, so each layer's
+    /// gradient is the next one's times the slopes, back through the weights.
+    fn input_grad(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
+        let pre = self.pre_activations(images);
+        self.input_grad_from(&pre, labels)
+    }
+
+    /// Both from one pass through the hidden layers, which R1 would otherwise run twice on
+    /// the same real images.
+    fn forward_with_input_grad(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> (Tensor<2>, Tensor<2>) {
+        let pre = self.pre_activations(images);
+        (self.head(&pre, labels.clone()), self.input_grad_from(&pre, labels))
+    }
+}
+
+impl MlpDiscriminator {
+    /// Each hidden layer's output before its activation, from the input side:
+    /// [n, hidden or 2·hidden], then at depth 2 [n, hidden].
+    fn pre_activations(&self, images: Tensor<2>) -> Vec<Tensor<2>> {
+        let mut pre = vec![self.hidden.forward(images)];
         if let Some(hidden2) = &self.hidden2 {
-            x = self.activation.forward(hidden2.forward(x)); // [batch, hidden]
+            pre.push(hidden2.forward(self.activation.forward(pre[0].clone())));
         }
+        pre
+    }
+
+    /// The logits from the last hidden layer's pre-activation (+ the label's projection).
+    fn head(&self, pre: &[Tensor<2>], labels: Option<Tensor<2>>) -> Tensor<2> {
+        let x = self.activation.forward(pre[pre.len() - 1].clone()); // [batch, hidden]
         let logits = self.output.forward(x.clone()); // [batch, 1]
         match projection(x, self.embed.as_ref().map(|e| e.val()), labels) {
             Some(projected) => logits + projected,
@@ -101,24 +130,21 @@ impl Critic for MlpDiscriminator {
         }
     }
 
-    /// Exact: LeakyReLU's slope pattern is constant almost everywhere, so each layer's
-    /// gradient is the next one's times the slopes, back through the weights.
-    fn input_grad(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
+    /// The input gradient (see [`Critic::input_grad`]) from the hidden layers' pre-activations.
+    fn input_grad_from(&self, pre: &[Tensor<2>], labels: Option<Tensor<2>>) -> Tensor<2> {
         let slope = self.activation.negative_slope;
-        let slopes = |pre: Tensor<2>| pre.ones_like().mask_fill(pre.lower_elem(0.0), slope);
-        let pre = self.hidden.forward(images).detach(); // [n, hidden or 2·hidden]
-        // Each layer's slopes, from the input side; the second layer's input is the first's output.
-        let mut pattern = vec![(&self.hidden, slopes(pre.clone()))];
-        if let Some(hidden2) = &self.hidden2 {
-            let pre2 = hidden2.forward(self.activation.forward(pre)).detach(); // [n, hidden]
-            pattern.push((hidden2, slopes(pre2)));
-        }
+        let slopes = |pre: &Tensor<2>| {
+            let pre = pre.clone().detach();
+            pre.ones_like().mask_fill(pre.lower_elem(0.0), slope)
+        };
+        let layers: Vec<&Linear> = [Some(&self.hidden), self.hidden2.as_ref()].into_iter().flatten().collect();
         let mut d_features = self.output.weight.val().reshape([1, -1]); // [1, hidden]
         if let (Some(embed), Some(labels)) = (&self.embed, labels) {
             d_features = d_features + labels.matmul(embed.val()); // [n, hidden]
         }
-        pattern.into_iter().rev().fold(d_features, |d_output, (layer, slopes)| {
-            (d_output * slopes).matmul(layer.weight.val().transpose()) // [n, the layer's inputs]
+        // Back from the output: each layer's slopes, then its weights.
+        layers.into_iter().zip(pre).rev().fold(d_features, |d_output, (layer, pre)| {
+            (d_output * slopes(pre)).matmul(layer.weight.val().transpose()) // [n, the layer's inputs]
         }) // [n, 784]
     }
 }
@@ -153,7 +179,8 @@ mod tests {
             let labels = conditional.then(|| one_hot(&[3, 0, 9], &device));
             let images = Tensor::<2>::from_data(TensorData::new(rng.normal(3 * 784), [3, 784]), &device);
             let what = format!("depth {depth}, conditional {conditional}");
-            crate::nets::grad_check::assert_input_grad_matches_autodiff(&critic, images, labels, &what);
+            crate::nets::grad_check::assert_input_grad_matches_autodiff(&critic, images.clone(), labels.clone(), &what);
+            crate::nets::grad_check::assert_shared_pass_matches(&critic, images, labels, &what);
         }
     }
 

@@ -34,4 +34,10 @@ pub trait Critic: Module + Clone + 'static {
     /// weights, for the gradient penalties (burn has no double backward). Only called on
     /// critics without batch norm.
     fn input_grad(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2>; // [n, 784]
+
+    /// [`Critic::forward`] and [`Critic::input_grad`] of the same images, which a critic may
+    /// compute with one shared pass (R1 needs both on the real batch). // [n, 1], [n, 784]
+    fn forward_with_input_grad(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> (Tensor<2>, Tensor<2>) {
+        (self.forward(images.clone(), labels.clone()), self.input_grad(images, labels))
+    }
 }

@@ -78,17 +78,26 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
         };
 
         // Real and fake pass through D separately: batch norm must not mix their statistics.
-        let real_scores = self.discriminator.forward(real.clone(), one_hot.clone()); // [batch, 1]
+        // R1 takes D's input gradient on the reals from the same pass as their scores.
+        let gamma = match self.config.loss.kind {
+            Loss::Bce => self.config.loss.r1_penalty,
+            Loss::WganGp => 0.0,
+        };
+        let (real_scores, real_grad) = if gamma > 0.0 {
+            let (scores, grad) = self.discriminator.forward_with_input_grad(real.clone(), one_hot.clone());
+            (scores, Some(grad)) // [batch, 1], [batch, 784]
+        } else {
+            (self.discriminator.forward(real.clone(), one_hot.clone()), None) // [batch, 1]
+        };
         let fake_scores = self.discriminator.forward(fake.clone(), one_hot.clone()); // [batch, 1]
         let d_loss = match self.config.loss.kind {
             Loss::Bce => {
                 let bce = bce_with_logits(real_scores.clone(), self.config.loss.real_label)
                     + bce_with_logits(fake_scores.clone(), 0.0);
-                let gamma = self.config.loss.r1_penalty;
-                if gamma > 0.0 {
-                    bce + self.r1_penalty(real, one_hot).mul_scalar(gamma / 2.0)
-                } else {
-                    bce
+                match real_grad {
+                    // E‖∇ₓD(x)‖² over the real images (Mescheder et al., 2018).
+                    Some(grad) => bce + grad.square().sum_dim(1).mean().mul_scalar(gamma / 2.0),
+                    None => bce,
                 }
             }
             Loss::WganGp => {
@@ -120,7 +129,9 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
             Some(augmentation) => augmentation.apply(images.clone()), // [batch, 784]
             None => images.clone(),
         };
-        let scores = self.discriminator.forward(seen, one_hot); // [batch, 1]
+        // D's weights need no gradient here: without them autodiff skips every weight
+        // gradient of D's backward pass (its batch-norm statistics are shared with D's).
+        let scores = self.discriminator.clone().no_grad().forward(seen, one_hot); // [batch, 1]
         let g_loss = match self.config.loss.kind {
             Loss::Bce => bce_with_logits(scores, 1.0), // non-saturating
             Loss::WganGp => scores.mean().neg(),
@@ -143,11 +154,6 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
         let grad = self.discriminator.input_grad(between, labels); // [batch, 784]
         let norm = (grad.square().sum_dim(1) + 1e-12).sqrt(); // [batch, 1]
         norm.sub_scalar(1.0).square().mean() // [1]
-    }
-
-    /// E‖∇ₓD(x)‖² over the real images (Mescheder et al., 2018). // [1]
-    fn r1_penalty(&self, real: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<1> {
-        self.discriminator.input_grad(real, labels).square().sum_dim(1).mean()
     }
 
     /// The augmentation of what D sees for `rows` images, drawn on the host; `None` when
