@@ -13,6 +13,7 @@ use std::fmt;
 use burn::module::{ModuleMapper, ModuleVisitor, Param};
 use burn::prelude::*;
 use burn::tensor::Transaction;
+use burn::tensor::{bf16, f16};
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 
 use crate::config::{Architecture, ModelConfig, named};
@@ -77,7 +78,7 @@ impl fmt::Display for WeightsError {
                 "tensor '{name}' has shape {found:?}, expected {expected:?}"
             ),
             Self::DType { name, found } => {
-                write!(f, "tensor '{name}' is {found}, expected F32")
+                write!(f, "tensor '{name}' is {found}, expected F32 (or F16 / BF16, read as F32)")
             }
             Self::Readback(why) => write!(f, "could not read weights from the device: {why}"),
             Self::Architecture { found, expected } => write!(
@@ -263,17 +264,18 @@ impl WeightsFile {
             SafeTensors::deserialize(bytes).map_err(|e| WeightsError::Corrupt(e.to_string()))?;
         let mut tensors = HashMap::new();
         for (name, view) in file.tensors() {
-            if view.dtype() != Dtype::F32 {
-                return Err(WeightsError::DType {
-                    name,
-                    found: format!("{:?}", view.dtype()),
-                });
-            }
-            let values: Vec<f32> = view
-                .data()
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect();
+            // Half-precision files (shipped generators, PyTorch's `.half()`) are widened on load.
+            let values: Vec<f32> = match view.dtype() {
+                Dtype::F32 => view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect(),
+                Dtype::F16 => view.data().chunks_exact(2).map(|b| f16::from_le_bytes([b[0], b[1]]).to_f32()).collect(),
+                Dtype::BF16 => view.data().chunks_exact(2).map(|b| bf16::from_le_bytes([b[0], b[1]]).to_f32()).collect(),
+                other => {
+                    return Err(WeightsError::DType {
+                        name,
+                        found: format!("{other:?}"),
+                    });
+                }
+            };
             if let Some(index) = values.iter().position(|v| !v.is_finite()) {
                 let count = values.iter().filter(|v| !v.is_finite()).count();
                 return Err(WeightsError::NonFinite { name, count, index });
@@ -330,6 +332,29 @@ impl WeightsFile {
     /// Every tensor: name, shape and values.
     pub fn tensors(&self) -> impl Iterator<Item = (&str, &[usize], &[f32])> {
         self.tensors.iter().map(|(name, (shape, values))| (name.as_str(), &shape[..], &values[..]))
+    }
+
+    /// The same file with every tensor stored as F16: half the bytes, for the generators the
+    /// page downloads. Refuses values beyond F16's range (±65,504); returns the bytes and the
+    /// largest rounding error relative to its tensor's largest value.
+    pub fn to_half(&self) -> Result<(Vec<u8>, f32), String> {
+        let mut worst = 0f32;
+        let mut tensors = Vec::new();
+        for name in self.names() {
+            let (shape, values) = &self.tensors[name];
+            if let Some(v) = values.iter().find(|v| v.abs() > f16::MAX.to_f32()) {
+                return Err(format!("tensor '{name}' holds {v}, beyond F16's range"));
+            }
+            let scale = values.iter().fold(0f32, |m, v| m.max(v.abs())).max(f32::MIN_POSITIVE);
+            let half: Vec<f16> = values.iter().map(|&v| f16::from_f32(v)).collect();
+            for (h, v) in half.iter().zip(values) {
+                worst = worst.max((h.to_f32() - v).abs() / scale);
+            }
+            let bytes = half.iter().flat_map(|h| h.to_le_bytes()).collect();
+            tensors.push((name.to_string(), Dtype::F16, shape.clone(), bytes));
+        }
+        let bytes = encode(&tensors, self.metadata.clone()).map_err(|e| e.to_string())?;
+        Ok((bytes, worst))
     }
 
     /// The shape of tensor `name`, if the file has it.
@@ -615,6 +640,59 @@ mod tests {
                 found: "F64".into()
             })
         );
+    }
+
+    /// F16 and BF16 tensors are read as the f32 values they hold; a half-precision infinity
+    /// is refused like an f32 one.
+    #[test]
+    fn half_precision_tensors_are_widened() {
+        let values = [0.5f32, -1.25, 3.0e-3, 1000.0];
+        let f16_bytes: Vec<u8> = values.iter().flat_map(|&v| f16::from_f32(v).to_le_bytes()).collect();
+        let bf16_bytes: Vec<u8> = values.iter().flat_map(|&v| bf16::from_f32(v).to_le_bytes()).collect();
+        let rounded = |dtype, v: f32| if dtype == Dtype::F16 { f16::from_f32(v).to_f32() } else { bf16::from_f32(v).to_f32() };
+        for (dtype, data) in [(Dtype::F16, &f16_bytes), (Dtype::BF16, &bf16_bytes)] {
+            let view = TensorView::new(dtype, vec![2, 2], data).unwrap();
+            let bytes = safetensors::tensor::serialize([("generator.hidden.weight", view)], None).unwrap();
+            let file = WeightsFile::parse(&bytes).unwrap();
+            let (shape, read) = &file.tensors["generator.hidden.weight"];
+            assert_eq!(shape, &vec![2, 2]);
+            let expected: Vec<f32> = values.iter().map(|&v| rounded(dtype, v)).collect();
+            assert_eq!(read, &expected, "{dtype:?}");
+            assert!(read.iter().zip(values).all(|(a, b)| (a - b).abs() <= 4e-3 * b.abs()), "{dtype:?}: {read:?}");
+        }
+        let infinite: Vec<u8> = f16::INFINITY.to_le_bytes().into_iter().chain(f16::from_f32(1.0).to_le_bytes()).collect();
+        let view = TensorView::new(Dtype::F16, vec![2], &infinite).unwrap();
+        let bytes = safetensors::tensor::serialize([("generator.hidden.bias", view)], None).unwrap();
+        assert_eq!(WeightsFile::parse(&bytes).err(), Some(WeightsError::NonFinite { name: "generator.hidden.bias".into(), count: 1, index: 0 }));
+    }
+
+    /// `to_half` keeps every name, shape and metadata entry and halves the tensor bytes; its
+    /// values read back as F16's rounding of the originals. A value F16 cannot hold is refused.
+    #[test]
+    fn to_half_rounds_every_tensor() {
+        let values = [0.1f32, -2.5, 7.0e-4, 300.0, 1.0, 0.0];
+        let mut metadata = HashMap::new();
+        metadata.insert("architecture".to_string(), "mlp".to_string());
+        let f32_bytes = |values: &[f32]| values.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+        let tensors = vec![
+            ("generator.hidden.weight".to_string(), Dtype::F32, vec![2, 3], f32_bytes(&values)),
+            ("generator.hidden.bias".to_string(), Dtype::F32, vec![3], f32_bytes(&values[..3])),
+        ];
+        let file = WeightsFile::parse(&encode(&tensors, metadata.clone()).unwrap()).unwrap();
+        let (bytes, worst) = file.to_half().unwrap();
+        let half = WeightsFile::parse(&bytes).unwrap();
+        assert_eq!(half.names(), file.names());
+        assert_eq!(half.metadata("architecture"), Some("mlp"));
+        let (shape, read) = &half.tensors["generator.hidden.weight"];
+        assert_eq!(shape, &vec![2, 3]);
+        assert_eq!(read, &values.iter().map(|&v| f16::from_f32(v).to_f32()).collect::<Vec<_>>());
+        assert!(worst > 0.0 && worst < 1e-3, "{worst}");
+        let full = encode(&tensors, metadata.clone()).unwrap();
+        assert!(bytes.len() <= full.len() - 2 * (values.len() + 3), "{} vs {}", bytes.len(), full.len());
+
+        let too_large = vec![("generator.hidden.bias".to_string(), Dtype::F32, vec![1], f32_bytes(&[1.0e5]))];
+        let error = WeightsFile::parse(&encode(&too_large, metadata).unwrap()).unwrap().to_half().err().unwrap();
+        assert!(error.contains("'generator.hidden.bias' holds 100000"), "{error}");
     }
 
     /// A file from a diverged run is refused, naming the tensor, rather than loaded to draw
