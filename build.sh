@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# WebGAN build script. Usage: ./build.sh [setup|build|serve|test|bench [speed|preset…]|profile]; no argument = setup,
+# WebGAN build script. Usage: ./build.sh [setup|build|serve|test|bench [speed|peers|preset…]|profile]; no argument = setup,
 # build, serve.
 set -euo pipefail
 cd "$(dirname "$0")"

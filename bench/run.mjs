@@ -5,12 +5,15 @@
 // conditional presets' quality and the latent explorer, `./build.sh bench explorer` only the
 // explorer, `./build.sh bench checkpoint` only the checkpoints' size and save and resume times,
 // `./build.sh bench soak [mlp|dcgan] [CPU steps] [WebGPU steps]` only the soak (runSoak below):
-// by default both models, 20,000 steps on the CPU and 2,000 on WebGPU.
+// by default both models, 20,000 steps on the CPU and 2,000 on WebGPU; `./build.sh bench peers`
+// only the same step in TensorFlow.js and jax-js against WebGAN's (peers.mjs), which the full
+// bench and `speed` run too.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { serve, launch, open, ROOT } from '../tests/e2e/harness.mjs';
 import { describe, summarize } from './soak_summary.mjs';
+import { runPeers } from './peers.mjs';
 
 const server = await serve();
 const browser = await launch();
@@ -18,10 +21,17 @@ const browser = await launch();
 // `conditional` only the conditional presets and the explorer.
 const speedOnly = process.argv[2] === 'speed';
 const soakOnly = process.argv[2] === 'soak';
+const peersOnly = process.argv[2] === 'peers';
+// The modes that measure nothing else.
+const aside = soakOnly || peersOnly;
 const explorerOnly = process.argv[2] === 'explorer';
 const checkpointOnly = process.argv[2] === 'checkpoint';
 const conditionalOnly = process.argv[2] === 'conditional' || explorerOnly || checkpointOnly;
-const only = speedOnly || conditionalOnly || soakOnly ? [] : process.argv.slice(2);
+const only = speedOnly || conditionalOnly || aside ? [] : process.argv.slice(2);
+// Whether the speed figures run (the full bench and `speed`); the peers' table runs with them.
+const speedRuns = !only.length && !conditionalOnly && !aside;
+// Peers: a second server whose pages are cross-origin isolated (SharedArrayBuffer, threads).
+const isolatedServer = peersOnly || speedRuns ? await serve({ 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }) : null;
 const ALL_PRESETS = (await import('../www/presets.js')).PRESETS.map((p) => p.id);
 const CONDITIONAL_PRESETS = ['conditional', 'conditional-dcgan'];
 // Issue 15's targets at 3,000 steps, per preset: score, Fréchet distance, smallest class share.
@@ -44,7 +54,9 @@ try {
   await page.waitForFunction(() => window.ready, null, { timeout: 120_000 });
   page.setDefaultTimeout(0);
   if (soakOnly) await soak(page);
-  if (!only.length && !conditionalOnly && !soakOnly) {
+  if (peersOnly) results.model = 'peers: the classic MLP GAN step, batch 64, in WebGAN, TensorFlow.js and jax-js';
+  if (peersOnly || speedRuns) results.peers = await runPeers({ browser, serverUrl: server.url, isolatedServerUrl: isolatedServer.url });
+  if (speedRuns) {
     const size = (path) => {
       const wasm = readFileSync(join(ROOT, path));
       return { rawBytes: wasm.length, gzipBytes: gzipSync(wasm, { level: 9 }).length };
@@ -83,13 +95,13 @@ try {
   results.quality = [];
   const quality = (preset, seed, checkpoints) => page.evaluate(
     ([preset, seed, checkpoints]) => window.runQuality(preset, seed, checkpoints), [preset, seed, checkpoints]);
-  if (!speedOnly && !conditionalOnly && !soakOnly) {
+  if (!speedOnly && !conditionalOnly && !aside) {
     for (const preset of only.length ? only : ALL_PRESETS.filter((id) => !CONDITIONAL_PRESETS.includes(id))) {
       results.quality.push(await quality(preset, 1, [500, 1000, 3000]));
       for (const seed of [2, 3]) results.quality.push(await quality(preset, seed, [3000]));
     }
   }
-  if (!speedOnly && !soakOnly && !only.length && (!conditionalOnly || checkpointOnly)) {
+  if (!speedOnly && !aside && !only.length && (!conditionalOnly || checkpointOnly)) {
     // The default MLP preset and the conditional DCGAN, on the CPU and on WebGPU.
     const presets = (await import('../www/presets.js')).PRESETS;
     results.checkpoints = [];
@@ -100,7 +112,7 @@ try {
       }
     }
   }
-  if (!speedOnly && !soakOnly && !only.length && !checkpointOnly) {
+  if (!speedOnly && !aside && !only.length && !checkpointOnly) {
     // Each conditional preset on 3 seeds, then the latent explorer (seconds).
     for (const preset of explorerOnly ? [] : CONDITIONAL_PRESETS) {
       results.quality.push(await quality(preset, 1, [500, 1000, 3000]));
@@ -116,6 +128,7 @@ try {
 } finally {
   await browser.close();
   server.close();
+  isolatedServer?.close();
 }
 
 /**
@@ -180,7 +193,7 @@ async function sliderDrag() {
 
 const f = (x, d = 1) => (x === undefined || x === null ? '–' : Number(x).toFixed(d));
 const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
-if (!only.length && !conditionalOnly && !soakOnly) {
+if (!only.length && !conditionalOnly && !aside) {
   const rows = [
     ['wasm size, www/pkg (WebGPU + CPU)', `${mb(results.wasm.rawBytes)} raw, ${mb(results.wasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
     ['wasm size, www/pkg-cpu (CPU only)', `${mb(results.cpuOnlyWasm.rawBytes)} raw, ${mb(results.cpuOnlyWasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
@@ -244,6 +257,6 @@ if (results.quality.length) {
 
 const dir = join(ROOT, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
-const file = join(dir, `${results.date.replace(/[:.]/g, '-')}${soakOnly ? '-soak' : ''}.json`);
+const file = join(dir, `${results.date.replace(/[:.]/g, '-')}${soakOnly ? '-soak' : peersOnly ? '-peers' : ''}.json`);
 writeFileSync(file, JSON.stringify(results, null, 2));
 console.log(`wrote ${file}`);
