@@ -58,7 +58,7 @@ function deviceLost(device, info) {
 // Its own noise, so scoring never shifts the order of the training batches.
 const qualityRandom = seeded(99);
 
-// Two builds of the wasm: pkg-cpu (0.4 MB gzipped, the CPU backend) and pkg (3.1 MB, adds
+// Two builds of the wasm: pkg-cpu (0.6 MB gzipped, the CPU backend) and pkg (3.5 MB, adds
 // WebGPU). Each is fetched and instantiated once, on first use.
 const builds = new Map();
 const load = (name) => {
