@@ -70,8 +70,26 @@ async fn init_webgpu() -> Result<WebGpu, String> {
     Err("this is WebGAN's CPU-only build (www/pkg-cpu); WebGPU needs www/pkg".into())
 }
 
+/// Runs the module's static constructors (in the WebGPU build, the `inventory` registrations
+/// of pliron, the IR behind burn's kernel compiler), once: from `start`, and again before the
+/// WebGPU device is set up for modules whose `start` never ran (the browser tests' binaries).
+///
+/// Without a call to them from the code, wasm-ld links the module "command-style" and runs
+/// them at the start of every exported function, JS glue included: 15-20 ms per `train_steps`
+/// call in www/pkg, which made its CPU backend half as fast as www/pkg-cpu's with statistics
+/// read every step.
+pub fn run_static_constructors() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    unsafe extern "C" {
+        fn __wasm_call_ctors();
+    }
+    // SAFETY: the function wasm-ld synthesises, run once.
+    ONCE.call_once(|| unsafe { __wasm_call_ctors() });
+}
+
 #[cfg(feature = "webgpu")]
 async fn init_webgpu() -> Result<WebGpu, String> {
+    run_static_constructors();
     let adapter = probe().await?;
     let device = Device::wgpu_options()
         .init_async()

@@ -27,18 +27,8 @@ pub use trainer::GanTrainer;
 /// Runs once, when the module is instantiated.
 #[wasm_bindgen(start)]
 pub fn start() {
-    // The static constructors (in the WebGPU build, the `inventory` registrations of the
-    // kernel compiler's IR, pliron), run here once. Without a call to them from the code,
-    // wasm-ld links the module "command-style" and runs them again at the start of every
-    // exported function, JS glue included: 15-20 ms per `train_steps` call in www/pkg, which
-    // made its CPU backend half as fast as www/pkg-cpu's with statistics read every step.
-    // SAFETY: the function wasm-ld synthesises; the constructors it runs are idempotent.
-    unsafe { __wasm_call_ctors() };
+    backend::run_static_constructors();
     console_error_panic_hook::set_once();
-}
-
-unsafe extern "C" {
-    fn __wasm_call_ctors();
 }
 
 /// The WebGPU adapter the browser offers, without creating a device; rejects with the reason
