@@ -78,25 +78,18 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
         };
 
         // Real and fake pass through D separately: batch norm must not mix their statistics.
-        // R1 takes D's input gradient on the reals from the same pass as their scores.
         let gamma = match self.config.loss.kind {
             Loss::Bce => self.config.loss.r1_penalty,
             Loss::WganGp => 0.0,
         };
-        let (real_scores, real_grad) = if gamma > 0.0 {
-            let (scores, grad) = self.discriminator.forward_with_input_grad(real.clone(), one_hot.clone());
-            (scores, Some(grad)) // [batch, 1], [batch, 784]
-        } else {
-            (self.discriminator.forward(real.clone(), one_hot.clone()), None) // [batch, 1]
-        };
+        let (real_scores, r1) = self.real_scores_and_r1(real.clone(), one_hot.clone(), gamma); // [batch, 1], [1]
         let fake_scores = self.discriminator.forward(fake.clone(), one_hot.clone()); // [batch, 1]
         let d_loss = match self.config.loss.kind {
             Loss::Bce => {
                 let bce = bce_with_logits(real_scores.clone(), self.config.loss.real_label)
                     + bce_with_logits(fake_scores.clone(), 0.0);
-                match real_grad {
-                    // E‖∇ₓD(x)‖² over the real images (Mescheder et al., 2018).
-                    Some(grad) => bce + grad.square().sum_dim(1).mean().mul_scalar(gamma / 2.0),
+                match r1 {
+                    Some(penalty) => bce + penalty.mul_scalar(gamma / 2.0),
                     None => bce,
                 }
             }
@@ -154,6 +147,16 @@ impl<G: ImageGenerator, D: Critic> AutodiffTrainer<G, D> {
         let grad = self.discriminator.input_grad(between, labels); // [batch, 784]
         let norm = (grad.square().sum_dim(1) + 1e-12).sqrt(); // [batch, 1]
         norm.sub_scalar(1.0).square().mean() // [1]
+    }
+
+    /// D's scores on the real images and, when R1 is on (γ > 0), the penalty E‖∇ₓD(x)‖² over
+    /// them (Mescheder et al., 2018), its input gradient taken from the same pass. // [batch, 1], [1]
+    fn real_scores_and_r1(&self, real: Tensor<2>, labels: Option<Tensor<2>>, gamma: f32) -> (Tensor<2>, Option<Tensor<1>>) {
+        if gamma <= 0.0 {
+            return (self.discriminator.forward(real, labels), None);
+        }
+        let (scores, input_grad) = self.discriminator.forward_with_input_grad(real, labels); // [batch, 1], [batch, 784]
+        (scores, Some(input_grad.square().sum_dim(1).mean()))
     }
 
     /// The augmentation of what D sees for `rows` images, drawn on the host; `None` when

@@ -132,7 +132,7 @@ test('every tutorial widget does its job', { timeout: 600_000 }, async () => {
   assert.match(await p.locator('#excerpt-step').textContent(), /self\.discriminator_update\(/);
   assert.match(await p.locator('#excerpt-presets').textContent(), /beta1: 0\.9/);
   assert.match(await p.locator('#excerpt-default').textContent(), /r1Penalty: 5/);
-  assert.match(await p.locator('#excerpt-r1').textContent(), /input_grad\(real, labels\)\.square\(\)/);
+  assert.match(await p.locator('#excerpt-r1').textContent(), /forward_with_input_grad\(real, labels\);[^]*input_grad\.square\(\)\.sum_dim\(1\)\.mean\(\)/);
 
   await p.screenshot({ path: join(OUTPUT, 'tutorial-1280.png'), fullPage: true });
   // Five sessions, two architectures and three presets later, the digits were downloaded once.
