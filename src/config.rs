@@ -374,7 +374,7 @@ impl GanConfig {
         }
         let problem = if loss.kind == Loss::WganGp && loss.r1_penalty > 0.0 {
             "r1Penalty applies to the BCE loss; WGAN-GP has its own gradient penalty"
-        } else if !self.hand_written() && extra.dropout > 0.0 {
+        } else if !(self.hand_written() && self.model.depth == 1) && extra.dropout > 0.0 {
             "dropout applies to the MLP of depth 1 with the BCE loss only"
         } else if self.model.architecture == Architecture::Mlp && self.model.channels != ModelConfig::new().channels {
             "channels applies to the DCGAN"
@@ -409,9 +409,9 @@ impl GanConfig {
         serde_json::from_value(config)
     }
 
-    /// The classic MLP (depth 1) with BCE, whose gradients are written out by hand.
+    /// The MLP with BCE, at either depth, whose gradients are written out by hand.
     pub fn hand_written(&self) -> bool {
-        self.model.architecture == Architecture::Mlp && self.model.depth == 1 && self.loss.kind == Loss::Bce
+        self.model.architecture == Architecture::Mlp && self.loss.kind == Loss::Bce
     }
 
     /// Whether a DCGAN critic normalises its second convolution. Batch norm makes each image's

@@ -435,8 +435,8 @@ async fn webgpu_and_cpu_agree() {
 
 #[wasm_bindgen_test]
 async fn webgpu_and_cpu_agree_on_the_two_layer_mlp() {
-    // The Default preset (depth 2, on the autodiff trainer, R1 through both of D's layers),
-    // with label smoothing and the weight average.
+    // The Default preset (depth 2, on the hand-written trainer, R1 through both of D's
+    // layers), with label smoothing and the weight average.
     let preset = [
         ("depth", 2.into()),
         ("learningRate", 2e-3.into()),

@@ -70,6 +70,18 @@ pub fn init_generator(model: &ModelConfig, rng: &mut HostRng, device: &Device) -
     }
 }
 
+impl MlpGenerator {
+    /// The linear layers from the noise side: `hidden`, `hidden2` at depth 2, `output`.
+    pub fn layers(&self) -> Vec<&Linear> {
+        [Some(&self.hidden), self.hidden2.as_ref(), Some(&self.output)].into_iter().flatten().collect()
+    }
+
+    /// [`layers`](Self::layers), to update in place.
+    pub fn layers_mut(&mut self) -> Vec<&mut Linear> {
+        [Some(&mut self.hidden), self.hidden2.as_mut(), Some(&mut self.output)].into_iter().flatten().collect()
+    }
+}
+
 impl ImageGenerator for MlpGenerator {
     fn forward(&self, input: Tensor<2>) -> Tensor<2> {
         let mut x = relu(self.hidden.forward(input)); // [batch, hidden]
@@ -110,6 +122,16 @@ impl Critic for MlpDiscriminator {
 }
 
 impl MlpDiscriminator {
+    /// The hidden layers from the image side: `hidden`, then `hidden2` at depth 2.
+    pub fn hidden_layers(&self) -> Vec<&Linear> {
+        [Some(&self.hidden), self.hidden2.as_ref()].into_iter().flatten().collect()
+    }
+
+    /// Every linear layer, from the image side, to update in place.
+    pub fn layers_mut(&mut self) -> Vec<&mut Linear> {
+        [Some(&mut self.hidden), self.hidden2.as_mut(), Some(&mut self.output)].into_iter().flatten().collect()
+    }
+
     /// Each hidden layer's output before its activation, from the input side:
     /// [n, hidden or 2·hidden], then at depth 2 [n, hidden].
     fn pre_activations(&self, images: Tensor<2>) -> Vec<Tensor<2>> {
@@ -137,7 +159,7 @@ impl MlpDiscriminator {
             let pre = pre.clone().detach();
             pre.ones_like().mask_fill(pre.lower_elem(0.0), slope)
         };
-        let layers: Vec<&Linear> = [Some(&self.hidden), self.hidden2.as_ref()].into_iter().flatten().collect();
+        let layers = self.hidden_layers();
         let mut d_features = self.output.weight.val().reshape([1, -1]); // [1, hidden]
         if let (Some(embed), Some(labels)) = (&self.embed, labels) {
             d_features = d_features + labels.matmul(embed.val()); // [n, hidden]

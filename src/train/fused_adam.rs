@@ -86,10 +86,11 @@ impl FusedAdam {
     }
 
     /// Updates `layers` in place from their gradients; pass them in the same order every step.
-    pub fn step<const N: usize>(&mut self, layers: [&mut Linear; N], grads: [LinearGrads; N]) {
+    pub fn step(&mut self, layers: Vec<&mut Linear>, grads: Vec<LinearGrads>) {
+        debug_assert_eq!(layers.len(), grads.len(), "a gradient per layer");
         self.time += 1;
         let update = self.update();
-        self.moments.resize_with(N.max(self.moments.len()), || None);
+        self.moments.resize_with(layers.len().max(self.moments.len()), || None);
         for ((layer, grad), moments) in layers.into_iter().zip(grads).zip(&mut self.moments) {
             let previous = moments.take();
             let (weight, weight_moments) = update.apply(
@@ -206,7 +207,7 @@ mod tests {
             let g = step as f32 + 1.0;
             let grad_w = Tensor::<2>::from_floats([[g, -0.5 * g], [0.01, 3.0]], &device);
             let grad_b = Tensor::<1>::from_floats([-g, 0.0], &device);
-            adam.step([&mut ours], [LinearGrads { weight: grad_w.clone(), bias: grad_b.clone() }]);
+            adam.step(vec![&mut ours], vec![LinearGrads { weight: grad_w.clone(), bias: grad_b.clone() }]);
 
             let mut grads = GradientsParams::new();
             grads.register(theirs.weight.id, grad_w);

@@ -1,6 +1,6 @@
-//! The classic MLP with BCE, trained with gradients written out by hand (`manual_grads`) and
-//! Adam as one fused chain per parameter (`fused_adam`): 37 WebGPU kernels a step where
-//! burn's autodiff takes 352. One step is a discriminator update on a real batch and a
+//! The MLP with BCE, one or two hidden layers deep, trained with gradients written out by hand
+//! (`manual_grads`) and Adam as one fused chain per parameter (`fused_adam`): at depth 1, 37
+//! WebGPU kernels a step where burn's autodiff takes 352. One step is a discriminator update on a real batch and a
 //! detached fake batch, then a generator update through the freshly updated discriminator.
 
 use burn::prelude::*;
@@ -23,9 +23,10 @@ use crate::nets::mlp::{self, MlpDiscriminator, MlpGenerator};
 use crate::rng::HostRng;
 use crate::weights::{Export, ParamShape, WeightsError, load_networks};
 
-/// The layers each `FusedAdam` steps, in order, and D's plain matrices: the names their moments
-/// have in a checkpoint.
-const LAYERS: [&str; 2] = ["hidden", "output"];
+/// The layers each `FusedAdam` steps, in order, at depth 1 and at depth 2, and D's plain
+/// matrices: the names their moments have in a checkpoint, as the autodiff trainer's
+/// `ModuleAdam` names them.
+const LAYERS: [&[&str]; 2] = [&["hidden", "output"], &["hidden", "hidden2", "output"]];
 const MATRICES: [&str; 1] = ["embed"];
 
 /// Owns both networks and both Adam optimizers, whose moments persist across steps.
@@ -108,7 +109,8 @@ impl Trainer for HandWrittenTrainer {
         if let Some(average) = &self.average {
             export = export.add("average", &average.module);
         }
-        let optimizers = [self.optimizer_g.state(&LAYERS, &[]), self.optimizer_d.state(&LAYERS, &MATRICES)];
+        let layers = self.layer_names();
+        let optimizers = [self.optimizer_g.state(layers, &[]), self.optimizer_d.state(layers, &MATRICES)];
         checkpoint::write(export, &self.config, self.step, &self.noise_rng, optimizers)
     }
 
@@ -121,8 +123,9 @@ impl Trainer for HandWrittenTrainer {
         if let (Some(mean), Some(module)) = (&mut self.average, average) {
             mean.module = module;
         }
-        self.optimizer_g.restore(optimizer_g, &LAYERS, &[]);
-        self.optimizer_d.restore(optimizer_d, &LAYERS, &MATRICES);
+        let layers = self.layer_names();
+        self.optimizer_g.restore(optimizer_g, layers, &[]);
+        self.optimizer_d.restore(optimizer_d, layers, &MATRICES);
         self.noise_rng = checkpoint.rng.clone();
         self.step = checkpoint.step;
         self.latest = None;
@@ -206,6 +209,11 @@ impl Trainer for HandWrittenTrainer {
 }
 
 impl HandWrittenTrainer {
+    /// The names of the layers each optimizer steps, for this trainer's depth.
+    fn layer_names(&self) -> &'static [&'static str] {
+        LAYERS[self.config.model.depth - 1]
+    }
+
     /// G's input for `batch` fresh noise vectors, with `labels` one-hot after each. // [batch, latent (+ classes)]
     fn input(&mut self, batch: usize, labels: Option<&[u8]>) -> Tensor<2> {
         let latent = self.config.model.latent_dim;
@@ -243,15 +251,15 @@ impl HandWrittenTrainer {
         let gamma = self.config.loss.r1_penalty;
         let r1 = (gamma > 0.0).then(|| r1_grads(&self.discriminator, slope, &pass, batch, gamma));
         let grads = discriminator_backward(&self.discriminator, slope, pass, d_logits);
-        let [mut hidden, mut output] = grads.layers;
-        let mut d_embed = grads.embed;
-        if let Some(([r1_hidden, r1_output], r1_embed)) = r1 {
-            hidden.weight = hidden.weight + r1_hidden;
-            output.weight = output.weight + r1_output;
+        let (mut layers, mut d_embed) = (grads.layers, grads.embed);
+        if let Some((r1_weights, r1_embed)) = r1 {
+            for (layer, r1_weight) in layers.iter_mut().zip(r1_weights) {
+                layer.weight = layer.weight.clone() + r1_weight;
+            }
             d_embed = d_embed.zip(r1_embed).map(|(a, b)| a + b);
         }
         let d = &mut self.discriminator;
-        self.optimizer_d.step([&mut d.hidden, &mut d.output], [hidden, output]);
+        self.optimizer_d.step(d.layers_mut(), layers);
         if let (Some(embed), Some(grad)) = (&mut d.embed, d_embed) {
             self.optimizer_d.step_matrices([embed], [grad]);
         }
@@ -281,13 +289,12 @@ impl HandWrittenTrainer {
             None => d_seen,
         };
         let grads = generator_backward(&self.generator, fake, d_images);
-        let g = &mut self.generator;
-        self.optimizer_g.step([&mut g.hidden, &mut g.output], grads);
+        self.optimizer_g.step(self.generator.layers_mut(), grads);
         self.update_average();
         fake_logits
     }
 
-    /// A dropout mask for D's hidden layer over `rows` images, drawn on the host so every
+    /// A dropout mask for D's last hidden layer over `rows` images, drawn on the host so every
     /// backend drops the same units; `None` without dropout.
     fn dropout_mask(&mut self, rows: usize) -> Option<Tensor<2>> {
         let p = self.config.stabilizers.dropout;

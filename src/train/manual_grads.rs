@@ -1,4 +1,4 @@
-//! Hand-written forward and backward passes of the MLP GAN.
+//! Hand-written forward and backward passes of the MLP GAN, one or two hidden layers deep.
 //!
 //! burn's autodiff records every elementwise op of the graph and replays its derivative as its
 //! own kernel: 215 WebGPU dispatches per step, 70 with fusion. Written out, a step is a dozen
@@ -19,19 +19,23 @@ pub struct LinearGrads {
 
 /// What G's backward pass needs from its forward pass.
 pub struct GeneratorPass {
-    noise: Tensor<2>,      // [batch, latent]
-    hidden_pre: Tensor<2>, // [batch, hidden]
-    hidden: Tensor<2>,     // [batch, hidden]
+    /// Each layer's input: the noise, then each hidden layer's output. // [batch, in]
+    inputs: Vec<Tensor<2>>,
+    /// Each hidden layer's output before its ReLU. // [batch, width]
+    hidden_pre: Vec<Tensor<2>>,
     /// The generated images, in [-1, 1]. // [batch, 784]
     pub images: Tensor<2>,
 }
 
 /// What D's backward pass needs from its forward pass.
 pub struct DiscriminatorPass {
-    input: Tensor<2>,      // [batch, 784]
-    hidden_pre: Tensor<2>, // [batch, hidden]
-    hidden: Tensor<2>,     // [batch, hidden]
-    /// Dropout's scale per hidden unit: 0 where dropped, 1/(1−p) where kept. // [batch, hidden]
+    /// Each layer's input: the images, then each hidden layer's output (the last one after
+    /// dropout), which the output layer reads. // [batch, in]
+    inputs: Vec<Tensor<2>>,
+    /// Each hidden layer's output before its LeakyReLU. // [batch, width]
+    hidden_pre: Vec<Tensor<2>>,
+    /// Dropout's scale per unit of the last hidden layer: 0 where dropped, 1/(1−p) where
+    /// kept. // [batch, hidden]
     keep: Option<Tensor<2>>,
     /// A conditional D's one-hot labels, and their embedding rows e_y. // [batch, classes], [batch, hidden]
     projection: Option<(Tensor<2>, Tensor<2>)>,
@@ -39,40 +43,58 @@ pub struct DiscriminatorPass {
     pub logits: Tensor<2>,
 }
 
-/// Gradients of D's hidden and output layers, and of a conditional D's label embedding.
+/// Gradients of D's layers from the image side (its hidden layers, then its output layer),
+/// and of a conditional D's label embedding.
 pub struct DiscriminatorGrads {
-    pub layers: [LinearGrads; 2],
+    pub layers: Vec<LinearGrads>,
     pub embed: Option<Tensor<2>>, // [classes, hidden]
 }
 
 pub fn generator_forward(generator: &MlpGenerator, noise: Tensor<2>) -> GeneratorPass {
-    let hidden_pre = affine(&generator.hidden, noise.clone()); // [batch, hidden]
-    let hidden = hidden_pre.clone().clamp_min(0.0); // relu, [batch, hidden]
-    let images = tanh(affine(&generator.output, hidden.clone())); // [batch, 784]
+    let layers = generator.layers();
+    let (output, hidden) = layers.split_last().expect("an MLP has an output layer");
+    let mut inputs = vec![noise];
+    let mut hidden_pre = Vec::with_capacity(hidden.len());
+    for layer in hidden {
+        let pre = affine(layer, inputs[inputs.len() - 1].clone()); // [batch, width]
+        inputs.push(pre.clone().clamp_min(0.0)); // relu
+        hidden_pre.push(pre);
+    }
+    let images = tanh(affine(output, inputs[inputs.len() - 1].clone())); // [batch, 784]
     GeneratorPass {
-        noise,
+        inputs,
         hidden_pre,
-        hidden,
         images,
     }
 }
 
-/// Gradients of G's hidden and output layers, given the loss gradient on its images.
+/// Gradients of G's layers from the noise side, given the loss gradient on its images.
 pub fn generator_backward(
     generator: &MlpGenerator,
     pass: GeneratorPass,
     d_images: Tensor<2>, // [batch, 784]
-) -> [LinearGrads; 2] {
-    let d_output = d_images * (pass.images.clone() * pass.images).neg().add_scalar(1.0); // tanh' = 1 − y², [batch, 784]
-    let output = linear_grads(pass.hidden, d_output.clone());
-    let d_hidden = d_output
-        .matmul(generator.output.weight.val().transpose()) // [batch, hidden]
-        .mask_fill(pass.hidden_pre.lower_equal_elem(0.0), 0.0); // relu'
-    let hidden = linear_grads(pass.noise, d_hidden);
-    [hidden, output]
+) -> Vec<LinearGrads> {
+    let layers = generator.layers();
+    let mut d_out = d_images * (pass.images.clone() * pass.images).neg().add_scalar(1.0); // tanh' = 1 − y², [batch, 784]
+    let mut grads = Vec::with_capacity(layers.len());
+    for (at, input) in pass.inputs.into_iter().enumerate().rev() {
+        let d_input = (at > 0).then(|| {
+            d_out
+                .clone()
+                .matmul(layers[at].weight.val().transpose()) // [batch, width]
+                .mask_fill(pass.hidden_pre[at - 1].clone().lower_equal_elem(0.0), 0.0) // relu'
+        });
+        grads.push(linear_grads(input, d_out));
+        match d_input {
+            Some(d_input) => d_out = d_input,
+            None => break,
+        }
+    }
+    grads.reverse();
+    grads
 }
 
-/// D's forward pass; `keep` is an optional dropout mask on the hidden layer (see
+/// D's forward pass; `keep` is an optional dropout mask on the last hidden layer (see
 /// [`DiscriminatorPass`]), `labels` a conditional D's one-hot labels.
 pub fn discriminator_forward(
     discriminator: &MlpDiscriminator,
@@ -81,8 +103,15 @@ pub fn discriminator_forward(
     keep: Option<Tensor<2>>,
     labels: Option<Tensor<2>>,
 ) -> DiscriminatorPass {
-    let hidden_pre = affine(&discriminator.hidden, images.clone()); // [batch, hidden]
-    let mut hidden = leaky_relu_scale(hidden_pre.clone(), hidden_pre.clone(), slope); // [batch, hidden]
+    let hidden_layers = discriminator.hidden_layers();
+    let mut inputs = vec![images];
+    let mut hidden_pre = Vec::with_capacity(hidden_layers.len());
+    for layer in hidden_layers {
+        let pre = affine(layer, inputs[inputs.len() - 1].clone()); // [batch, width]
+        inputs.push(leaky_relu_scale(pre.clone(), pre.clone(), slope));
+        hidden_pre.push(pre);
+    }
+    let mut hidden = inputs.pop().expect("an MLP has a hidden layer"); // [batch, hidden]
     if let Some(keep) = &keep {
         hidden = hidden * keep.clone(); // [batch, hidden]
     }
@@ -94,10 +123,10 @@ pub fn discriminator_forward(
     if let Some((_, embedded)) = &projection {
         logits = logits + (hidden.clone() * embedded.clone()).sum_dim(1); // + e_y·h, [batch, 1]
     }
+    inputs.push(hidden);
     DiscriminatorPass {
-        input: images,
+        inputs,
         hidden_pre,
-        hidden,
         keep,
         projection,
         logits,
@@ -109,20 +138,18 @@ pub fn discriminator_forward(
 pub fn discriminator_backward(
     discriminator: &MlpDiscriminator,
     slope: f64,
-    pass: DiscriminatorPass,
+    mut pass: DiscriminatorPass,
     d_logits: Tensor<2>, // [batch, 1]
 ) -> DiscriminatorGrads {
-    let d_hidden = hidden_grad(discriminator, slope, &pass, d_logits.clone());
+    let d_pre = pre_activation_grads(discriminator, slope, &pass, d_logits.clone());
+    let hidden = pass.inputs.pop().expect("an MLP has a hidden layer"); // [batch, hidden]
     let embed = pass
         .projection
         .as_ref()
-        .map(|(labels, _)| labels.clone().transpose().matmul(d_logits.clone() * pass.hidden.clone())); // [classes, hidden]
-    let output = linear_grads(pass.hidden, d_logits);
-    let hidden = linear_grads(pass.input, d_hidden);
-    DiscriminatorGrads {
-        layers: [hidden, output],
-        embed,
-    }
+        .map(|(labels, _)| labels.clone().transpose().matmul(d_logits.clone() * hidden.clone())); // [classes, hidden]
+    let mut layers: Vec<LinearGrads> = pass.inputs.into_iter().zip(d_pre).map(|(input, d)| linear_grads(input, d)).collect();
+    layers.push(linear_grads(hidden, d_logits));
+    DiscriminatorGrads { layers, embed }
 }
 
 /// The loss gradient on D's input images, for the generator step, which needs no gradients
@@ -133,57 +160,69 @@ pub fn discriminator_input_grad(
     pass: DiscriminatorPass,
     d_logits: Tensor<2>, // [batch, 1]
 ) -> Tensor<2> {
-    hidden_grad(discriminator, slope, &pass, d_logits)
-        .matmul(discriminator.hidden.weight.val().transpose()) // [batch, 784]
+    let first = pre_activation_grads(discriminator, slope, &pass, d_logits).swap_remove(0); // [batch, width]
+    first.matmul(discriminator.hidden.weight.val().transpose()) // [batch, 784]
 }
 
 /// Weight gradients of the R1 penalty γ/2 · mean‖∇ₓD(x)‖² over the first `rows` images of
-/// `pass` (the real ones), as `[hidden.weight, output.weight]` and, for a conditional D, the
-/// label embedding's. With a = ∂logit/∂(hidden pre-activation), the output weights (plus
-/// e_y) through dropout and LeakyReLU, and g = ∇ₓD = a·W₁ᵀ: dP/dW₁ = (γ/n)·gᵀ·a, and
-/// dP/da = (γ/n)·g·W₁ flows back to the output weights (and to e_y, per row) through the
-/// same mask and slopes. The slope pattern is constant almost everywhere, so nothing reaches
-/// the biases or the hidden pre-activation.
+/// `pass` (the real ones): one per layer from the image side, the output layer's last, and,
+/// for a conditional D, the label embedding's.
+///
+/// Write s_l for the local slopes of hidden layer l (LeakyReLU's, times dropout's scale on the
+/// last), W_l for its weights and w for the output row (plus e_y). The slope pattern is constant
+/// almost everywhere, so ∇ₓD = g = a_1·W_1ᵀ with a_L = w ⊙ s_L and a_l = (a_{l+1}·W_{l+1}ᵀ) ⊙ s_l.
+/// Back from B_0 = dP/dg = (γ/n)·g: dP/dW_l = B_{l−1}ᵀ·a_l and B_l = (B_{l−1}·W_l) ⊙ s_l, and
+/// the output row (e_y per row) gets B_L. Nothing reaches the biases or the pre-activations.
 pub fn r1_grads(
     discriminator: &MlpDiscriminator,
     slope: f64,
     pass: &DiscriminatorPass,
     rows: usize,
     gamma: f32,
-) -> ([Tensor<2>; 2], Option<Tensor<2>>) {
-    let hidden_pre = pass.hidden_pre.clone().slice(0..rows); // [n, hidden]
+) -> (Vec<Tensor<2>>, Option<Tensor<2>>) {
+    let weights: Vec<Tensor<2>> = discriminator.hidden_layers().iter().map(|layer| layer.weight.val()).collect(); // [in, width] each
+    let last = weights.len() - 1;
+    let hidden_pre: Vec<Tensor<2>> = pass.hidden_pre.iter().map(|pre| pre.clone().slice(0..rows)).collect(); // [n, width] each
     let keep = pass.keep.clone().map(|keep| keep.slice(0..rows)); // [n, hidden]
-    let through_mask = |t: Tensor<2>| {
+    let slopes = |t: Tensor<2>, layer: usize| {
         let t = match &keep {
-            Some(keep) => t * keep.clone(),
-            None => t,
+            Some(keep) if layer == last => t * keep.clone(),
+            _ => t,
         };
-        leaky_relu_scale(t, hidden_pre.clone(), slope) // [n, hidden]
+        leaky_relu_scale(t, hidden_pre[layer].clone(), slope) // [n, width]
     };
-    let w1 = discriminator.hidden.weight.val(); // [784, hidden]
     let output_row = discriminator.output.weight.val().reshape([1, -1]); // [1, hidden]
     let projection = pass.projection.as_ref().map(|(labels, embedded)| (labels.clone().slice(0..rows), embedded.clone().slice(0..rows)));
     let d_features = match &projection {
         Some((_, embedded)) => output_row + embedded.clone(), // [n, hidden]
         None => output_row.repeat_dim(0, rows),
     };
-    let a = through_mask(d_features); // [n, hidden]
-    let d_g = a.clone().matmul(w1.clone().transpose()).mul_scalar(gamma / rows as f32); // (γ/n)·g, [n, 784]
-    let d_w1 = d_g.clone().transpose().matmul(a); // [784, hidden]
-    let d_rows = through_mask(d_g.matmul(w1)); // dP/d(w + e_y) per row, [n, hidden]
-    let d_embed = projection.map(|(labels, _)| labels.transpose().matmul(d_rows.clone())); // [classes, hidden]
-    let d_output = d_rows.sum_dim(0); // [1, hidden]
-    ([d_w1, d_output.reshape([-1, 1])], d_embed) // [784, hidden], [hidden, 1]
+    // a_L, then back to a_1.
+    let mut a = vec![slopes(d_features, last)];
+    for layer in (0..last).rev() {
+        let next = a[a.len() - 1].clone().matmul(weights[layer + 1].clone().transpose()); // [n, width]
+        a.push(slopes(next, layer));
+    }
+    a.reverse();
+    let mut b = a[0].clone().matmul(weights[0].clone().transpose()).mul_scalar(gamma / rows as f32); // B_0 = (γ/n)·g, [n, 784]
+    let mut d_weights = Vec::with_capacity(weights.len() + 1);
+    for (layer, (weight, a)) in weights.into_iter().zip(a).enumerate() {
+        d_weights.push(b.clone().transpose().matmul(a)); // [in, width]
+        b = slopes(b.matmul(weight), layer); // B_l, [n, width]
+    }
+    let d_embed = projection.map(|(labels, _)| labels.transpose().matmul(b.clone())); // [classes, hidden]
+    d_weights.push(b.sum_dim(0).reshape([-1, 1])); // [hidden, 1]
+    (d_weights, d_embed)
 }
 
-/// dL/d(hidden pre-activation). The output layer has one unit, so dL/dhidden is an outer
-/// product: a broadcast multiply rather than a matmul.
-fn hidden_grad(
+/// dL/d(pre-activation) of each hidden layer, from the image side. The output layer has one
+/// unit, so the last one's is an outer product: a broadcast multiply rather than a matmul.
+fn pre_activation_grads(
     discriminator: &MlpDiscriminator,
     slope: f64,
     pass: &DiscriminatorPass,
     d_logits: Tensor<2>, // [batch, 1]
-) -> Tensor<2> {
+) -> Vec<Tensor<2>> {
     let output_row = discriminator.output.weight.val().reshape([1, -1]); // [1, hidden]
     let mut d_hidden = match &pass.projection {
         Some((_, embedded)) => d_logits * (output_row + embedded.clone()), // [batch, hidden]
@@ -192,7 +231,15 @@ fn hidden_grad(
     if let Some(keep) = &pass.keep {
         d_hidden = d_hidden * keep.clone();
     }
-    leaky_relu_scale(d_hidden, pass.hidden_pre.clone(), slope) // [batch, hidden]
+    let layers = discriminator.hidden_layers();
+    let last = layers.len() - 1;
+    let mut grads = vec![leaky_relu_scale(d_hidden, pass.hidden_pre[last].clone(), slope)]; // [batch, hidden]
+    for layer in (0..last).rev() {
+        let d = grads[grads.len() - 1].clone().matmul(layers[layer + 1].weight.val().transpose()); // [batch, width]
+        grads.push(leaky_relu_scale(d, pass.hidden_pre[layer].clone(), slope));
+    }
+    grads.reverse();
+    grads
 }
 
 /// x·W + b for a burn `Linear`.
@@ -247,16 +294,24 @@ mod tests {
     }
 
     /// Every hand-written gradient equals burn's autodiff on the same losses, for the plain
-    /// networks and the conditional ones.
+    /// networks and the conditional ones, one and two hidden layers deep.
     #[test]
     fn matches_autodiff() {
-        for conditional in [false, true] {
-            matches_autodiff_for(conditional);
+        for depth in [1, 2] {
+            for conditional in [false, true] {
+                matches_autodiff_for(depth, conditional);
+            }
         }
     }
 
-    fn matches_autodiff_for(conditional: bool) {
-        let model = ModelConfig::new().with_hidden_dim(32).with_latent_dim(8).with_conditional(conditional);
+    /// Each layer's name and the layer, from the input side.
+    fn named<'a>(layers: Vec<&'a Linear>) -> Vec<(&'static str, &'a Linear)> {
+        let names: &[&str] = if layers.len() == 3 { &["hidden", "hidden2", "output"] } else { &["hidden", "output"] };
+        names.iter().copied().zip(layers).collect()
+    }
+
+    fn matches_autodiff_for(depth: usize, conditional: bool) {
+        let model = ModelConfig::new().with_hidden_dim(32).with_latent_dim(8).with_depth(depth).with_conditional(conditional);
         let device = Device::flex().autodiff();
         let mut rng = HostRng::new(3);
         let (generator, discriminator) = mlp::init(&model, &mut rng, &device);
@@ -266,6 +321,7 @@ mod tests {
         let labels = conditional.then(|| one_hot(classes, &device));
         let noise = generator_input(rng.normal(batch * 8), conditional.then_some(classes), 8, &device);
         let real = Tensor::<2>::from_data(TensorData::new(rng.normal(batch * 784), [batch, 784]), &device);
+        let what = format!("depth {depth}, conditional {conditional}");
 
         // Discriminator loss on real images with a soft target, through dropout.
         let plain = |t: Tensor<2>| t.inner();
@@ -277,41 +333,51 @@ mod tests {
         let n = batch as f32;
         let d_logits = (burn::tensor::activation::sigmoid(pass.logits.clone()) - 0.9) / n;
         let ours = discriminator_backward(&d, slope, pass, d_logits);
-        let hidden_out = discriminator.activation.forward(discriminator.hidden.forward(real)) * keep;
+        let hidden_out = discriminator
+            .hidden_layers()
+            .into_iter()
+            .fold(real, |x, layer| discriminator.activation.forward(layer.forward(x)))
+            * keep;
         let mut logits = discriminator.output.forward(hidden_out.clone());
         if let (Some(embed), Some(labels)) = (&discriminator.embed, &labels) {
             logits = logits + (hidden_out * labels.clone().matmul(embed.val())).sum_dim(1);
         }
         let grads = bce_with_logits(logits, 0.9).backward();
-        let [hidden, output] = &ours.layers;
-        close_linear(hidden, &discriminator.hidden, &grads, "D.hidden");
-        close_linear(output, &discriminator.output, &grads, "D.output");
+        let mut layers = discriminator.hidden_layers();
+        layers.push(&discriminator.output);
+        assert_eq!(ours.layers.len(), depth + 1, "{what}");
+        for (mine, (name, layer)) in ours.layers.iter().zip(named(layers)) {
+            close_linear(mine, layer, &grads, &format!("{what}: D.{name}"));
+        }
         assert_eq!(ours.embed.is_some(), conditional);
         if let (Some(mine), Some(embed)) = (ours.embed, &discriminator.embed) {
-            close(mine, embed.grad(&grads).unwrap(), "D.embed");
+            close(mine, embed.grad(&grads).unwrap(), &format!("{what}: D.embed"));
         }
 
         // Generator loss through a fixed D: BCE of D(G(z, y), y) against "real".
         let pass = generator_forward(&g, plain(noise.clone()));
-        close(pass.images.clone(), plain(generator.forward(noise.clone())), "G(z)");
+        close(pass.images.clone(), plain(generator.forward(noise.clone())), &format!("{what}: G(z)"));
         let d_pass = discriminator_forward(&d, slope, pass.images.clone(), None, plain_labels);
         let d_logits = (burn::tensor::activation::sigmoid(d_pass.logits.clone()) - 1.0) / n;
         let d_images = discriminator_input_grad(&d, slope, d_pass, d_logits);
-        let [hidden, output] = generator_backward(&g, pass, d_images);
+        let ours = generator_backward(&g, pass, d_images);
         let frozen = discriminator.clone().no_grad();
         let loss = bce_with_logits(frozen.forward(generator.forward(noise), labels), 1.0);
         let grads = loss.backward();
-        close_linear(&hidden, &generator.hidden, &grads, "G.hidden");
-        close_linear(&output, &generator.output, &grads, "G.output");
+        assert_eq!(ours.len(), depth + 1, "{what}");
+        for (mine, (name, layer)) in ours.iter().zip(named(generator.layers())) {
+            close_linear(mine, layer, &grads, &format!("{what}: G.{name}"));
+        }
     }
 
     /// The hand-written R1 gradients equal autodiff's through an explicit input-gradient
-    /// graph, with dropout, on the real rows of a real-and-fake batch; for a conditional D,
-    /// the label embedding's too.
+    /// graph, with dropout on the last hidden layer, on the real rows of a real-and-fake batch;
+    /// for a conditional D, the label embedding's too; one and two hidden layers deep.
     #[test]
     fn r1_matches_autodiff() {
-        for conditional in [false, true] {
-            let model = ModelConfig::new().with_hidden_dim(32).with_conditional(conditional);
+        for (depth, conditional) in [(1, false), (1, true), (2, false), (2, true)] {
+            let model = ModelConfig::new().with_hidden_dim(32).with_depth(depth).with_conditional(conditional);
+            let what = format!("depth {depth}, conditional {conditional}");
             let device = Device::flex().autodiff();
             let mut rng = HostRng::new(5);
             let (_, discriminator) = mlp::init(&model, &mut rng, &device);
@@ -324,17 +390,21 @@ mod tests {
 
             let d = discriminator.valid();
             let pass = discriminator_forward(&d, slope, images.clone().inner(), Some(keep.clone().inner()), labels.clone().map(|l| l.inner()));
-            let ([d_w1, d_w2], d_embed) = r1_grads(&d, slope, &pass, real, gamma);
+            let (d_weights, d_embed) = r1_grads(&d, slope, &pass, real, gamma);
 
             let x = images.slice(0..real); // [real, 784]
             let penalty = discriminator.input_grad_through(x, keep.slice(0..real), labels.map(|l| l.slice(0..real)));
             let penalty = penalty.square().sum_dim(1).mean().mul_scalar(gamma / 2.0);
             let grads = penalty.backward();
-            close(d_w1, discriminator.hidden.weight.grad(&grads).unwrap(), "R1 hidden.weight");
-            close(d_w2, discriminator.output.weight.grad(&grads).unwrap(), "R1 output.weight");
+            let mut layers = discriminator.hidden_layers();
+            layers.push(&discriminator.output);
+            assert_eq!(d_weights.len(), depth + 1, "{what}");
+            for (mine, (name, layer)) in d_weights.into_iter().zip(named(layers)) {
+                close(mine, layer.weight.grad(&grads).unwrap(), &format!("{what}: R1 {name}.weight"));
+            }
             assert_eq!(d_embed.is_some(), conditional);
             if let (Some(mine), Some(embed)) = (d_embed, &discriminator.embed) {
-                close(mine, embed.grad(&grads).unwrap(), "R1 embed");
+                close(mine, embed.grad(&grads).unwrap(), &format!("{what}: R1 embed"));
             }
         }
     }
@@ -343,17 +413,28 @@ mod tests {
         fn input_grad_through(&self, x: Tensor<2>, keep: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2>;
     }
 
-    /// ∇ₓD(x, y) through a dropout mask, as a graph autodiff differentiates again.
+    /// ∇ₓD(x, y) through a dropout mask on the last hidden layer, as a graph autodiff
+    /// differentiates again: back from the output row, each layer's slopes, then its weights.
     impl InputGradThrough for MlpDiscriminator {
         fn input_grad_through(&self, x: Tensor<2>, keep: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
             let slope = self.activation.negative_slope;
-            let pre = self.hidden.forward(x).detach(); // [n, 32]
-            let slopes = pre.ones_like().mask_fill(pre.lower_elem(0.0), slope); // [n, 32]
+            let layers = self.hidden_layers();
+            let mut slopes = Vec::new();
+            let mut h = x.detach();
+            for layer in &layers {
+                let pre = layer.forward(h).detach(); // [n, width]
+                slopes.push(pre.ones_like().mask_fill(pre.clone().lower_elem(0.0), slope));
+                h = self.activation.forward(pre);
+            }
             let mut row = self.output.weight.val().reshape([1, -1]); // [1, 32]
             if let (Some(embed), Some(labels)) = (&self.embed, labels) {
                 row = row + labels.matmul(embed.val()); // [n, 32]
             }
-            (row * keep * slopes).matmul(self.hidden.weight.val().transpose()) // [n, 784]
+            let mut d = row * keep; // [n, 32]
+            for (layer, slopes) in layers.iter().zip(slopes).rev() {
+                d = (d * slopes).matmul(layer.weight.val().transpose()); // [n, the layer's inputs]
+            }
+            d // [n, 784]
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Training: the factory that picks a trainer for a config. The trainers themselves are the
-//! hand-written one for the classic MLP with BCE (`manual`, with `manual_grads` and
+//! hand-written one for the MLP with BCE (`manual`, with `manual_grads` and
 //! `fused_adam`) and the autodiff one for everything else (`autodiff`, with `module_adam`);
 //! both implement [`api::Trainer`], and both write and resume `checkpoint`s.
 
@@ -25,7 +25,7 @@ use checkpoint::{Checkpoint, CheckpointError};
 use manual::HandWrittenTrainer;
 
 /// The trainer for `config`'s architecture and loss, which the caller has validated. The
-/// classic MLP with BCE takes the hand-written trainer; everything else trains through burn's
+/// MLP with BCE, at either depth, takes the hand-written trainer; everything else trains through burn's
 /// autodiff.
 pub fn trainer(config: GanConfig, device: &Device) -> Box<dyn Trainer> {
     if config.hand_written() {
@@ -113,15 +113,48 @@ mod tests {
         resumes_exactly(GanConfig::new().with_batch_size(16), 100);
     }
 
-    /// Depth 2 trains on the autodiff trainer, R1 included, and resumes as exactly.
+    /// Depth 2 trains on the hand-written trainer too, R1 included, and resumes as exactly.
     #[test]
     fn the_two_layer_mlp_resumes_exactly() {
         let model = ModelConfig::new().with_hidden_dim(16).with_depth(2);
         let config = GanConfig::recommended(Architecture::Mlp, Loss::Bce).with_batch_size(8).with_model(model);
-        assert!(!config.hand_written());
+        assert!(config.hand_written());
         let names: Vec<String> = trainer(config.clone(), &Device::flex()).layers().into_iter().map(|(name, _)| name).collect();
         assert!(names.contains(&"generator.hidden2.weight".to_string()) && names.contains(&"discriminator.hidden2.bias".to_string()), "{names:?}");
         resumes_exactly(config, 30);
+    }
+
+    /// A two-layer MLP's checkpoint from the autodiff trainer (which trained depth 2 before the
+    /// hand-written one could) resumes on the hand-written trainer with every weight and every
+    /// Adam moment, and trains on from there.
+    #[test]
+    fn an_autodiff_checkpoint_resumes_on_the_hand_written_trainer() {
+        let device = Device::flex();
+        let model = ModelConfig::new().with_hidden_dim(16).with_depth(2).with_conditional(true);
+        let config = GanConfig::recommended(Architecture::Mlp, Loss::Bce).with_batch_size(8).with_model(model);
+        let mut rng = HostRng::new(config.seed);
+        let (g, d) = mlp::init(&config.model, &mut rng, &device);
+        let mut autodiff = AutodiffTrainer::new(config.clone(), g, d, rng, &device);
+        steps(&mut autodiff, &config, 0..3);
+        let saved = Checkpoint::parse(&bytes(autodiff.checkpoint())).unwrap();
+        let mut resumed = resume(&saved, &device).unwrap();
+        let again = Checkpoint::parse(&bytes(resumed.checkpoint())).unwrap();
+        assert_eq!(bytes(resumed.export()), bytes(autodiff.export()), "weights");
+        let read = |t: &Tensor<1>| t.clone().into_data().try_to_vec::<f32>().unwrap();
+        for network in checkpoint::OPTIMIZERS {
+            let moments = |checkpoint: &Checkpoint| {
+                let state = checkpoint.optimizer(network, &device).unwrap();
+                let mut moments: Vec<_> = state.moments.iter().map(|(name, shape, [m, v])| (name.clone(), shape.clone(), read(m), read(v))).collect();
+                moments.sort_by(|a, b| a.0.cmp(&b.0));
+                (state.time, moments)
+            };
+            let (before, after) = (moments(&saved), moments(&again));
+            assert_eq!(before.1.len(), if network == "generator" { 6 } else { 7 }, "{network}: {:?}", before.1.iter().map(|m| &m.0).collect::<Vec<_>>());
+            assert_eq!(before, after, "{network}'s optimizer");
+        }
+        let losses = steps(resumed.as_mut(), &config, 3..5);
+        assert!(losses.iter().all(|s| s.d_loss.is_finite() && s.g_loss.is_finite()), "{losses:?}");
+        assert_eq!(resumed.steps(), 5);
     }
 
     #[test]
