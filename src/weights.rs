@@ -78,7 +78,7 @@ impl fmt::Display for WeightsError {
                 "tensor '{name}' has shape {found:?}, expected {expected:?}"
             ),
             Self::DType { name, found } => {
-                write!(f, "tensor '{name}' is {found}, expected F32 (or F16 / BF16, read as F32)")
+                write!(f, "tensor '{name}' is {found}, expected F32 (or F16 / BF16, or I8 with its rows' scales, read as F32)")
             }
             Self::Readback(why) => write!(f, "could not read weights from the device: {why}"),
             Self::Architecture { found, expected } => write!(
@@ -249,6 +249,24 @@ fn sort_metadata(bytes: Vec<u8>) -> Result<Vec<u8>, WeightsError> {
     Ok(out)
 }
 
+/// The suffix of an I8 tensor's row scales: `generator.project.weight.scale`.
+const SCALE_SUFFIX: &str = ".scale";
+
+/// The smallest matrix [`WeightsFile::to_compact`] stores as I8: smaller ones stay F16, where
+/// their rounding costs more than their bytes save.
+pub const INT8_MIN_VALUES: usize = 4096;
+
+/// A floating-point tensor's values as f32: half-precision files (shipped generators,
+/// PyTorch's `.half()`) are widened on load. `None` for any other dtype.
+fn widened(view: &TensorView) -> Option<Vec<f32>> {
+    Some(match view.dtype() {
+        Dtype::F32 => view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect(),
+        Dtype::F16 => view.data().chunks_exact(2).map(|b| f16::from_le_bytes([b[0], b[1]]).to_f32()).collect(),
+        Dtype::BF16 => view.data().chunks_exact(2).map(|b| bf16::from_le_bytes([b[0], b[1]]).to_f32()).collect(),
+        _ => return None,
+    })
+}
+
 /// A parsed weights file: every tensor as f32 values with its shape, and the metadata.
 pub struct WeightsFile {
     tensors: HashMap<String, (Vec<usize>, Vec<f32>)>,
@@ -262,19 +280,30 @@ impl WeightsFile {
         let metadata = header.metadata().clone().unwrap_or_default();
         let file =
             SafeTensors::deserialize(bytes).map_err(|e| WeightsError::Corrupt(e.to_string()))?;
+        let views: HashMap<String, TensorView> = file.tensors().into_iter().collect();
+        let is_int8 = |name: &str| views.get(name).is_some_and(|view| view.dtype() == Dtype::I8);
         let mut tensors = HashMap::new();
-        for (name, view) in file.tensors() {
-            // Half-precision files (shipped generators, PyTorch's `.half()`) are widened on load.
-            let values: Vec<f32> = match view.dtype() {
-                Dtype::F32 => view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect(),
-                Dtype::F16 => view.data().chunks_exact(2).map(|b| f16::from_le_bytes([b[0], b[1]]).to_f32()).collect(),
-                Dtype::BF16 => view.data().chunks_exact(2).map(|b| bf16::from_le_bytes([b[0], b[1]]).to_f32()).collect(),
-                other => {
-                    return Err(WeightsError::DType {
-                        name,
-                        found: format!("{other:?}"),
-                    });
+        for (name, view) in &views {
+            // An I8 tensor's row scales are read with it.
+            if name.strip_suffix(SCALE_SUFFIX).is_some_and(is_int8) {
+                continue;
+            }
+            let name = name.clone();
+            let values = match view.dtype() {
+                Dtype::I8 => {
+                    let scales = views.get(&format!("{name}{SCALE_SUFFIX}")).and_then(widened);
+                    let rows = view.shape().first().copied().unwrap_or(0);
+                    let Some(scales) = scales.filter(|scales| scales.len() == rows && rows > 0) else {
+                        let found = format!("I8 without F32 scales for its {rows} rows in '{name}{SCALE_SUFFIX}'");
+                        return Err(WeightsError::DType { name, found });
+                    };
+                    let row = view.data().len() / rows;
+                    view.data().iter().enumerate().map(|(i, &q)| f32::from(q as i8) * scales[i / row.max(1)]).collect()
                 }
+                other => widened(view).ok_or_else(|| WeightsError::DType {
+                    name: name.clone(),
+                    found: format!("{other:?}"),
+                })?,
             };
             if let Some(index) = values.iter().position(|v| !v.is_finite()) {
                 let count = values.iter().filter(|v| !v.is_finite()).count();
@@ -334,21 +363,42 @@ impl WeightsFile {
         self.tensors.iter().map(|(name, (shape, values))| (name.as_str(), &shape[..], &values[..]))
     }
 
-    /// The same file with every tensor stored as F16: half the bytes, for the generators the
-    /// page downloads. Refuses values beyond F16's range (±65,504); returns the bytes and the
-    /// largest rounding error relative to its tensor's largest value.
-    pub fn to_half(&self) -> Result<(Vec<u8>, f32), String> {
+    /// The same file with every tensor stored as F16 (half the bytes), and with `int8` every
+    /// matrix of at least [`INT8_MIN_VALUES`] values as I8 instead, each row (along its first
+    /// axis) scaled by its largest value / 127, the scales as F32 in `{name}.scale` (a quarter of
+    /// the bytes): for the generators the page downloads. Refuses values beyond F16's range
+    /// (±65,504); returns the bytes and the largest rounding error relative to its tensor's
+    /// largest value.
+    pub fn to_compact(&self, int8: bool) -> Result<(Vec<u8>, f32), String> {
         let mut worst = 0f32;
         let mut tensors = Vec::new();
         for name in self.names() {
             let (shape, values) = &self.tensors[name];
+            let largest = values.iter().fold(0f32, |m, v| m.max(v.abs())).max(f32::MIN_POSITIVE);
+            if int8 && shape.len() >= 2 && values.len() >= INT8_MIN_VALUES {
+                let row = values.len() / shape[0];
+                let mut scales = Vec::with_capacity(shape[0]);
+                let mut quantized = Vec::with_capacity(values.len());
+                for chunk in values.chunks_exact(row) {
+                    let scale = chunk.iter().fold(0f32, |m, v| m.max(v.abs())).max(f32::MIN_POSITIVE) / 127.0;
+                    for v in chunk {
+                        let q = (v / scale).round().clamp(-127.0, 127.0);
+                        worst = worst.max((q * scale - v).abs() / largest);
+                        quantized.push(q as i8 as u8);
+                    }
+                    scales.push(scale);
+                }
+                tensors.push((name.to_string(), Dtype::I8, shape.clone(), quantized));
+                let scales = scales.iter().flat_map(|s| s.to_le_bytes()).collect();
+                tensors.push((format!("{name}{SCALE_SUFFIX}"), Dtype::F32, vec![shape[0]], scales));
+                continue;
+            }
             if let Some(v) = values.iter().find(|v| v.abs() > f16::MAX.to_f32()) {
                 return Err(format!("tensor '{name}' holds {v}, beyond F16's range"));
             }
-            let scale = values.iter().fold(0f32, |m, v| m.max(v.abs())).max(f32::MIN_POSITIVE);
             let half: Vec<f16> = values.iter().map(|&v| f16::from_f32(v)).collect();
             for (h, v) in half.iter().zip(values) {
-                worst = worst.max((h.to_f32() - v).abs() / scale);
+                worst = worst.max((h.to_f32() - v).abs() / largest);
             }
             let bytes = half.iter().flat_map(|h| h.to_le_bytes()).collect();
             tensors.push((name.to_string(), Dtype::F16, shape.clone(), bytes));
@@ -666,7 +716,7 @@ mod tests {
         assert_eq!(WeightsFile::parse(&bytes).err(), Some(WeightsError::NonFinite { name: "generator.hidden.bias".into(), count: 1, index: 0 }));
     }
 
-    /// `to_half` keeps every name, shape and metadata entry and halves the tensor bytes; its
+    /// `to_compact(false)` keeps every name, shape and metadata entry and halves the tensor bytes; its
     /// values read back as F16's rounding of the originals. A value F16 cannot hold is refused.
     #[test]
     fn to_half_rounds_every_tensor() {
@@ -679,7 +729,7 @@ mod tests {
             ("generator.hidden.bias".to_string(), Dtype::F32, vec![3], f32_bytes(&values[..3])),
         ];
         let file = WeightsFile::parse(&encode(&tensors, metadata.clone()).unwrap()).unwrap();
-        let (bytes, worst) = file.to_half().unwrap();
+        let (bytes, worst) = file.to_compact(false).unwrap();
         let half = WeightsFile::parse(&bytes).unwrap();
         assert_eq!(half.names(), file.names());
         assert_eq!(half.metadata("architecture"), Some("mlp"));
@@ -691,8 +741,61 @@ mod tests {
         assert!(bytes.len() <= full.len() - 2 * (values.len() + 3), "{} vs {}", bytes.len(), full.len());
 
         let too_large = vec![("generator.hidden.bias".to_string(), Dtype::F32, vec![1], f32_bytes(&[1.0e5]))];
-        let error = WeightsFile::parse(&encode(&too_large, metadata).unwrap()).unwrap().to_half().err().unwrap();
+        let error = WeightsFile::parse(&encode(&too_large, metadata).unwrap()).unwrap().to_compact(false).err().unwrap();
         assert!(error.contains("'generator.hidden.bias' holds 100000"), "{error}");
+    }
+
+    /// `to_compact(true)` stores a large matrix as I8 with a scale per row, each value back
+    /// within half a step (its row's largest / 254) of the original, and a small tensor as F16;
+    /// an I8 tensor without its scales, or with too few, is refused by name.
+    #[test]
+    fn to_compact_stores_large_matrices_as_int8_with_row_scales() {
+        let (rows, columns) = (16, INT8_MIN_VALUES / 16);
+        // Rows of very different sizes, so one scale for the whole matrix would lose the small ones.
+        let values: Vec<f32> = (0..rows * columns).map(|i| ((i * 37 % 101) as f32 - 50.0) * 10f32.powi((i / columns) as i32 % 4 - 3)).collect();
+        let f32_bytes = |values: &[f32]| values.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+        let tensors = vec![
+            ("generator.project.weight".to_string(), Dtype::F32, vec![rows, columns], f32_bytes(&values)),
+            ("generator.up2.bias".to_string(), Dtype::F32, vec![3], f32_bytes(&values[..3])),
+        ];
+        let file = WeightsFile::parse(&encode(&tensors, HashMap::new()).unwrap()).unwrap();
+        let (bytes, worst) = file.to_compact(true).unwrap();
+        assert!(bytes.len() * 3 < f32_bytes(&values).len(), "{} bytes", bytes.len());
+        let compact = WeightsFile::parse(&bytes).unwrap();
+        assert_eq!(compact.names(), file.names(), "the scales are read with their matrix");
+        let (shape, read) = &compact.tensors["generator.project.weight"];
+        assert_eq!(shape, &vec![rows, columns]);
+        for (row, (read, original)) in read.chunks(columns).zip(values.chunks(columns)).enumerate() {
+            let step = original.iter().fold(0f32, |m, v| m.max(v.abs())) / 127.0;
+            for (a, b) in read.iter().zip(original) {
+                assert!((a - b).abs() <= 0.5 * step * 1.0001, "row {row}: {a} for {b}, step {step}");
+            }
+        }
+        assert!(worst > 0.0 && worst <= 0.5 / 127.0 * 1.0001, "{worst}");
+        let (_, bias) = &compact.tensors["generator.up2.bias"];
+        assert_eq!(bias, &values[..3].iter().map(|&v| f16::from_f32(v).to_f32()).collect::<Vec<_>>());
+
+        let quantized: Vec<u8> = vec![1, 255, 127, 0];
+        let view = |dtype, shape: Vec<usize>, data| TensorView::new(dtype, shape, data).unwrap();
+        let scales = f32_bytes(&[0.5]);
+        let alone = safetensors::tensor::serialize([("generator.project.weight", view(Dtype::I8, vec![2, 2], &quantized))], None).unwrap();
+        let too_few = safetensors::tensor::serialize(
+            [("generator.project.weight", view(Dtype::I8, vec![2, 2], &quantized)), ("generator.project.weight.scale", view(Dtype::F32, vec![1], &scales))],
+            None,
+        )
+        .unwrap();
+        for bytes in [alone, too_few] {
+            let error = WeightsFile::parse(&bytes).err().unwrap();
+            assert!(matches!(&error, WeightsError::DType { name, .. } if name == "generator.project.weight"), "{error:?}");
+            assert!(error.to_string().contains("I8 without F32 scales for its 2 rows in 'generator.project.weight.scale'"), "{error}");
+        }
+        let scales = f32_bytes(&[0.5, 2.0]);
+        let good = safetensors::tensor::serialize(
+            [("generator.project.weight", view(Dtype::I8, vec![2, 2], &quantized)), ("generator.project.weight.scale", view(Dtype::F32, vec![2], &scales))],
+            None,
+        )
+        .unwrap();
+        assert_eq!(WeightsFile::parse(&good).unwrap().tensors["generator.project.weight"].1, vec![0.5, -0.5, 254.0, 0.0]);
     }
 
     /// A file from a diverged run is refused, naming the tensor, rather than loaded to draw
