@@ -180,35 +180,20 @@ pub fn r1_grads(
     rows: usize,
     gamma: f32,
 ) -> (Vec<Tensor<2>>, Option<Tensor<2>>) {
-    let weights: Vec<Tensor<2>> = discriminator.hidden_layers().iter().map(|layer| layer.weight.val()).collect(); // [in, width] each
-    let last = weights.len() - 1;
-    let hidden_pre: Vec<Tensor<2>> = pass.hidden_pre.iter().map(|pre| pre.clone().slice(0..rows)).collect(); // [n, width] each
-    let keep = pass.keep.clone().map(|keep| keep.slice(0..rows)); // [n, hidden]
-    let slopes = |t: Tensor<2>, layer: usize| {
-        let t = match &keep {
-            Some(keep) if layer == last => t * keep.clone(),
-            _ => t,
-        };
-        leaky_relu_scale(t, hidden_pre[layer].clone(), slope) // [n, width]
-    };
+    let weights = hidden_weights(discriminator);
+    let slopes = Slopes::of(pass, slope, Some(rows));
     let output_row = discriminator.output.weight.val().reshape([1, -1]); // [1, hidden]
     let projection = pass.projection.as_ref().map(|(labels, embedded)| (labels.clone().slice(0..rows), embedded.clone().slice(0..rows)));
     let d_features = match &projection {
         Some((_, embedded)) => output_row + embedded.clone(), // [n, hidden]
         None => output_row.repeat_dim(0, rows),
     };
-    // a_L, then back to a_1.
-    let mut a = vec![slopes(d_features, last)];
-    for layer in (0..last).rev() {
-        let next = a[a.len() - 1].clone().matmul(weights[layer + 1].clone().transpose()); // [n, width]
-        a.push(slopes(next, layer));
-    }
-    a.reverse();
+    let a = slopes.back(&weights, d_features); // a_1 … a_L
     let mut b = a[0].clone().matmul(weights[0].clone().transpose()).mul_scalar(gamma / rows as f32); // B_0 = (γ/n)·g, [n, 784]
     let mut d_weights = Vec::with_capacity(weights.len() + 1);
     for (layer, (weight, a)) in weights.into_iter().zip(a).enumerate() {
         d_weights.push(b.clone().transpose().matmul(a)); // [in, width]
-        b = slopes(b.matmul(weight), layer); // B_l, [n, width]
+        b = slopes.scale(b.matmul(weight), layer); // B_l, [n, width]
     }
     let d_embed = projection.map(|(labels, _)| labels.transpose().matmul(b.clone())); // [classes, hidden]
     d_weights.push(b.sum_dim(0).reshape([-1, 1])); // [hidden, 1]
@@ -224,22 +209,62 @@ fn pre_activation_grads(
     d_logits: Tensor<2>, // [batch, 1]
 ) -> Vec<Tensor<2>> {
     let output_row = discriminator.output.weight.val().reshape([1, -1]); // [1, hidden]
-    let mut d_hidden = match &pass.projection {
+    let d_features = match &pass.projection {
         Some((_, embedded)) => d_logits * (output_row + embedded.clone()), // [batch, hidden]
         None => d_logits * output_row,
     };
-    if let Some(keep) = &pass.keep {
-        d_hidden = d_hidden * keep.clone();
+    Slopes::of(pass, slope, None).back(&hidden_weights(discriminator), d_features)
+}
+
+/// D's hidden layers' weights, from the image side. // [in, width] each
+fn hidden_weights(discriminator: &MlpDiscriminator) -> Vec<Tensor<2>> {
+    discriminator.hidden_layers().iter().map(|layer| layer.weight.val()).collect()
+}
+
+/// The local slopes s_l of D's hidden layers over a pass's rows: LeakyReLU's at each
+/// pre-activation, times dropout's scale on the last layer.
+struct Slopes {
+    hidden_pre: Vec<Tensor<2>>, // [n, width] each
+    keep: Option<Tensor<2>>,    // [n, hidden]
+    slope: f64,
+}
+
+impl Slopes {
+    /// Over the first `rows` rows of `pass`, or over all of them.
+    fn of(pass: &DiscriminatorPass, slope: f64, rows: Option<usize>) -> Self {
+        let cut = |t: &Tensor<2>| match rows {
+            Some(rows) => t.clone().slice(0..rows),
+            None => t.clone(),
+        };
+        Self {
+            hidden_pre: pass.hidden_pre.iter().map(cut).collect(),
+            keep: pass.keep.as_ref().map(cut),
+            slope,
+        }
     }
-    let layers = discriminator.hidden_layers();
-    let last = layers.len() - 1;
-    let mut grads = vec![leaky_relu_scale(d_hidden, pass.hidden_pre[last].clone(), slope)]; // [batch, hidden]
-    for layer in (0..last).rev() {
-        let d = grads[grads.len() - 1].clone().matmul(layers[layer + 1].weight.val().transpose()); // [batch, width]
-        grads.push(leaky_relu_scale(d, pass.hidden_pre[layer].clone(), slope));
+
+    /// `t` ⊙ s_layer. // [n, width]
+    fn scale(&self, t: Tensor<2>, layer: usize) -> Tensor<2> {
+        let t = match &self.keep {
+            Some(keep) if layer == self.hidden_pre.len() - 1 => t * keep.clone(),
+            _ => t,
+        };
+        leaky_relu_scale(t, self.hidden_pre[layer].clone(), self.slope)
     }
-    grads.reverse();
-    grads
+
+    /// Back from `d_features` on the last hidden layer's output to each hidden layer's
+    /// pre-activation, through `weights` (each layer's, from the image side):
+    /// a_L = d ⊙ s_L and a_l = (a_{l+1}·W_{l+1}ᵀ) ⊙ s_l, returned from the image side.
+    fn back(&self, weights: &[Tensor<2>], d_features: Tensor<2>) -> Vec<Tensor<2>> {
+        let last = weights.len() - 1;
+        let mut chain = vec![self.scale(d_features, last)]; // [n, hidden]
+        for layer in (0..last).rev() {
+            let next = chain[chain.len() - 1].clone().matmul(weights[layer + 1].clone().transpose()); // [n, width]
+            chain.push(self.scale(next, layer));
+        }
+        chain.reverse();
+        chain
+    }
 }
 
 /// x·W + b for a burn `Linear`.

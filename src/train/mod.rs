@@ -81,6 +81,14 @@ mod tests {
             .collect()
     }
 
+    /// The MLP `config` describes on the autodiff trainer, which `trainer` gives it only with
+    /// WGAN-GP: to hold the hand-written trainer against it.
+    fn autodiff_mlp(config: &GanConfig, device: &Device) -> AutodiffTrainer<mlp::MlpGenerator, mlp::MlpDiscriminator> {
+        let mut rng = HostRng::new(config.seed);
+        let (g, d) = mlp::init(&config.model, &mut rng, device);
+        AutodiffTrainer::new(config.clone(), g, d, rng, device)
+    }
+
     fn bytes(export: Export) -> Vec<u8> {
         pollster::block_on(export.to_bytes()).unwrap()
     }
@@ -135,9 +143,7 @@ mod tests {
             let model = ModelConfig::new().with_hidden_dim(16).with_depth(2).with_conditional(conditional);
             let config = GanConfig::recommended(Architecture::Mlp, Loss::Bce).with_batch_size(8).with_model(model);
             let config = config.clone().with_loss(config.loss.with_r1_penalty(r1));
-            let mut rng = HostRng::new(config.seed);
-            let (g, d) = mlp::init(&config.model, &mut rng, &device);
-            let mut autodiff = AutodiffTrainer::new(config.clone(), g, d, rng, &device);
+            let mut autodiff = autodiff_mlp(&config, &device);
             let mut hand_written = trainer(config.clone(), &device);
             let (ours, theirs) = (steps(hand_written.as_mut(), &config, 0..5), steps(&mut autodiff, &config, 0..5));
             for (a, b) in ours.iter().zip(&theirs) {
@@ -170,9 +176,7 @@ mod tests {
         let device = Device::flex();
         let model = ModelConfig::new().with_hidden_dim(16).with_depth(2).with_conditional(true);
         let config = GanConfig::recommended(Architecture::Mlp, Loss::Bce).with_batch_size(8).with_model(model);
-        let mut rng = HostRng::new(config.seed);
-        let (g, d) = mlp::init(&config.model, &mut rng, &device);
-        let mut autodiff = AutodiffTrainer::new(config.clone(), g, d, rng, &device);
+        let mut autodiff = autodiff_mlp(&config, &device);
         steps(&mut autodiff, &config, 0..3);
         let saved = Checkpoint::parse(&bytes(autodiff.checkpoint())).unwrap();
         let mut resumed = resume(&saved, &device).unwrap();
