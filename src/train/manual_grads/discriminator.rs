@@ -1,0 +1,210 @@
+//! D's forward pass, its backward passes (to its weights, to its input images) and the
+//! weight gradients of the R1 penalty.
+
+use burn::prelude::*;
+
+use super::{LinearGrads, affine, linear_grads};
+use crate::nets::mlp::MlpDiscriminator;
+
+/// What D's backward pass needs from its forward pass.
+pub struct DiscriminatorPass {
+    /// Each layer's input: the images, then each hidden layer's output (the last one after
+    /// dropout), which the output layer reads. // [batch, in]
+    inputs: Vec<Tensor<2>>,
+    /// Each hidden layer's output before its LeakyReLU. // [batch, width]
+    hidden_pre: Vec<Tensor<2>>,
+    /// Dropout's scale per unit of the last hidden layer: 0 where dropped, 1/(1−p) where
+    /// kept. // [batch, hidden]
+    keep: Option<Tensor<2>>,
+    /// A conditional D's one-hot labels, and their embedding rows e_y. // [batch, classes], [batch, hidden]
+    projection: Option<(Tensor<2>, Tensor<2>)>,
+    /// One logit per image, positive for "real". // [batch, 1]
+    pub logits: Tensor<2>,
+}
+
+/// Gradients of D's layers from the image side (its hidden layers, then its output layer),
+/// and of a conditional D's label embedding.
+pub struct DiscriminatorGrads {
+    pub layers: Vec<LinearGrads>,
+    pub embed: Option<Tensor<2>>, // [classes, hidden]
+}
+
+/// D's forward pass; `keep` is an optional dropout mask on the last hidden layer (see
+/// [`DiscriminatorPass`]), `labels` a conditional D's one-hot labels.
+pub fn discriminator_forward(
+    discriminator: &MlpDiscriminator,
+    slope: f64,
+    images: Tensor<2>,
+    keep: Option<Tensor<2>>,
+    labels: Option<Tensor<2>>,
+) -> DiscriminatorPass {
+    let hidden_layers = discriminator.hidden_layers();
+    let mut inputs = vec![images];
+    let mut hidden_pre = Vec::with_capacity(hidden_layers.len());
+    for layer in hidden_layers {
+        let pre = affine(layer, inputs[inputs.len() - 1].clone()); // [batch, width]
+        inputs.push(leaky_relu_scale(pre.clone(), pre.clone(), slope));
+        hidden_pre.push(pre);
+    }
+    let mut hidden = inputs.pop().expect("an MLP has a hidden layer"); // [batch, hidden]
+    if let Some(keep) = &keep {
+        hidden = hidden * keep.clone(); // [batch, hidden]
+    }
+    let mut logits = affine(&discriminator.output, hidden.clone()); // [batch, 1]
+    let projection = match (&discriminator.embed, labels) {
+        (Some(embed), Some(labels)) => Some((labels.clone(), labels.matmul(embed.val()))), // e_y, [batch, hidden]
+        _ => None,
+    };
+    if let Some((_, embedded)) = &projection {
+        logits = logits + (hidden.clone() * embedded.clone()).sum_dim(1); // + e_y·h, [batch, 1]
+    }
+    inputs.push(hidden);
+    DiscriminatorPass {
+        inputs,
+        hidden_pre,
+        keep,
+        projection,
+        logits,
+    }
+}
+
+/// Gradients of D's layers, given the loss gradient on its logits. The projection e_y·h adds
+/// Σ_rows of class y of dlogit·h to e_y's gradient.
+pub fn discriminator_backward(
+    discriminator: &MlpDiscriminator,
+    slope: f64,
+    mut pass: DiscriminatorPass,
+    d_logits: Tensor<2>, // [batch, 1]
+) -> DiscriminatorGrads {
+    let d_pre = pre_activation_grads(discriminator, slope, &pass, d_logits.clone());
+    let hidden = pass.inputs.pop().expect("an MLP has a hidden layer"); // [batch, hidden]
+    let embed = pass
+        .projection
+        .as_ref()
+        .map(|(labels, _)| labels.clone().transpose().matmul(d_logits.clone() * hidden.clone())); // [classes, hidden]
+    let mut layers: Vec<LinearGrads> = pass.inputs.into_iter().zip(d_pre).map(|(input, d)| linear_grads(input, d)).collect();
+    layers.push(linear_grads(hidden, d_logits));
+    DiscriminatorGrads { layers, embed }
+}
+
+/// The loss gradient on D's input images, for the generator step, which needs no gradients
+/// for D's own weights.
+pub fn discriminator_input_grad(
+    discriminator: &MlpDiscriminator,
+    slope: f64,
+    pass: DiscriminatorPass,
+    d_logits: Tensor<2>, // [batch, 1]
+) -> Tensor<2> {
+    let first = pre_activation_grads(discriminator, slope, &pass, d_logits).swap_remove(0); // [batch, width]
+    first.matmul(discriminator.hidden.weight.val().transpose()) // [batch, 784]
+}
+
+/// Weight gradients of the R1 penalty γ/2 · mean‖∇ₓD(x)‖² over the first `rows` images of
+/// `pass` (the real ones): one per layer from the image side, the output layer's last, and,
+/// for a conditional D, the label embedding's.
+///
+/// Write s_l for the local slopes of hidden layer l (LeakyReLU's, times dropout's scale on the
+/// last), W_l for its weights and w for the output row (plus e_y). The slope pattern is constant
+/// almost everywhere, so ∇ₓD = g = a_1·W_1ᵀ with a_L = w ⊙ s_L and a_l = (a_{l+1}·W_{l+1}ᵀ) ⊙ s_l.
+/// Back from B_0 = dP/dg = (γ/n)·g: dP/dW_l = B_{l−1}ᵀ·a_l and B_l = (B_{l−1}·W_l) ⊙ s_l, and
+/// the output row (e_y per row) gets B_L. Nothing reaches the biases or the pre-activations.
+pub fn r1_grads(
+    discriminator: &MlpDiscriminator,
+    slope: f64,
+    pass: &DiscriminatorPass,
+    rows: usize,
+    gamma: f32,
+) -> (Vec<Tensor<2>>, Option<Tensor<2>>) {
+    let weights = hidden_weights(discriminator);
+    let slopes = Slopes::of(pass, slope, Some(rows));
+    let output_row = discriminator.output.weight.val().reshape([1, -1]); // [1, hidden]
+    let projection = pass.projection.as_ref().map(|(labels, embedded)| (labels.clone().slice(0..rows), embedded.clone().slice(0..rows)));
+    let d_features = match &projection {
+        Some((_, embedded)) => output_row + embedded.clone(), // [n, hidden]
+        None => output_row.repeat_dim(0, rows),
+    };
+    let a = slopes.back(&weights, d_features); // a_1 … a_L
+    let mut b = a[0].clone().matmul(weights[0].clone().transpose()).mul_scalar(gamma / rows as f32); // B_0 = (γ/n)·g, [n, 784]
+    let mut d_weights = Vec::with_capacity(weights.len() + 1);
+    for (layer, (weight, a)) in weights.into_iter().zip(a).enumerate() {
+        d_weights.push(b.clone().transpose().matmul(a)); // [in, width]
+        b = slopes.scale(b.matmul(weight), layer); // B_l, [n, width]
+    }
+    let d_embed = projection.map(|(labels, _)| labels.transpose().matmul(b.clone())); // [classes, hidden]
+    d_weights.push(b.sum_dim(0).reshape([-1, 1])); // [hidden, 1]
+    (d_weights, d_embed)
+}
+
+/// dL/d(pre-activation) of each hidden layer, from the image side. The output layer has one
+/// unit, so the last one's is an outer product: a broadcast multiply rather than a matmul.
+fn pre_activation_grads(
+    discriminator: &MlpDiscriminator,
+    slope: f64,
+    pass: &DiscriminatorPass,
+    d_logits: Tensor<2>, // [batch, 1]
+) -> Vec<Tensor<2>> {
+    let output_row = discriminator.output.weight.val().reshape([1, -1]); // [1, hidden]
+    let d_features = match &pass.projection {
+        Some((_, embedded)) => d_logits * (output_row + embedded.clone()), // [batch, hidden]
+        None => d_logits * output_row,
+    };
+    Slopes::of(pass, slope, None).back(&hidden_weights(discriminator), d_features)
+}
+
+/// D's hidden layers' weights, from the image side. // [in, width] each
+fn hidden_weights(discriminator: &MlpDiscriminator) -> Vec<Tensor<2>> {
+    discriminator.hidden_layers().iter().map(|layer| layer.weight.val()).collect()
+}
+
+/// The local slopes s_l of D's hidden layers over a pass's rows: LeakyReLU's at each
+/// pre-activation, times dropout's scale on the last layer.
+struct Slopes {
+    hidden_pre: Vec<Tensor<2>>, // [n, width] each
+    keep: Option<Tensor<2>>,    // [n, hidden]
+    slope: f64,
+}
+
+impl Slopes {
+    /// Over the first `rows` rows of `pass`, or over all of them.
+    fn of(pass: &DiscriminatorPass, slope: f64, rows: Option<usize>) -> Self {
+        let cut = |t: &Tensor<2>| match rows {
+            Some(rows) => t.clone().slice(0..rows),
+            None => t.clone(),
+        };
+        Self {
+            hidden_pre: pass.hidden_pre.iter().map(cut).collect(),
+            keep: pass.keep.as_ref().map(cut),
+            slope,
+        }
+    }
+
+    /// `t` ⊙ s_layer. // [n, width]
+    fn scale(&self, t: Tensor<2>, layer: usize) -> Tensor<2> {
+        let t = match &self.keep {
+            Some(keep) if layer == self.hidden_pre.len() - 1 => t * keep.clone(),
+            _ => t,
+        };
+        leaky_relu_scale(t, self.hidden_pre[layer].clone(), self.slope)
+    }
+
+    /// Back from `d_features` on the last hidden layer's output to each hidden layer's
+    /// pre-activation, through `weights` (each layer's, from the image side):
+    /// a_L = d ⊙ s_L and a_l = (a_{l+1}·W_{l+1}ᵀ) ⊙ s_l, returned from the image side.
+    fn back(&self, weights: &[Tensor<2>], d_features: Tensor<2>) -> Vec<Tensor<2>> {
+        let last = weights.len() - 1;
+        let mut chain = vec![self.scale(d_features, last)]; // [n, hidden]
+        for layer in (0..last).rev() {
+            let next = chain[chain.len() - 1].clone().matmul(weights[layer + 1].clone().transpose()); // [n, width]
+            chain.push(self.scale(next, layer));
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+/// `value` scaled by the LeakyReLU's local slope at `x`: 1 where x ≥ 0, else `slope`. With
+/// value = x it is the activation, with value = dL/dy its backward pass. Comparisons feeding
+/// `mask_where` fuse with their neighbours; a bool-to-float cast would not.
+fn leaky_relu_scale(value: Tensor<2>, x: Tensor<2>, slope: f64) -> Tensor<2> {
+    value.clone().mask_where(x.lower_elem(0.0), value.mul_scalar(slope))
+}

@@ -1,0 +1,61 @@
+//! G's forward pass, and its backward pass from the loss gradient on its images.
+
+use burn::prelude::*;
+use burn::tensor::activation::tanh;
+
+use super::{LinearGrads, affine, linear_grads};
+use crate::nets::mlp::MlpGenerator;
+
+/// What G's backward pass needs from its forward pass.
+pub struct GeneratorPass {
+    /// Each layer's input: the noise, then each hidden layer's output. // [batch, in]
+    inputs: Vec<Tensor<2>>,
+    /// Each hidden layer's output before its ReLU. // [batch, width]
+    hidden_pre: Vec<Tensor<2>>,
+    /// The generated images, in [-1, 1]. // [batch, 784]
+    pub images: Tensor<2>,
+}
+
+pub fn generator_forward(generator: &MlpGenerator, noise: Tensor<2>) -> GeneratorPass {
+    let layers = generator.layers();
+    let (output, hidden) = layers.split_last().expect("an MLP has an output layer");
+    let mut inputs = vec![noise];
+    let mut hidden_pre = Vec::with_capacity(hidden.len());
+    for layer in hidden {
+        let pre = affine(layer, inputs[inputs.len() - 1].clone()); // [batch, width]
+        inputs.push(pre.clone().clamp_min(0.0)); // relu
+        hidden_pre.push(pre);
+    }
+    let images = tanh(affine(output, inputs[inputs.len() - 1].clone())); // [batch, 784]
+    GeneratorPass {
+        inputs,
+        hidden_pre,
+        images,
+    }
+}
+
+/// Gradients of G's layers from the noise side, given the loss gradient on its images.
+pub fn generator_backward(
+    generator: &MlpGenerator,
+    pass: GeneratorPass,
+    d_images: Tensor<2>, // [batch, 784]
+) -> Vec<LinearGrads> {
+    let layers = generator.layers();
+    let mut d_out = d_images * (pass.images.clone() * pass.images).neg().add_scalar(1.0); // tanh' = 1 − y², [batch, 784]
+    let mut grads = Vec::with_capacity(layers.len());
+    for (at, input) in pass.inputs.into_iter().enumerate().rev() {
+        let d_input = (at > 0).then(|| {
+            d_out
+                .clone()
+                .matmul(layers[at].weight.val().transpose()) // [batch, width]
+                .mask_fill(pass.hidden_pre[at - 1].clone().lower_equal_elem(0.0), 0.0) // relu'
+        });
+        grads.push(linear_grads(input, d_out));
+        match d_input {
+            Some(d_input) => d_out = d_input,
+            None => break,
+        }
+    }
+    grads.reverse();
+    grads
+}

@@ -1,0 +1,43 @@
+//! Hand-written forward and backward passes of the MLP GAN, one or two hidden layers deep:
+//! G's in `generator`, D's and R1's in `discriminator`, the linear layer's shared by both here.
+//!
+//! burn's autodiff records every elementwise op of the graph and replays its derivative as its
+//! own kernel: 215 WebGPU dispatches per step, 70 with fusion. Written out, a step is a dozen
+//! matmuls, four bias reductions and short elementwise chains that fusion turns into single
+//! kernels. `tests::matches_autodiff` checks every gradient against burn's autodiff.
+
+mod discriminator;
+mod generator;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
+
+use burn::nn::Linear;
+use burn::prelude::*;
+
+pub use discriminator::{
+    DiscriminatorGrads, DiscriminatorPass, discriminator_backward, discriminator_forward, discriminator_input_grad, r1_grads,
+};
+pub use generator::{GeneratorPass, generator_backward, generator_forward};
+
+/// Gradients of one linear layer's weight `[in, out]` and bias `[out]`.
+pub struct LinearGrads {
+    pub weight: Tensor<2>,
+    pub bias: Tensor<1>,
+}
+
+/// x·W + b for a burn `Linear`.
+fn affine(linear: &Linear, x: Tensor<2>) -> Tensor<2> {
+    let out = x.matmul(linear.weight.val()); // [batch, out]
+    match &linear.bias {
+        Some(bias) => out + bias.val().unsqueeze(), // [batch, out]
+        None => out,
+    }
+}
+
+/// dL/dW = xᵀ·dy and dL/db = Σ_batch dy for y = x·W + b.
+fn linear_grads(input: Tensor<2>, d_out: Tensor<2>) -> LinearGrads {
+    LinearGrads {
+        weight: input.transpose().matmul(d_out.clone()), // [in, out]
+        bias: d_out.sum_dim(0).flatten(0, 1),              // [out]
+    }
+}
