@@ -318,7 +318,7 @@ pub const MAX_SEED: u64 = (1 << 53) - 1;
 impl GanConfig {
     /// The settings the page's presets train `architecture` with `loss` at: the Default
     /// preset's for the MLP with BCE (depth 2, Adam at 2e-3 with the R1 penalty), the DCGAN preset's
-    /// for the DCGAN with BCE (1e-3 with R1), the WGAN-GP preset's for WGAN-GP (1e-4, β2 0.9,
+    /// for the DCGAN with BCE (1e-3, Adam without momentum, with R1), the WGAN-GP preset's for WGAN-GP (1e-4, β2 0.9,
     /// 5 critic steps). `GanConfig::new()` is the classic textbook setup instead.
     pub fn recommended(architecture: Architecture, loss: Loss) -> Self {
         let config = Defaults::Classic.config(architecture, loss);
@@ -329,7 +329,7 @@ impl GanConfig {
                 .with_optim(optim.with_learning_rate(2e-3))
                 .with_loss(penalties.with_r1_penalty(5.0)),
             (Architecture::Dcgan, Loss::Bce) => config
-                .with_optim(optim.with_learning_rate(1e-3))
+                .with_optim(optim.with_learning_rate(1e-3).with_beta1(0.0))
                 .with_loss(penalties.with_r1_penalty(5.0)),
             (_, Loss::WganGp) => config
                 .with_optim(optim.with_learning_rate(1e-4).with_beta2(0.9))
@@ -440,6 +440,8 @@ mod tests {
         }
         let mlp = GanConfig::recommended(Architecture::Mlp, Loss::Bce);
         assert_eq!((mlp.optim.learning_rate, mlp.loss.r1_penalty, mlp.model.depth), (2e-3, 5.0, 2));
+        let dcgan = GanConfig::recommended(Architecture::Dcgan, Loss::Bce);
+        assert_eq!((dcgan.optim.learning_rate, dcgan.optim.beta1, dcgan.loss.r1_penalty), (1e-3, 0.0, 5.0));
         let classic = Defaults::Classic.config(Architecture::Mlp, Loss::Bce);
         assert_eq!((classic.optim.learning_rate, classic.loss.r1_penalty, classic.model.depth), (2e-4, 0.0, 1));
     }

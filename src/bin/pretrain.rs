@@ -2,7 +2,7 @@
 //! writes the generator the page's inference mode loads, plus a PNG of 64 samples to look at.
 //!
 //! `cargo run --release --bin pretrain -- [--defaults recommended|classic] [--steps 20000] [--seed 42] [--lr LR]
-//!  [--discriminator-lr LR] [--batch 64] [--beta1 0.5] [--real-label 1] [--dropout 0] [--average 0] [--augment 0] [--hidden 256] [--depth 1|2]
+//!  [--discriminator-lr LR] [--batch 64] [--beta1 B1] [--real-label 1] [--dropout 0] [--average 0] [--augment 0] [--hidden 256] [--depth 1|2]
 //!  [--architecture mlp|dcgan] [--loss bce|wgan-gp] [--channels 32] [--critic-steps 5] [--beta2 B2]
 //!  [--r1 GAMMA] [--conditional true] [--out www/weights/generator.safetensors]
 //!  [--preview docs/pretrained-dcgan.png] [--score-every 1000] [--checkpoint FILE]
