@@ -317,9 +317,10 @@ pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 impl GanConfig {
     /// The settings the page's presets train `architecture` with `loss` at: the Default
-    /// preset's for the MLP with BCE (depth 2, Adam at 2e-3 with the R1 penalty), the DCGAN preset's
-    /// for the DCGAN with BCE (1e-3, Adam without momentum, with R1), the WGAN-GP preset's for WGAN-GP (1e-4, β2 0.9,
-    /// 5 critic steps). `GanConfig::new()` is the classic textbook setup instead.
+    /// preset's for the MLP with BCE (depth 2, Adam at 2e-3 with the R1 penalty), the DCGAN
+    /// presets' for the DCGAN with BCE (1e-3, Adam without momentum, with R1), the WGAN-GP
+    /// preset's for WGAN-GP (1e-4, β2 0.9, 5 critic steps). `GanConfig::new()` is the classic
+    /// textbook setup instead.
     pub fn recommended(architecture: Architecture, loss: Loss) -> Self {
         let config = Defaults::Classic.config(architecture, loss);
         let (optim, penalties, model) = (config.optim, config.loss.clone(), config.model.clone());
