@@ -28,7 +28,7 @@ use crate::weights::{Export, ParamShape, WeightsError, load_networks};
 /// The layers each `FusedAdam` steps, in order, at depth 1 and at depth 2, and D's plain
 /// matrices: the names their moments have in a checkpoint, as the autodiff trainer's
 /// `ModuleAdam` names them.
-const LAYERS: [&[&str]; 2] = [&["hidden", "output"], &["hidden", "hidden2", "output"]];
+pub(super) const LAYERS: [&[&str]; 2] = [&["hidden", "output"], &["hidden", "hidden2", "output"]];
 const MATRICES: [&str; 1] = ["embed"];
 
 /// Owns both networks and both Adam optimizers, whose moments persist across steps.

@@ -8,6 +8,7 @@ use crate::nets::mlp::MlpDiscriminator;
 use crate::nets::{Critic, ImageGenerator};
 use crate::rng::HostRng;
 use crate::train::loss::bce_with_logits;
+use crate::train::manual::LAYERS;
 use burn::module::Module;
 
 fn close(a: Tensor<2>, b: Tensor<2>, what: &str) {
@@ -36,10 +37,11 @@ fn matches_autodiff() {
     }
 }
 
-/// Each layer's name and the layer, from the input side.
+/// Each layer's name (the hand-written trainer's, one hidden layer per depth) and the layer,
+/// from the input side.
 fn named<'a>(layers: Vec<&'a Linear>) -> Vec<(&'static str, &'a Linear)> {
-    let names: &[&str] = if layers.len() == 3 { &["hidden", "hidden2", "output"] } else { &["hidden", "output"] };
-    names.iter().copied().zip(layers).collect()
+    let depth = layers.len() - 1;
+    LAYERS[depth - 1].iter().copied().zip(layers).collect()
 }
 
 fn matches_autodiff_for(depth: usize, conditional: bool) {
