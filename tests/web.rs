@@ -197,7 +197,7 @@ async fn bad_options_are_errors() {
         (vec![("augment", 1.5.into())], "option augment is 1.5, expected a number in [0, 1]"),
         (vec![("channels", 64.into())], "channels applies to the DCGAN"),
         (vec![("depth", 3.into())], "option depth is 3, expected a number that is an integer from 1 to 2"),
-        (vec![("architecture", "dcgan".into()), ("depth", 2.into())], "depth applies to the MLP"),
+        (vec![("architecture", "dcgan".into()), ("depth", 3.into())], "option depth is 3, expected a number that is an integer from 1 to 2"),
         (vec![("depth", 2.into()), ("dropout", 0.3.into())], "dropout applies to the MLP of depth 1"),
         // The default MLP is two layers deep; its export does not fit the classic one.
         (
@@ -472,9 +472,11 @@ async fn webgpu_and_cpu_agree_on_the_dcgan() {
 
 #[wasm_bindgen_test]
 async fn webgpu_and_cpu_agree_on_the_dcgan_with_r1() {
-    // The DCGAN preset: D without batch norm, with the R1 penalty's input-gradient graph.
+    // The DCGAN preset: D three convolutions deep without batch norm, with the R1 penalty's
+    // input-gradient graph through all three (and, from the recommended defaults, β1 0 and
+    // the weight average).
     backends_agree(
-        &[("architecture", "dcgan".into()), ("learningRate", 1e-3.into()), ("r1Penalty", 5.into())],
+        &[("architecture", "dcgan".into()), ("depth", 2.into()), ("learningRate", 1e-3.into()), ("r1Penalty", 5.into())],
         8,
         2,
     )

@@ -1,7 +1,8 @@
 //! The DCGAN for 28 × 28 digits: G grows a 7 × 7 feature map to 14 × 14 and then 28 × 28 with
-//! transposed convolutions, D shrinks the image the same way with strided convolutions. Batch
-//! norm after every hidden layer of G and after D's second convolution, as in the DCGAN paper
-//! (Radford et al., 2015), except in a WGAN-GP critic, whose penalty is defined per image.
+//! transposed convolutions, D shrinks the image the same way with strided convolutions (and,
+//! at depth 2, looks again at the 7 × 7 map with a 3 × 3 convolution). Batch norm after every
+//! hidden layer of G and after D's last convolution, as in the DCGAN paper (Radford et al.,
+//! 2015), except in a critic with a per-image gradient penalty (WGAN-GP's or R1).
 
 use burn::module::Param;
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
@@ -51,12 +52,16 @@ impl ImageGenerator for DcganGenerator {
     }
 }
 
-/// Image → [conv ↓2 → 14×14×c → LeakyReLU] → [conv ↓2 → 7×7×2c → (BN) → LeakyReLU] → logit.
+/// Image → [conv ↓2 → 14×14×c → LeakyReLU] → [conv ↓2 → 7×7×2c → LeakyReLU]
+/// (→ [conv 3×3 → 7×7×2c → LeakyReLU] at depth 2) → logit, with batch norm (if any) before the
+/// last LeakyReLU.
 #[derive(Module, Debug)]
 pub struct DcganDiscriminator {
     pub conv1: Conv2d,
     pub conv2: Conv2d,
-    /// Absent in a WGAN-GP critic.
+    /// Depth 2's third convolution, 3 × 3 with stride 1, 2c → 2c channels at 7 × 7.
+    pub conv3: Option<Conv2d>,
+    /// Absent in a critic with a gradient penalty.
     pub norm: Option<BatchNorm>,
     pub output: Linear,
     /// A conditional critic's label embedding, projected on the last features. // [classes, 2c·7·7]
@@ -66,8 +71,8 @@ pub struct DcganDiscriminator {
 
 impl Critic for DcganDiscriminator {
     fn forward(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
-        let [_, pre2] = self.convolutions(images);
-        self.head(pre2, labels)
+        let pre = self.convolutions(images);
+        self.head(pre.last(), labels)
     }
 
     /// d(Σ D(x))/dx per image, as a graph that autodiff can differentiate with respect to the
@@ -75,34 +80,35 @@ impl Critic for DcganDiscriminator {
     /// backward. Exact for a critic without batch norm: LeakyReLU's second derivative is zero,
     /// so its slope pattern is a constant here.
     fn input_grad(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> Tensor<2> {
-        let [pre1, pre2] = self.convolutions(images);
-        self.input_grad_from(pre1, pre2, labels)
+        self.input_grad_from(self.convolutions(images), labels)
     }
 
     /// Both from one pass through the convolutions, which R1 would otherwise run twice on the
     /// same real images.
     fn forward_with_input_grad(&self, images: Tensor<2>, labels: Option<Tensor<2>>) -> (Tensor<2>, Tensor<2>) {
-        let [pre1, pre2] = self.convolutions(images);
-        let grad = self.input_grad_from(pre1, pre2.clone(), labels.clone()); // [n, 784]
-        (self.head(pre2, labels), grad)
+        let pre = self.convolutions(images);
+        let last = pre.last(); // [n, 2c, 7, 7]
+        let grad = self.input_grad_from(pre, labels.clone()); // [n, 784]
+        (self.head(last, labels), grad)
     }
 }
 
 impl DcganDiscriminator {
-    /// Both convolutions' outputs before their activations: [n, c, 14, 14] and [n, 2c, 7, 7].
-    fn convolutions(&self, images: Tensor<2>) -> [Tensor<4>; 2] {
+    /// Every convolution's output before its activation.
+    fn convolutions(&self, images: Tensor<2>) -> PreActivations {
         let n = images.dims()[0];
         let x = images.reshape([n, 1, IMAGE_SIDE, IMAGE_SIDE]); // [n, 1, 28, 28]
         let pre1 = self.conv1.forward(x); // [n, c, 14, 14]
         let pre2 = self.conv2.forward(self.leaky(pre1.clone())); // [n, 2c, 7, 7]
-        [pre1, pre2]
+        let pre3 = self.conv3.as_ref().map(|conv3| conv3.forward(self.leaky(pre2.clone()))); // [n, 2c, 7, 7]
+        PreActivations { pre1, pre2, pre3 }
     }
 
-    /// The logits from the second convolution's output: (BN →) LeakyReLU → linear (+ projection).
-    fn head(&self, pre2: Tensor<4>, labels: Option<Tensor<2>>) -> Tensor<2> {
+    /// The logits from the last convolution's output: (BN →) LeakyReLU → linear (+ projection).
+    fn head(&self, last: Tensor<4>, labels: Option<Tensor<2>>) -> Tensor<2> {
         let x = match &self.norm {
-            Some(norm) => norm.forward(pre2),
-            None => pre2,
+            Some(norm) => norm.forward(last),
+            None => last,
         };
         let features = self.leaky(x).flatten(1, 3); // [n, 2c·49]
         let logits = self.output.forward(features.clone()); // [n, 1]
@@ -113,14 +119,20 @@ impl DcganDiscriminator {
     }
 
     /// The input gradient (see [`Critic::input_grad`]) from the convolutions' outputs.
-    fn input_grad_from(&self, pre1: Tensor<4>, pre2: Tensor<4>, labels: Option<Tensor<2>>) -> Tensor<2> {
+    fn input_grad_from(&self, pre: PreActivations, labels: Option<Tensor<2>>) -> Tensor<2> {
+        let PreActivations { pre1, pre2, pre3 } = pre;
         let [n, channels, _, _] = pre2.dims();
         let mut d_features = self.output.weight.val().reshape([1, -1]); // [1, 2c·49]
         if let (Some(embed), Some(labels)) = (&self.embed, labels) {
             d_features = d_features + labels.matmul(embed.val()); // [n, 2c·49]
         }
         let rows = d_features.dims()[0];
-        let d_out = d_features.reshape([rows, channels, SIDE, SIDE]); // [n or 1, 2c, 7, 7]
+        let mut d_out = d_features.reshape([rows, channels, SIDE, SIDE]); // [n or 1, 2c, 7, 7]
+        if let (Some(conv3), Some(pre3)) = (&self.conv3, pre3) {
+            let d_pre3 = d_out * self.slopes(pre3); // [n, 2c, 7, 7]
+            let stride1 = ConvTransposeOptions::new([1, 1], [1, 1], [0, 0], [1, 1], 1);
+            d_out = conv_transpose2d(d_pre3, conv3.weight.val(), None, stride1); // [n, 2c, 7, 7]
+        }
         let d_pre2 = d_out * self.slopes(pre2); // [n, 2c, 7, 7]
         let stride2 = ConvTransposeOptions::new([2, 2], [1, 1], [0, 0], [1, 1], 1);
         let d_pre1 = conv_transpose2d(d_pre2, self.conv2.weight.val(), None, stride2.clone())
@@ -139,9 +151,24 @@ impl DcganDiscriminator {
     }
 }
 
+/// D's convolutions' outputs before their activations.
+struct PreActivations {
+    pre1: Tensor<4>, // [n, c, 14, 14]
+    pre2: Tensor<4>, // [n, 2c, 7, 7]
+    /// At depth 2.
+    pre3: Option<Tensor<4>>, // [n, 2c, 7, 7]
+}
+
+impl PreActivations {
+    /// The last convolution's output. // [n, 2c, 7, 7]
+    fn last(&self) -> Tensor<4> {
+        self.pre3.clone().unwrap_or_else(|| self.pre2.clone())
+    }
+}
+
 /// Both DCGAN networks with the DCGAN paper's initialisation (weights from N(0, 0.02),
 /// batch-norm scales from N(1, 0.02)), drawn from `rng` on the host so every backend starts
-/// from identical weights. `critic_norm`: whether D normalises its second convolution
+/// from identical weights. `critic_norm`: whether D normalises its last convolution
 /// ([`crate::config::GanConfig::critic_batch_norm`]).
 pub fn init(
     model: &ModelConfig,
@@ -151,9 +178,10 @@ pub fn init(
 ) -> (DcganGenerator, DcganDiscriminator) {
     let generator = init_generator(model, rng, device);
     let c = model.channels;
-    let conv = |rng: &mut HostRng, channels: [usize; 2], bias: bool| {
-        let mut conv = Conv2dConfig::new(channels, [4, 4])
-            .with_stride([2, 2])
+    // 4 × 4 with stride 2 halves the side; 3 × 3 with stride 1 keeps it.
+    let conv = |rng: &mut HostRng, channels: [usize; 2], kernel: usize, bias: bool| {
+        let mut conv = Conv2dConfig::new(channels, [kernel, kernel])
+            .with_stride([kernel - 2, kernel - 2])
             .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
             .with_bias(bias)
             .init(device);
@@ -161,18 +189,22 @@ pub fn init(
         conv.bias = conv.bias.map(|b| zeros(b.dims(), device));
         conv
     };
+    let deep = model.depth == 2;
     let discriminator = DcganDiscriminator {
-        conv1: conv(rng, [1, c], true),
+        conv1: conv(rng, [1, c], 4, true),
         // Batch norm subtracts each channel's mean, so a bias before it would do nothing
         // (and, with a zero gradient, drift on rounding noise).
-        conv2: conv(rng, [c, 2 * c], !critic_norm),
+        conv2: conv(rng, [c, 2 * c], 4, deep || !critic_norm),
+        conv3: None,
         norm: critic_norm.then(|| batch_norm(rng, 2 * c, device)),
         output: dense(rng, 2 * c * SIDE * SIDE, 1, true, device),
         // Drawn last, so an unconditional run draws exactly what it always did.
         embed: model.conditional.then(|| normal(rng, [CLASSES, 2 * c * SIDE * SIDE], 0.0, device)),
         slope: model.leaky_slope,
     };
-    (generator, discriminator)
+    // Drawn after everything else, so a depth-1 critic draws exactly what it always did.
+    let conv3 = deep.then(|| conv(rng, [2 * c, 2 * c], 3, !critic_norm));
+    (generator, DcganDiscriminator { conv3, ..discriminator })
 }
 
 /// The DCGAN generator alone, for loading pretrained weights into.
@@ -232,18 +264,18 @@ mod tests {
     use crate::nets::conditioning::{generator_input, one_hot};
 
     /// The hand-built input gradient equals autodiff's gradient of Σ D(x, y) with respect to
-    /// x, for a plain critic and a conditional one.
+    /// x, for a plain critic and a conditional one, at either depth.
     #[test]
     fn input_grad_matches_autodiff() {
-        for conditional in [false, true] {
-            let model = ModelConfig::new().with_channels(4).with_conditional(conditional);
+        for (conditional, depth) in [(false, 1), (true, 1), (false, 2), (true, 2)] {
+            let model = ModelConfig::new().with_channels(4).with_conditional(conditional).with_depth(depth);
             let device = Device::flex().autodiff();
             let mut rng = HostRng::new(5);
             let (_, critic) = init(&model, false, &mut rng, &device);
-            assert_eq!(critic.embed.is_some(), conditional);
+            assert_eq!((critic.embed.is_some(), critic.conv3.is_some()), (conditional, depth == 2));
             let labels = conditional.then(|| one_hot(&[3, 0, 9], &device));
             let images = Tensor::<2>::from_data(TensorData::new(rng.normal(3 * 784), [3, 784]), &device);
-            let what = format!("conditional {conditional}");
+            let what = format!("conditional {conditional}, depth {depth}");
             crate::nets::grad_check::assert_input_grad_matches_autodiff(&critic, images.clone(), labels.clone(), &what);
             crate::nets::grad_check::assert_shared_pass_matches(&critic, images, labels, &what);
         }
@@ -256,8 +288,17 @@ mod tests {
         let (g, d) = init(&model, GanConfig::new().critic_batch_norm(), &mut HostRng::new(1), &device);
         let images = g.forward(Tensor::zeros([2, 100], &device));
         assert_eq!(images.dims(), [2, 784]);
+        assert_eq!(d.forward(images.clone(), None).dims(), [2, 1]);
+        assert!(d.norm.is_some() && d.conv3.is_none() && d.conv2.bias.is_none());
+
+        // Depth 2: a third convolution, 3 × 3 at 7 × 7, normalised in its stead; G unchanged.
+        let deep = model.clone().with_depth(2);
+        let (g2, d) = init(&deep, true, &mut HostRng::new(1), &device);
+        assert_eq!(g2.num_params(), g.num_params());
+        let conv3 = d.conv3.as_ref().unwrap();
+        assert_eq!(conv3.weight.dims(), [8, 8, 3, 3]);
+        assert!(conv3.bias.is_none() && d.conv2.bias.is_some());
         assert_eq!(d.forward(images, None).dims(), [2, 1]);
-        assert!(d.norm.is_some());
 
         // Conditional: G reads z and the one-hot label; D's logit depends on the label.
         let model = model.with_conditional(true);

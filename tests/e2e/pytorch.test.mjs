@@ -89,9 +89,10 @@ const EXPORTS = [
   { name: 'mlp-conditional', options: { architecture: 'mlp', depth: 1, conditional: true, learningRate: 2e-3 }, steps: 10, scores: 'probability', criticNorm: false },
   { name: 'mlp-depth-2', options: { architecture: 'mlp', depth: 2, learningRate: 2e-3 }, steps: 10, scores: 'probability', criticNorm: false },
   { name: 'mlp-depth-2-conditional', options: { architecture: 'mlp', depth: 2, conditional: true, learningRate: 2e-3 }, steps: 10, scores: 'probability', criticNorm: false },
-  { name: 'dcgan', options: { architecture: 'dcgan', learningRate: 2e-3, r1Penalty: 0 }, steps: 30, scores: 'probability', criticNorm: true },
-  { name: 'dcgan-conditional', options: { architecture: 'dcgan', conditional: true, learningRate: 2e-3, r1Penalty: 0 }, steps: 30, scores: 'probability', criticNorm: true },
-  { name: 'dcgan-r1', options: { architecture: 'dcgan', r1Penalty: 5, learningRate: 2e-3 }, steps: 30, scores: 'probability', criticNorm: false },
+  { name: 'dcgan', options: { architecture: 'dcgan', depth: 1, learningRate: 2e-3, r1Penalty: 0 }, steps: 30, scores: 'probability', criticNorm: true },
+  // Depth 2: D's third convolution, with batch norm after it, and without (the DCGAN preset).
+  { name: 'dcgan-conditional', options: { architecture: 'dcgan', depth: 2, conditional: true, learningRate: 2e-3, r1Penalty: 0 }, steps: 30, scores: 'probability', criticNorm: true },
+  { name: 'dcgan-r1', options: { architecture: 'dcgan', depth: 2, r1Penalty: 5, learningRate: 2e-3 }, steps: 30, scores: 'probability', criticNorm: false },
   {
     name: 'dcgan-conditional-wgan-gp', options: { architecture: 'dcgan', conditional: true, loss: 'wgan-gp', criticSteps: 2, learningRate: 2e-3 },
     steps: 30, scores: 'logit', criticNorm: false,
@@ -165,7 +166,9 @@ const IMPORTS = [
   // Two hidden layers, model.0/2/4: the default MLP's depth.
   { name: 'mlp-depth-2', write: ['--architecture', 'mlp', '--depth', '2'], options: {}, scores: 'probability' },
   { name: 'mlp-depth-2-conditional', write: ['--architecture', 'mlp', '--depth', '2', '--classes', '10'], options: { conditional: true }, scores: 'probability' },
-  { name: 'dcgan', write: ['--architecture', 'dcgan'], options: { architecture: 'dcgan', r1Penalty: 0 }, scores: 'probability' },
+  { name: 'dcgan', write: ['--architecture', 'dcgan'], options: { architecture: 'dcgan', depth: 1, r1Penalty: 0 }, scores: 'probability' },
+  // D's third convolution (conv3), without batch norm: the DCGAN's recommended critic.
+  { name: 'dcgan-depth-2', write: ['--architecture', 'dcgan', '--depth', '2', '--critic-norm', '0'], options: { architecture: 'dcgan' }, scores: 'probability' },
   {
     name: 'dcgan-conditional', write: ['--architecture', 'dcgan', '--classes', '10', '--critic-norm', '0'],
     options: { architecture: 'dcgan', conditional: true, loss: 'wgan-gp' }, scores: 'logit',

@@ -17,7 +17,7 @@ LeakyReLU and Embedding, in float64.
 The folder's files: generator.safetensors, discriminator.safetensors; z.f32 (n × latent
 float32), labels.u8 (n digits, conditional only), images.u8 (m × 784 pixels),
 image_labels.u8 (m digits); for check, case.json ({"architecture", "classes",
-"latent_dim", "critic_norm", "depth" (the MLP's hidden layers, 1 if absent), "scores": "probability"|"logit"}), webgan_generated.f32 (n × 784) and
+"latent_dim", "critic_norm", "depth" (the MLP's hidden layers, or 2 for a DCGAN critic with conv3; 1 if absent), "scores": "probability"|"logit"}), webgan_generated.f32 (n × 784) and
 webgan_scores.f32 (m); for compare, expected_generated.npy and expected_logits.npy (write's,
 float64) and WebGAN's webgan_generated.f32 (Generator.load), webgan_trainer_generated.f32
 and webgan_scores.f32 (GanTrainer.create).
@@ -161,6 +161,8 @@ def discriminator_logits(p, x, labels):
     else:
         x = leaky_relu(conv2d(x.reshape(-1, 1, SIDE, SIDE), p["conv1.weight"], p["conv1.bias"]))
         x = conv2d(x, p["conv2.weight"], p.get("conv2.bias"))
+        if "conv3.weight" in p:  # depth 2: 3 × 3 at 7 × 7, batch norm (if any) after it
+            x = conv2d(leaky_relu(x), p["conv3.weight"], p.get("conv3.bias"), stride=1, padding=1)
         if "norm.weight" in p:
             x = batch_norm_eval(x, p, "norm")
         h = leaky_relu(x).reshape(x.shape[0], -1)  # NCHW order
@@ -195,8 +197,13 @@ def expected_discriminator(architecture, classes, channels, norm, depth=1):
         c = channels
         features = 2 * c * 49
         keys = {"conv1.weight": (c, 1, 4, 4), "conv1.bias": (c,), "conv2.weight": (2 * c, c, 4, 4),
-                **(norm_keys("norm", 2 * c) if norm else {"conv2.bias": (2 * c,)}),
+                **(norm_keys("norm", 2 * c) if norm else {}),
                 "output.weight": (1, features), "output.bias": (1,)}
+        last = "conv3" if depth == 2 else "conv2"  # the convolution batch norm follows
+        if depth == 2:
+            keys.update({"conv2.bias": (2 * c,), "conv3.weight": (2 * c, 2 * c, 3, 3)})
+        if not norm:
+            keys[f"{last}.bias"] = (2 * c,)
     if classes:
         keys["embed.weight"] = (classes, features)
     return keys
@@ -379,11 +386,19 @@ def write(args):
         dsc = {"conv1.weight": uniform((c, 1, 4, 4), 16), "conv1.bias": uniform(c, 16),
                "conv2.weight": uniform((2 * c, c, 4, 4), c * 16),
                "output.weight": uniform((1, features), features), "output.bias": uniform(1, features)}
+        last = "conv2"
+        if args.depth == 2:
+            dsc["conv2.bias"] = uniform(2 * c, c * 16)
+            dsc["conv3.weight"] = uniform((2 * c, 2 * c, 3, 3), 2 * c * 9)
+            last = "conv3"
         if args.critic_norm:
             h = leaky_relu(conv2d(images.reshape(-1, 1, SIDE, SIDE), dsc["conv1.weight"], dsc["conv1.bias"]))
-            dsc.update(norm("norm", conv2d(h, dsc["conv2.weight"])))
+            pre = conv2d(h, dsc["conv2.weight"], dsc.get("conv2.bias"))
+            if args.depth == 2:
+                pre = conv2d(leaky_relu(pre), dsc["conv3.weight"], stride=1, padding=1)
+            dsc.update(norm("norm", pre))
         else:
-            dsc["conv2.bias"] = uniform(2 * c, c * 16)
+            dsc[f"{last}.bias"] = uniform(2 * c, dsc[f"{last}.weight"][0].size)
     if classes:
         dsc["embed.weight"] = rng.normal(0, 1 / np.sqrt(features), (CLASSES, features))
     dsc = {k: v if v.dtype == np.int64 else v.astype(np.float32) for k, v in dsc.items()}
@@ -467,7 +482,7 @@ def main():
             sub.add_argument("--channels", type=int, default=DCGAN_CHANNELS)
             sub.add_argument("--count", type=int, default=16)
             sub.add_argument("--seed", type=int, default=1)
-            sub.add_argument("--depth", type=int, choices=[1, 2], default=1, help="MLP: hidden layers per network")
+            sub.add_argument("--depth", type=int, choices=[1, 2], default=1, help="MLP: hidden layers per network; DCGAN: 2 adds D's conv3")
             sub.add_argument("--critic-norm", type=int, choices=[0, 1], default=1,
                              help="DCGAN: D with batch norm (BCE without R1), else conv2 has a bias")
         if name == "compare":

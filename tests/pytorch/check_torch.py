@@ -62,7 +62,7 @@ def model_for(ns, state, metadata, part):
         return ns["DCGANGenerator"](latent_dim=latent, classes=classes)
     if architecture == "mlp":
         return ns["Discriminator"](classes=classes, depth=depth)
-    return ns["DCGANDiscriminator"](classes=classes, norm="norm.weight" in state)
+    return ns["DCGANDiscriminator"](classes=classes, norm="norm.weight" in state, depth=2 if "conv3.weight" in state else 1)
 
 
 def logits_of(model, x, y):
@@ -78,6 +78,8 @@ def selftest():
         ("dcgan G", lambda k: ns["DCGANGenerator"](classes=k), "g"),
         ("dcgan D", lambda k: ns["DCGANDiscriminator"](classes=k), "d"),
         ("dcgan D no norm", lambda k: ns["DCGANDiscriminator"](classes=k, norm=False), "d"),
+        ("dcgan D depth 2", lambda k: ns["DCGANDiscriminator"](classes=k, depth=2), "d"),
+        ("dcgan D depth 2 no norm", lambda k: ns["DCGANDiscriminator"](classes=k, norm=False, depth=2), "d"),
     ]:
         for classes in (0, 10):
             torch.manual_seed(classes)
@@ -107,7 +109,8 @@ def selftest():
                     theirs = ref.discriminator_logits(state, x, y if classes else None)
             architecture = ref.architecture_of(state)
             want = (ref.expected_generator(architecture, 100, classes, 32) if part == "g" else
-                    ref.expected_discriminator(architecture, classes, 32, "norm.weight" in state))
+                    ref.expected_discriminator(architecture, classes, 32, "norm.weight" in state,
+                                               2 if "conv3.weight" in state else 1))
             problems += ref.layout_problems(f"{name} classes={classes}",
                                             {k: v.astype(np.float32) if v.dtype == np.float64 else v
                                              for k, v in state.items()}, want)
@@ -209,16 +212,16 @@ def roundtrip(d):
     return {"g_loss": namespace["g_loss"].item(), "d_loss": namespace["d_loss"].item()}, problems
 
 
-def train(d, architecture, classes, critic_norm):
+def train(d, architecture, classes, critic_norm, depth=1):
     """A few steps of the docs' loop on random 'digits', saved as the docs say, with inputs and
     the outputs WebGAN must reproduce (check_layout.py `write`'s files)."""
     torch.set_default_dtype(torch.float32)
     ns = classes_namespace()
     torch.manual_seed(3)
     if architecture == "mlp":
-        G, D = ns["Generator"](classes=classes), ns["Discriminator"](classes=classes)
+        G, D = ns["Generator"](classes=classes, depth=depth), ns["Discriminator"](classes=classes, depth=depth)
     else:
-        G, D = ns["DCGANGenerator"](classes=classes), ns["DCGANDiscriminator"](classes=classes, norm=critic_norm)
+        G, D = ns["DCGANGenerator"](classes=classes), ns["DCGANDiscriminator"](classes=classes, norm=critic_norm, depth=depth)
     loop = doc_blocks()[4]
     if architecture == "dcgan":  # its D returns logits
         loop = loop.replace("bce = nn.BCELoss()", "bce = nn.BCEWithLogitsLoss()")
@@ -259,7 +262,8 @@ def main():
         architecture = args[args.index("--architecture") + 1]
         classes = int(args[args.index("--classes") + 1]) if "--classes" in args else 0
         norm = args[args.index("--critic-norm") + 1] != "0" if "--critic-norm" in args else True
-        result, problems = train(sys.argv[2], architecture, classes, norm)
+        depth = int(args[args.index("--depth") + 1]) if "--depth" in args else 1
+        result, problems = train(sys.argv[2], architecture, classes, norm, depth)
     else:
         sys.exit(f"unknown command {command}")
     result["problems"] = problems
