@@ -216,10 +216,9 @@ async function startTrainMode() {
   for (const p of PRESETS) preset.add(new Option(p.name, p.id));
   // The preset's settings that have no field of their own (β2, critic steps) ride along.
   let presetSettings = {};
-  // WGAN-GP brings its own gradient penalty; R1 is a BCE option. Depth is the MLP's.
+  // WGAN-GP brings its own gradient penalty; R1 is a BCE option.
   const syncR1 = () => {
     $('r1').disabled = $('loss').value !== 'bce';
-    $('depth').disabled = $('architecture').value !== 'mlp';
   };
   $('loss').addEventListener('change', syncR1);
   $('architecture').addEventListener('change', syncR1);
@@ -229,8 +228,7 @@ async function startTrainMode() {
     presetSettings = p.settings;
     $('preset-note').textContent = p.note;
     $('architecture').value = p.settings.architecture;
-    // A DCGAN preset leaves the MLP's depth at the Default preset's.
-    $('depth').value = p.settings.depth ?? PRESETS[0].settings.depth;
+    $('depth').value = p.settings.depth;
     $('loss').value = p.settings.loss;
     $('lr').value = p.settings.learningRate;
     $('batch').value = p.settings.batchSize;
@@ -256,8 +254,7 @@ async function startTrainMode() {
     ...presetSettings,
     backend: $('backend-choice').value,
     architecture: $('architecture').value,
-    // Only the MLP reads a depth: the DCGAN refuses one.
-    depth: $('architecture').value === 'mlp' ? Number($('depth').value) : undefined,
+    depth: Number($('depth').value),
     loss: $('loss').value,
     learningRate: Number($('lr').value),
     batchSize: Number($('batch').value),

@@ -1,6 +1,6 @@
 // Training presets. Each says what it changes and why, in the page's language (its name and
 // note are in www/i18n/<lang>.js, under presets). `settings` are GanTrainer.create options;
-// the page shows architecture, loss, learning rate, batch size and β1 as fields and passes
+// the page shows architecture, depth, loss, learning rate, batch size and β1 as fields and passes
 // the rest through from the preset. The Default, DCGAN, DCGAN + WGAN-GP and the two
 // Conditional presets are GanTrainer.create's defaults for their architecture and loss
 // (GanConfig::recommended; tests/e2e/api.test.mjs holds the two together), and Without R1 is
@@ -23,7 +23,7 @@ export const PRESETS = [
   },
   {
     id: 'wgan-gp',
-    settings: { architecture: 'dcgan', loss: 'wgan-gp', learningRate: 1e-4, batchSize: 64, beta1: 0.5, beta2: 0.9, criticSteps: 5 },
+    settings: { architecture: 'dcgan', depth: 1, loss: 'wgan-gp', learningRate: 1e-4, batchSize: 64, beta1: 0.5, beta2: 0.9, criticSteps: 5 },
   },
   {
     id: 'steady',
