@@ -221,7 +221,6 @@ async function startTrainMode() {
     $('r1').disabled = $('loss').value !== 'bce';
   };
   $('loss').addEventListener('change', syncR1);
-  $('architecture').addEventListener('change', syncR1);
   const applyPreset = (id) => {
     const p = PRESETS.find((x) => x.id === id) ?? PRESETS[0];
     preset.value = p.id;

@@ -195,16 +195,16 @@ pub fn init(
         // Batch norm subtracts each channel's mean, so a bias before it would do nothing
         // (and, with a zero gradient, drift on rounding noise).
         conv2: conv(rng, [c, 2 * c], 4, deep || !critic_norm),
-        conv3: None,
         norm: critic_norm.then(|| batch_norm(rng, 2 * c, device)),
         output: dense(rng, 2 * c * SIDE * SIDE, 1, true, device),
-        // Drawn last, so an unconditional run draws exactly what it always did.
+        // Drawn late, so an unconditional run draws exactly what it always did.
         embed: model.conditional.then(|| normal(rng, [CLASSES, 2 * c * SIDE * SIDE], 0.0, device)),
+        // Drawn last (fields are evaluated in the order written), so a depth-1 critic draws
+        // exactly what it always did.
+        conv3: deep.then(|| conv(rng, [2 * c, 2 * c], 3, !critic_norm)),
         slope: model.leaky_slope,
     };
-    // Drawn after everything else, so a depth-1 critic draws exactly what it always did.
-    let conv3 = deep.then(|| conv(rng, [2 * c, 2 * c], 3, !critic_norm));
-    (generator, DcganDiscriminator { conv3, ..discriminator })
+    (generator, discriminator)
 }
 
 /// The DCGAN generator alone, for loading pretrained weights into.
