@@ -321,7 +321,7 @@ impl GanConfig {
     /// The settings the page's presets train `architecture` with `loss` at: the Default
     /// preset's for the MLP with BCE (depth 2, Adam at 2e-3 with the R1 penalty), the DCGAN
     /// presets' for the DCGAN with BCE (depth 2, 1e-3, Adam without momentum, with R1, samples
-    /// from G's running average at 0.99), the WGAN-GP
+    /// from G's running average at 0.995), the WGAN-GP
     /// preset's for WGAN-GP (1e-4, β2 0.9, 5 critic steps). `GanConfig::new()` is the classic
     /// textbook setup instead.
     pub fn recommended(architecture: Architecture, loss: Loss) -> Self {
@@ -337,7 +337,7 @@ impl GanConfig {
                 .with_model(model.with_depth(2))
                 .with_optim(optim.with_learning_rate(1e-3).with_beta1(0.0))
                 .with_loss(penalties.with_r1_penalty(5.0))
-                .with_stabilizers(stabilizers.with_average_decay(0.99)),
+                .with_stabilizers(stabilizers.with_average_decay(0.995)),
             (_, Loss::WganGp) => config
                 .with_optim(optim.with_learning_rate(1e-4).with_beta2(0.9))
                 .with_loss(penalties.with_critic_steps(5)),
@@ -447,7 +447,7 @@ mod tests {
         assert_eq!((mlp.optim.learning_rate, mlp.loss.r1_penalty, mlp.model.depth), (2e-3, 5.0, 2));
         let dcgan = GanConfig::recommended(Architecture::Dcgan, Loss::Bce);
         assert_eq!((dcgan.optim.learning_rate, dcgan.optim.beta1, dcgan.loss.r1_penalty), (1e-3, 0.0, 5.0));
-        assert_eq!((dcgan.model.depth, dcgan.stabilizers.average_decay), (2, 0.99));
+        assert_eq!((dcgan.model.depth, dcgan.stabilizers.average_decay), (2, 0.995));
         let classic = Defaults::Classic.config(Architecture::Mlp, Loss::Bce);
         assert_eq!((classic.optim.learning_rate, classic.loss.r1_penalty, classic.model.depth), (2e-4, 0.0, 1));
     }

@@ -19,7 +19,7 @@ export const PRESETS = [
   },
   {
     id: 'dcgan',
-    settings: { architecture: 'dcgan', depth: 2, loss: 'bce', learningRate: 1e-3, batchSize: 64, beta1: 0, r1Penalty: 5, averageDecay: 0.99 },
+    settings: { architecture: 'dcgan', depth: 2, loss: 'bce', learningRate: 1e-3, batchSize: 64, beta1: 0, r1Penalty: 5, averageDecay: 0.995 },
   },
   {
     id: 'wgan-gp',
@@ -39,7 +39,7 @@ export const PRESETS = [
   },
   {
     id: 'conditional-dcgan',
-    settings: { architecture: 'dcgan', depth: 2, loss: 'bce', learningRate: 1e-3, batchSize: 64, beta1: 0, r1Penalty: 5, averageDecay: 0.99, conditional: true },
+    settings: { architecture: 'dcgan', depth: 2, loss: 'bce', learningRate: 1e-3, batchSize: 64, beta1: 0, r1Penalty: 5, averageDecay: 0.995, conditional: true },
   },
   {
     id: 'textbook',

@@ -139,7 +139,7 @@ export default {
     },
     dcgan: {
       name: 'DCGAN',
-      note: 'Convolutions instead of dense layers: G paints 4×4 patches onto growing feature maps and D looks at local strokes, with batch norm in G keeping activations in range. D takes the R1 penalty instead of batch norm and looks at the 7×7 map with a third convolution (depth 2), which more than halved the distance to real digits at step 3,000. Both learn at 1e-3, Adam runs without momentum (β1 0), and the grid shows a running average of G\'s weights (decay 0.99). Clearer digits in fewer steps; each step costs more.',
+      note: 'Convolutions instead of dense layers: G paints 4×4 patches onto growing feature maps and D looks at local strokes, with batch norm in G keeping activations in range. D takes the R1 penalty instead of batch norm and looks at the 7×7 map with a third convolution (depth 2), which more than halved the distance to real digits at step 3,000. Both learn at 1e-3, Adam runs without momentum (β1 0), and the grid shows a running average of G\'s weights (decay 0.995). Clearer digits in fewer steps; each step costs more.',
     },
     'wgan-gp': {
       name: 'DCGAN + WGAN-GP',
