@@ -52,9 +52,9 @@ pub enum WeightsError {
     CriticNorm { file: bool },
     /// The file's MLP has `file` hidden layers per network and the trainer's `trainer`.
     Depth { file: usize, trainer: usize },
-    /// The file's DCGAN critic is of depth `file` (2: a third convolution) and the trainer's
-    /// of depth `trainer`.
-    CriticDepth { file: usize, trainer: usize },
+    /// The file's DCGAN is of depth `file` (2: a third convolution in D; 3: in G too) and the
+    /// trainer's of depth `trainer`.
+    DcganDepth { file: usize, trainer: usize },
     /// Tensor `name` holds `count` values that are NaN or infinite, the first at `index`:
     /// weights from a run that diverged.
     NonFinite { name: String, count: usize, index: usize },
@@ -109,13 +109,14 @@ impl fmt::Display for WeightsError {
                     layers(*trainer)
                 )
             }
-            Self::CriticDepth { file, trainer } => {
-                let convolutions = |depth: usize| depth + 1;
+            Self::DcganDepth { file, trainer } => {
+                // D's convolutions, and G's after its linear layer.
+                let layers = |depth: usize| format!("{} and {} convolutions", depth.min(2) + 1, if depth == 3 { 3 } else { 2 });
                 write!(
                     f,
-                    "weights are of a DCGAN whose critic has {} convolutions; this trainer's has {}: create it with depth: {file}",
-                    convolutions(*file),
-                    convolutions(*trainer)
+                    "weights are of a DCGAN of depth {file} (D and G with {}); this trainer's is of depth {trainer} ({}): create it with depth: {file}",
+                    layers(*file),
+                    layers(*trainer)
                 )
             }
             Self::NonFinite { name, count: 1, index } => write!(
@@ -579,10 +580,17 @@ pub fn networks_of<G: Module, D: Module>(
         if depth != model.depth {
             return Err(WeightsError::Depth { file: depth, trainer: model.depth });
         }
-    } else if file.shape("discriminator.conv1.weight").is_some() {
-        let depth = if file.shape("discriminator.conv3.weight").is_some() { 2 } else { 1 };
-        if depth != model.depth {
-            return Err(WeightsError::CriticDepth { file: depth, trainer: model.depth });
+    } else {
+        let deep_generator = file.shape("generator.refine.weight").is_some();
+        let depth = match (deep_generator, file.shape("discriminator.conv3.weight").is_some()) {
+            (true, _) => 3,
+            (false, true) => 2,
+            (false, false) => 1,
+        };
+        // A file without D tells depth 3 from the others only: G is the same at 1 and 2.
+        let critic = file.shape("discriminator.conv1.weight").is_some();
+        if if critic { depth != model.depth } else { deep_generator != (model.depth == 3) } {
+            return Err(WeightsError::DcganDepth { file: depth, trainer: model.depth });
         }
     }
     let expected = Export::layers(generator, discriminator);
@@ -851,19 +859,19 @@ mod tests {
         }
     }
 
-    /// A DCGAN critic of one depth offered to a trainer of the other: told which depth to ask for.
+    /// A DCGAN of one depth offered to a trainer of another: told which depth to ask for.
     #[test]
-    fn a_critic_of_another_depth_is_named() {
+    fn a_dcgan_of_another_depth_is_named() {
         use crate::nets::dcgan;
         let device = Device::flex();
         let model = |depth: usize| ModelConfig::new().with_architecture(Architecture::Dcgan).with_channels(4).with_depth(depth);
         let networks = |depth: usize| dcgan::init(&model(depth), false, &mut HostRng::new(1), &device);
-        for (file_depth, trainer_depth) in [(1, 2), (2, 1)] {
+        for (file_depth, trainer_depth) in [(1, 2), (2, 1), (3, 2), (2, 3), (1, 3)] {
             let (g, d) = networks(file_depth);
             let bytes = pollster::block_on(Export::default().add("generator", &g).add("discriminator", &d).to_bytes()).unwrap();
             let (g, d) = networks(trainer_depth);
             let error = load_networks(&bytes, &model(trainer_depth), &g, &d).unwrap_err();
-            assert_eq!(error, WeightsError::CriticDepth { file: file_depth, trainer: trainer_depth });
+            assert_eq!(error, WeightsError::DcganDepth { file: file_depth, trainer: trainer_depth });
             assert!(error.to_string().ends_with(&format!("create it with depth: {file_depth}")), "{error}");
             let (g, d) = networks(file_depth);
             assert!(load_networks(&bytes, &model(file_depth), &g, &d).is_ok());

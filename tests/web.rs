@@ -197,7 +197,7 @@ async fn bad_options_are_errors() {
         (vec![("augment", 1.5.into())], "option augment is 1.5, expected a number in [0, 1]"),
         (vec![("channels", 64.into())], "channels applies to the DCGAN"),
         (vec![("depth", 3.into())], "option depth is 3, expected a number that is an integer from 1 to 2"),
-        (vec![("architecture", "dcgan".into()), ("depth", 3.into())], "option depth is 3, expected a number that is an integer from 1 to 2"),
+        (vec![("architecture", "dcgan".into()), ("depth", 4.into())], "option depth is 4, expected a number that is an integer from 1 to 3"),
         (vec![("depth", 2.into()), ("dropout", 0.3.into())], "dropout applies to the MLP of depth 1"),
         // The default MLP is two layers deep; its export does not fit the classic one.
         (
@@ -472,9 +472,10 @@ async fn webgpu_and_cpu_agree_on_the_dcgan() {
 
 #[wasm_bindgen_test]
 async fn webgpu_and_cpu_agree_on_the_dcgan_with_r1() {
-    // The DCGAN preset: D three convolutions deep without batch norm, with the R1 penalty's
-    // input-gradient graph through all three (and, from the recommended defaults, β1 0 and
-    // the weight average).
+    // The Conditional DCGAN preset's depth, unconditional: D three convolutions deep without
+    // batch norm, with the R1 penalty's input-gradient graph through all three (and, from the
+    // recommended defaults, β1 0 and the weight average). The DCGAN preset's depth 3, with a
+    // convolution in G too, is the recommended one the next test trains.
     backends_agree(
         &[("architecture", "dcgan".into()), ("depth", 2.into()), ("learningRate", 1e-3.into()), ("r1Penalty", 5.into())],
         8,
@@ -485,8 +486,9 @@ async fn webgpu_and_cpu_agree_on_the_dcgan_with_r1() {
 
 #[wasm_bindgen_test]
 async fn webgpu_and_cpu_agree_on_the_dcgan_with_the_average() {
-    // The exported generator is then G's running weight average, batch norm's statistics
-    // included.
+    // The recommended DCGAN (the DCGAN preset's depth 3: G's 14 × 14 map worked over by a
+    // convolution with batch norm), whose exported generator is then G's running weight
+    // average, batch norm's statistics included (those of G's third batch norm too).
     backends_agree(&[("architecture", "dcgan".into()), ("averageDecay", 0.9.into())], 8, 2).await;
 }
 

@@ -221,6 +221,13 @@ async function startTrainMode() {
     $('r1').disabled = $('loss').value !== 'bce';
   };
   $('loss').addEventListener('change', syncR1);
+  // Depth 3 is the DCGAN's alone (a convolution in G too); the MLP goes to 2.
+  const syncDepth = () => {
+    const mlp = $('architecture').value === 'mlp';
+    $('depth').querySelector('option[value="3"]').disabled = mlp;
+    if (mlp && $('depth').value === '3') $('depth').value = '2';
+  };
+  $('architecture').addEventListener('change', syncDepth);
   const applyPreset = (id) => {
     const p = PRESETS.find((x) => x.id === id) ?? PRESETS[0];
     preset.value = p.id;
@@ -235,6 +242,7 @@ async function startTrainMode() {
     $('r1').value = p.settings.r1Penalty ?? 0;
     $('conditional').checked = p.settings.conditional ?? false;
     syncR1();
+    syncDepth();
   };
   applyPreset(params.get('preset'));
   charts.clear({ probabilities: $('loss').value === 'bce' });
@@ -275,6 +283,7 @@ async function startTrainMode() {
     for (const [key, id] of Object.entries(fields)) if (settings[key] !== undefined && settings[key] !== null) $(id).value = settings[key];
     if (typeof settings.conditional === 'boolean') $('conditional').checked = settings.conditional;
     syncR1();
+    syncDepth();
   };
   const rate = { steps: 0, since: performance.now(), value: 0 };
 

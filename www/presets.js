@@ -19,7 +19,7 @@ export const PRESETS = [
   },
   {
     id: 'dcgan',
-    settings: { architecture: 'dcgan', depth: 2, loss: 'bce', learningRate: 1e-3, batchSize: 64, beta1: 0, r1Penalty: 5, averageDecay: 0.995 },
+    settings: { architecture: 'dcgan', depth: 3, loss: 'bce', learningRate: 1e-3, batchSize: 64, beta1: 0, r1Penalty: 5, averageDecay: 0.995 },
   },
   {
     id: 'wgan-gp',

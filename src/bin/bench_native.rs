@@ -35,9 +35,9 @@ mod native {
     /// The models measured: the page's presets' settings, from the same place the page takes them.
     fn models() -> [(&'static str, GanConfig); 3] {
         [
-            ("classic MLP", Defaults::Classic.config(Architecture::Mlp, Loss::Bce)),
-            ("Default preset (MLP, 2 layers, R1)", GanConfig::recommended(Architecture::Mlp, Loss::Bce)),
-            ("DCGAN preset (R1)", GanConfig::recommended(Architecture::Dcgan, Loss::Bce)),
+            ("classic MLP", Defaults::Classic.config(Architecture::Mlp, Loss::Bce, false)),
+            ("Default preset (MLP, 2 layers, R1)", GanConfig::recommended(Architecture::Mlp, Loss::Bce, false)),
+            ("DCGAN preset (R1)", GanConfig::recommended(Architecture::Dcgan, Loss::Bce, false)),
         ]
     }
 

@@ -8,7 +8,7 @@
 //!  [--preview docs/pretrained-dcgan.png] [--score-every 1000] [--checkpoint FILE]
 //!  [--checkpoint-every 1000] [--dataset mnist|fashion]`
 //!
-//! The settings left out are those recommended for the architecture and loss, as in
+//! The settings left out are those recommended for the architecture, loss and conditioning, as in
 //! `GanTrainer.create` (`GanConfig::recommended`); `--defaults classic` starts from the
 //! textbook setup instead. They are checked by `GanConfig::validate`, as the page's are, so
 //! pretrain refuses what `GanTrainer.create` refuses, with the same message.
@@ -72,9 +72,10 @@ mod native {
         let defaults = named(&Defaults::NAMES, pick("--defaults").unwrap_or("recommended")).map_err(|e| format!("--defaults: {e}"))?;
         let architecture = named(&Architecture::NAMES, pick("--architecture").unwrap_or("mlp")).map_err(|e| format!("--architecture: {e}"))?;
         let loss = named(&Loss::NAMES, pick("--loss").unwrap_or("bce")).map_err(|e| format!("--loss: {e}"))?;
+        let conditional = pick("--conditional") == Some("true");
         let mut args = Args {
             steps: 20_000,
-            config: defaults.config(architecture, loss),
+            config: defaults.config(architecture, loss, conditional),
             out: SHIPPED_GENERATOR.into(),
             preview: None,
             score_every: None,

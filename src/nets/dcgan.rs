@@ -1,6 +1,7 @@
 //! The DCGAN for 28 × 28 digits: G grows a 7 × 7 feature map to 14 × 14 and then 28 × 28 with
-//! transposed convolutions, D shrinks the image the same way with strided convolutions (and,
-//! at depth 2, looks again at the 7 × 7 map with a 3 × 3 convolution). Batch norm after every
+//! transposed convolutions (and, at depth 3, works the 14 × 14 map over with a 3 × 3
+//! convolution), D shrinks the image the same way with strided convolutions (and, at depth 2
+//! and 3, looks again at the 7 × 7 map with a 3 × 3 convolution). Batch norm after every
 //! hidden layer of G and after D's last convolution, as in the DCGAN paper (Radford et al.,
 //! 2015), except in a critic with a per-image gradient penalty (WGAN-GP's or R1).
 
@@ -21,13 +22,17 @@ use crate::rng::HostRng;
 /// Side of the smallest feature map: 28 / 2 / 2.
 const SIDE: usize = IMAGE_SIDE / 4;
 
-/// Noise → [linear → 7×7×2c → BN → ReLU] → [↑2 → 14×14×c → BN → ReLU] → [↑2 → 28×28 → tanh].
+/// Noise → [linear → 7×7×2c → BN → ReLU] → [↑2 → 14×14×c → BN → ReLU]
+/// (→ [conv 3×3 → 14×14×c → BN → ReLU] at depth 3) → [↑2 → 28×28 → tanh].
 #[derive(Module, Debug)]
 pub struct DcganGenerator {
     pub project: Linear,
     pub project_norm: BatchNorm,
     pub up1: ConvTranspose2d,
     pub up1_norm: BatchNorm,
+    /// Depth 3's convolution, 3 × 3 with stride 1, c → c channels at 14 × 14, and its batch norm.
+    pub refine: Option<Conv2d>,
+    pub refine_norm: Option<BatchNorm>,
     pub up2: ConvTranspose2d,
     /// Classes it is conditioned on, 0 if none: the last inputs of `project` are the label.
     pub classes: usize,
@@ -39,7 +44,10 @@ impl ImageGenerator for DcganGenerator {
         let channels = self.project_norm.gamma.dims()[0];
         let x = self.project.forward(input).reshape([n, channels, SIDE, SIDE]); // [n, 2c, 7, 7]
         let x = relu(self.project_norm.forward(x));
-        let x = relu(self.up1_norm.forward(self.up1.forward(x))); // [n, c, 14, 14]
+        let mut x = relu(self.up1_norm.forward(self.up1.forward(x))); // [n, c, 14, 14]
+        if let (Some(refine), Some(norm)) = (&self.refine, &self.refine_norm) {
+            x = relu(norm.forward(refine.forward(x))); // [n, c, 14, 14]
+        }
         tanh(self.up2.forward(x)).reshape([n, IMAGE_PIXELS]) // [n, 784]
     }
 
@@ -53,13 +61,13 @@ impl ImageGenerator for DcganGenerator {
 }
 
 /// Image → [conv ↓2 → 14×14×c → LeakyReLU] → [conv ↓2 → 7×7×2c → LeakyReLU]
-/// (→ [conv 3×3 → 7×7×2c → LeakyReLU] at depth 2) → logit, with batch norm (if any) before the
+/// (→ [conv 3×3 → 7×7×2c → LeakyReLU] at depth 2 and 3) → logit, with batch norm (if any) before the
 /// last LeakyReLU.
 #[derive(Module, Debug)]
 pub struct DcganDiscriminator {
     pub conv1: Conv2d,
     pub conv2: Conv2d,
-    /// Depth 2's third convolution, 3 × 3 with stride 1, 2c → 2c channels at 7 × 7.
+    /// The third convolution of depth 2 and 3, 3 × 3 with stride 1, 2c → 2c channels at 7 × 7.
     pub conv3: Option<Conv2d>,
     /// Absent in a critic with a gradient penalty.
     pub norm: Option<BatchNorm>,
@@ -155,7 +163,7 @@ impl DcganDiscriminator {
 struct PreActivations {
     pre1: Tensor<4>, // [n, c, 14, 14]
     pre2: Tensor<4>, // [n, 2c, 7, 7]
-    /// At depth 2.
+    /// At depth 2 and 3.
     pre3: Option<Tensor<4>>, // [n, 2c, 7, 7]
 }
 
@@ -178,18 +186,8 @@ pub fn init(
 ) -> (DcganGenerator, DcganDiscriminator) {
     let generator = init_generator(model, rng, device);
     let c = model.channels;
-    // 4 × 4 with stride 2 halves the side; 3 × 3 with stride 1 keeps it.
-    let conv = |rng: &mut HostRng, channels: [usize; 2], kernel: usize, bias: bool| {
-        let mut conv = Conv2dConfig::new(channels, [kernel, kernel])
-            .with_stride([kernel - 2, kernel - 2])
-            .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
-            .with_bias(bias)
-            .init(device);
-        conv.weight = normal(rng, conv.weight.dims(), 0.0, device);
-        conv.bias = conv.bias.map(|b| zeros(b.dims(), device));
-        conv
-    };
-    let deep = model.depth == 2;
+    let conv = |rng: &mut HostRng, channels: [usize; 2], kernel: usize, bias: bool| conv(rng, channels, kernel, bias, device);
+    let deep = model.depth >= 2;
     let discriminator = DcganDiscriminator {
         conv1: conv(rng, [1, c], 4, true),
         // Batch norm subtracts each channel's mean, so a bias before it would do nothing
@@ -228,8 +226,25 @@ pub fn init_generator(model: &ModelConfig, rng: &mut HostRng, device: &Device) -
         up1: up(rng, [2 * c, c], false),
         up1_norm: batch_norm(rng, c, device),
         up2: up(rng, [c, 1], true),
+        // Drawn after the rest (fields are evaluated in the order written), so G at depth 1 or
+        // 2 draws exactly what it always did.
+        refine: (model.depth == 3).then(|| conv(rng, [c, c], 3, false, device)),
+        refine_norm: (model.depth == 3).then(|| batch_norm(rng, c, device)),
         classes,
     }
+}
+
+/// A convolution with weights from N(0, 0.02) and, if any, a zero bias: 4 × 4 with stride 2
+/// halves the side, 3 × 3 with stride 1 keeps it.
+fn conv(rng: &mut HostRng, channels: [usize; 2], kernel: usize, bias: bool, device: &Device) -> Conv2d {
+    let mut conv = Conv2dConfig::new(channels, [kernel, kernel])
+        .with_stride([kernel - 2, kernel - 2])
+        .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
+        .with_bias(bias)
+        .init(device);
+    conv.weight = normal(rng, conv.weight.dims(), 0.0, device);
+    conv.bias = conv.bias.map(|b| zeros(b.dims(), device));
+    conv
 }
 
 /// A linear layer with weights from N(0, 0.02) and, if any, a zero bias.
@@ -264,15 +279,15 @@ mod tests {
     use crate::nets::conditioning::{generator_input, one_hot};
 
     /// The hand-built input gradient equals autodiff's gradient of Σ D(x, y) with respect to
-    /// x, for a plain critic and a conditional one, at either depth.
+    /// x, for a plain critic and a conditional one, at each depth.
     #[test]
     fn input_grad_matches_autodiff() {
-        for (conditional, depth) in [(false, 1), (true, 1), (false, 2), (true, 2)] {
+        for (conditional, depth) in [(false, 1), (true, 1), (false, 2), (true, 2), (false, 3)] {
             let model = ModelConfig::new().with_channels(4).with_conditional(conditional).with_depth(depth);
             let device = Device::flex().autodiff();
             let mut rng = HostRng::new(5);
             let (_, critic) = init(&model, false, &mut rng, &device);
-            assert_eq!((critic.embed.is_some(), critic.conv3.is_some()), (conditional, depth == 2));
+            assert_eq!((critic.embed.is_some(), critic.conv3.is_some()), (conditional, depth >= 2));
             let labels = conditional.then(|| one_hot(&[3, 0, 9], &device));
             let images = Tensor::<2>::from_data(TensorData::new(rng.normal(3 * 784), [3, 784]), &device);
             let what = format!("conditional {conditional}, depth {depth}");
@@ -299,6 +314,20 @@ mod tests {
         assert_eq!(conv3.weight.dims(), [8, 8, 3, 3]);
         assert!(conv3.bias.is_none() && d.conv2.bias.is_some());
         assert_eq!(d.forward(images, None).dims(), [2, 1]);
+        assert!(g2.refine.is_none() && g2.refine_norm.is_none());
+
+        // Depth 3: G also works its 14 × 14 map over with a 3 × 3 convolution; D as at depth 2,
+        // and the layers of depth 2 drawn as at depth 2.
+        let (g3, d3) = init(&model.clone().with_depth(3), true, &mut HostRng::new(1), &device);
+        let refine = g3.refine.as_ref().unwrap();
+        assert_eq!(refine.weight.dims(), [4, 4, 3, 3]);
+        assert!(refine.bias.is_none() && g3.refine_norm.is_some());
+        assert_eq!(d3.num_params(), d.num_params());
+        let read = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().unwrap();
+        assert_eq!(read(g3.project.weight.val()), read(g2.project.weight.val()));
+        let images = g3.forward(Tensor::zeros([2, 100], &device));
+        assert_eq!(images.dims(), [2, 784]);
+        assert_eq!(d3.forward(images, None).dims(), [2, 1]);
 
         // Conditional: G reads z and the one-hot label; D's logit depends on the label.
         let model = model.with_conditional(true);
@@ -306,7 +335,6 @@ mod tests {
         assert_eq!((g.latent_dim(), g.classes()), (100, 10));
         let input = generator_input(HostRng::new(2).normal(200), Some(&[4, 7]), 100, &device);
         let images = g.forward(input); // [2, 784]
-        let read = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().unwrap();
         let as_four = read(d.forward(images.clone(), Some(one_hot(&[4, 4], &device))));
         let as_seven = read(d.forward(images, Some(one_hot(&[7, 7], &device))));
         assert_ne!(as_four, as_seven);

@@ -125,7 +125,7 @@ mod tests {
     #[test]
     fn the_two_layer_mlp_resumes_exactly() {
         let model = ModelConfig::new().with_hidden_dim(16).with_depth(2);
-        let config = GanConfig::recommended(Architecture::Mlp, Loss::Bce).with_batch_size(8).with_model(model);
+        let config = GanConfig::recommended(Architecture::Mlp, Loss::Bce, false).with_batch_size(8).with_model(model);
         assert!(config.hand_written());
         let names: Vec<String> = trainer(config.clone(), &Device::flex()).layers().into_iter().map(|(name, _)| name).collect();
         assert!(names.contains(&"generator.hidden2.weight".to_string()) && names.contains(&"discriminator.hidden2.bias".to_string()), "{names:?}");
@@ -141,7 +141,7 @@ mod tests {
         let device = Device::flex();
         for (conditional, r1) in [(false, 0.0), (false, 5.0), (true, 5.0)] {
             let model = ModelConfig::new().with_hidden_dim(16).with_depth(2).with_conditional(conditional);
-            let config = GanConfig::recommended(Architecture::Mlp, Loss::Bce).with_batch_size(8).with_model(model);
+            let config = GanConfig::recommended(Architecture::Mlp, Loss::Bce, false).with_batch_size(8).with_model(model);
             let config = config.clone().with_loss(config.loss.with_r1_penalty(r1));
             let mut autodiff = autodiff_mlp(&config, &device);
             let mut hand_written = trainer(config.clone(), &device);
@@ -175,7 +175,7 @@ mod tests {
     fn an_autodiff_checkpoint_resumes_on_the_hand_written_trainer() {
         let device = Device::flex();
         let model = ModelConfig::new().with_hidden_dim(16).with_depth(2).with_conditional(true);
-        let config = GanConfig::recommended(Architecture::Mlp, Loss::Bce).with_batch_size(8).with_model(model);
+        let config = GanConfig::recommended(Architecture::Mlp, Loss::Bce, false).with_batch_size(8).with_model(model);
         let mut autodiff = autodiff_mlp(&config, &device);
         steps(&mut autodiff, &config, 0..3);
         let saved = Checkpoint::parse(&bytes(autodiff.checkpoint())).unwrap();

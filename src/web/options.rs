@@ -35,11 +35,11 @@ export interface StepStats {
 /** Options of GanTrainer.create; every one is optional. */
 export interface GanTrainerOptions {
   backend?: "auto" | "webgpu" | "cpu";
-  /** What the settings left out default to: "recommended" (default), the page's preset for the architecture and loss (the MLP: depth 2, learningRate 2e-3 with r1Penalty 5; the DCGAN: 1e-3 with r1Penalty 5; WGAN-GP: 1e-4, beta2 0.9, criticSteps 5), or "classic", the textbook PyTorch GAN (learningRate 2e-4, no penalty). */
+  /** What the settings left out default to: "recommended" (default), the page's preset for the architecture and loss (the MLP: depth 2, learningRate 2e-3 with r1Penalty 5; the DCGAN: depth 3 (2 when conditional), 1e-3 with r1Penalty 5, beta1 0, averageDecay 0.995; WGAN-GP: 1e-4, beta2 0.9, criticSteps 5), or "classic", the textbook PyTorch GAN (learningRate 2e-4, no penalty). */
   defaults?: "recommended" | "classic";
   /** The MLP (default) or the DCGAN. */
   architecture?: "mlp" | "dcgan";
-  /** MLP: hidden layers in each network, 1 (the classic GAN: G 100→256→784, D 784→256→1) or 2 (G 100→256→512→784, D 784→512→256→1). Recommended defaults: 2; classic: 1. */
+  /** MLP: hidden layers in each network, 1 (the classic GAN: G 100→256→784, D 784→256→1) or 2 (G 100→256→512→784, D 784→512→256→1). DCGAN: 1, 2 (a third convolution in D, 3×3 at 7×7) or 3 (and one in G, 3×3 at 14×14). Recommended defaults: 2 for the MLP, 3 for the DCGAN (2 when conditional); classic: 1. */
   depth?: number;
   /** DCGAN width: channels of D's first convolution and G's last hidden layer (the next layer has twice as many), 4 to 256; default 32. */
   channels?: number;
@@ -224,7 +224,7 @@ impl TrainerOptions {
         let defaults = chosen(context, "defaults", &self.defaults, &Defaults::NAMES)?.unwrap_or(Defaults::Recommended);
         let architecture = chosen(context, "architecture", &self.architecture, &Architecture::NAMES)?.unwrap_or(Architecture::Mlp);
         let loss = chosen(context, "loss", &self.loss, &Loss::NAMES)?.unwrap_or(Loss::Bce);
-        let config = self.over(defaults.config(architecture, loss), context)?;
+        let config = self.over(defaults.config(architecture, loss, self.conditional.unwrap_or(false)), context)?;
         config.validate().map_err(|e| invalid(context, e))?;
         Ok(config)
     }

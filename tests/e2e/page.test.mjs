@@ -118,6 +118,24 @@ test('the settings pick the DCGAN with WGAN-GP, and it trains on the CPU', { tim
   await p.close();
 });
 
+test('depth 3 is offered for the DCGAN alone, and the DCGAN preset picks it', async () => {
+  const { page: p, errors } = await page('?autoplay=0&backend=cpu');
+  await p.waitForFunction(() => window.webgan.backend && window.webgan.grids >= 1);
+  const depth3Disabled = () => p.locator('#depth option[value="3"]').evaluate((o) => o.disabled);
+  assert.equal(await p.inputValue('#architecture'), 'mlp');
+  assert.equal(await depth3Disabled(), true, 'the MLP goes to depth 2');
+  await p.selectOption('#preset', 'dcgan');
+  assert.deepEqual([await p.inputValue('#depth'), await depth3Disabled()], ['3', false]);
+  await p.selectOption('#preset', 'conditional-dcgan');
+  assert.equal(await p.inputValue('#depth'), '2');
+  await p.selectOption('#preset', 'dcgan');
+  // Switching the architecture to the MLP takes depth 3 down to the MLP's deepest.
+  await p.selectOption('#architecture', 'mlp');
+  assert.deepEqual([await p.inputValue('#depth'), await depth3Disabled()], ['2', true]);
+  assert.deepEqual(errors, []);
+  await p.close();
+});
+
 test('the DCGAN trains on WebGPU', { timeout: 600_000 }, async () => {
   const { page: p, errors } = await page('?autoplay=0&backend=webgpu&preset=dcgan&steps=1');
   await p.waitForFunction(() => window.webgan.backend && window.webgan.grids >= 1, null, { timeout: 300_000 });

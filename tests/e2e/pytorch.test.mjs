@@ -93,6 +93,8 @@ const EXPORTS = [
   // Depth 2: D's third convolution, with batch norm after it, and without (the DCGAN preset).
   { name: 'dcgan-conditional', options: { architecture: 'dcgan', depth: 2, conditional: true, learningRate: 2e-3, r1Penalty: 0 }, steps: 30, scores: 'probability', criticNorm: true },
   { name: 'dcgan-r1', options: { architecture: 'dcgan', depth: 2, r1Penalty: 5, learningRate: 2e-3 }, steps: 30, scores: 'probability', criticNorm: false },
+  // Depth 3: G's refine convolution and its batch norm too (the DCGAN preset).
+  { name: 'dcgan-depth-3', options: { architecture: 'dcgan', depth: 3, r1Penalty: 5, learningRate: 2e-3 }, steps: 30, scores: 'probability', criticNorm: false },
   {
     name: 'dcgan-conditional-wgan-gp', options: { architecture: 'dcgan', conditional: true, loss: 'wgan-gp', criticSteps: 2, learningRate: 2e-3 },
     steps: 30, scores: 'logit', criticNorm: false,
@@ -167,8 +169,10 @@ const IMPORTS = [
   { name: 'mlp-depth-2', write: ['--architecture', 'mlp', '--depth', '2'], options: {}, scores: 'probability' },
   { name: 'mlp-depth-2-conditional', write: ['--architecture', 'mlp', '--depth', '2', '--classes', '10'], options: { conditional: true }, scores: 'probability' },
   { name: 'dcgan', write: ['--architecture', 'dcgan'], options: { architecture: 'dcgan', depth: 1, r1Penalty: 0 }, scores: 'probability' },
-  // D's third convolution (conv3), without batch norm: the DCGAN's recommended critic.
-  { name: 'dcgan-depth-2', write: ['--architecture', 'dcgan', '--depth', '2', '--critic-norm', '0'], options: { architecture: 'dcgan' }, scores: 'probability' },
+  // D's third convolution (conv3), without batch norm: the Conditional DCGAN preset's depth.
+  { name: 'dcgan-depth-2', write: ['--architecture', 'dcgan', '--depth', '2', '--critic-norm', '0'], options: { architecture: 'dcgan', depth: 2 }, scores: 'probability' },
+  // And G's refine convolution with its batch norm: the DCGAN's recommended depth.
+  { name: 'dcgan-depth-3', write: ['--architecture', 'dcgan', '--depth', '3', '--critic-norm', '0'], options: { architecture: 'dcgan' }, scores: 'probability' },
   {
     name: 'dcgan-conditional', write: ['--architecture', 'dcgan', '--classes', '10', '--critic-norm', '0'],
     options: { architecture: 'dcgan', conditional: true, loss: 'wgan-gp' }, scores: 'logit',

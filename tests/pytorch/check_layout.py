@@ -7,7 +7,7 @@ LeakyReLU and Embedding, in float64.
   check_layout.py check DIR    WebGAN's export_pytorch() files in DIR (keys, shapes, dtypes,
                                metadata) and WebGAN's own outputs on the same inputs
                                (generate_floats, discriminate) against these forward passes.
-  check_layout.py write DIR --architecture mlp|dcgan [--classes 0|10] [--critic-norm 0|1] [--depth 1|2]
+  check_layout.py write DIR --architecture mlp|dcgan [--classes 0|10] [--critic-norm 0|1] [--depth 1|2|3]
                                A random generator and discriminator in the PyTorch layout,
                                written with numpy and safetensors.numpy.save_file, with inputs
                                for them and the outputs they must give.
@@ -17,7 +17,7 @@ LeakyReLU and Embedding, in float64.
 The folder's files: generator.safetensors, discriminator.safetensors; z.f32 (n × latent
 float32), labels.u8 (n digits, conditional only), images.u8 (m × 784 pixels),
 image_labels.u8 (m digits); for check, case.json ({"architecture", "classes",
-"latent_dim", "critic_norm", "depth" (the MLP's hidden layers, or 2 for a DCGAN critic with conv3; 1 if absent), "scores": "probability"|"logit"}), webgan_generated.f32 (n × 784) and
+"latent_dim", "critic_norm", "depth" (the MLP's hidden layers; for a DCGAN 2 when D has conv3, 3 when G has refine too; 1 if absent), "scores": "probability"|"logit"}), webgan_generated.f32 (n × 784) and
 webgan_scores.f32 (m); for compare, expected_generated.npy and expected_logits.npy (write's,
 float64) and WebGAN's webgan_generated.f32 (Generator.load), webgan_trainer_generated.f32
 and webgan_scores.f32 (GanTrainer.create).
@@ -150,6 +150,8 @@ def generator_forward(p, z, labels, classes):
     x = linear(x, p["project.weight"]).reshape(-1, c2, SIDE // 4, SIDE // 4)
     x = relu(batch_norm_eval(x, p, "project_norm"))
     x = relu(batch_norm_eval(conv_transpose2d(x, p["up1.weight"]), p, "up1_norm"))
+    if "refine.weight" in p:  # depth 3: 3 × 3 at 14 × 14, then batch norm
+        x = relu(batch_norm_eval(conv2d(x, p["refine.weight"], stride=1, padding=1), p, "refine_norm"))
     return np.tanh(conv_transpose2d(x, p["up2.weight"], p["up2.bias"])).reshape(-1, PIXELS)
 
 
@@ -184,9 +186,12 @@ def expected_generator(architecture, latent, classes, channels, depth=1):
     if architecture == "mlp":
         return mlp_keys(mlp_widths("generator", depth, inputs))
     c = channels
-    return {"project.weight": (2 * c * 49, inputs), **norm_keys("project_norm", 2 * c),
+    keys = {"project.weight": (2 * c * 49, inputs), **norm_keys("project_norm", 2 * c),
             "up1.weight": (2 * c, c, 4, 4), **norm_keys("up1_norm", c),
             "up2.weight": (c, 1, 4, 4), "up2.bias": (1,)}
+    if depth == 3:
+        keys.update({"refine.weight": (c, c, 3, 3), **norm_keys("refine_norm", c)})
+    return keys
 
 
 def expected_discriminator(architecture, classes, channels, norm, depth=1):
@@ -199,8 +204,8 @@ def expected_discriminator(architecture, classes, channels, norm, depth=1):
         keys = {"conv1.weight": (c, 1, 4, 4), "conv1.bias": (c,), "conv2.weight": (2 * c, c, 4, 4),
                 **(norm_keys("norm", 2 * c) if norm else {}),
                 "output.weight": (1, features), "output.bias": (1,)}
-        last = "conv3" if depth == 2 else "conv2"  # the convolution batch norm follows
-        if depth == 2:
+        last = "conv3" if depth >= 2 else "conv2"  # the convolution batch norm follows
+        if depth >= 2:
             keys.update({"conv2.bias": (2 * c,), "conv3.weight": (2 * c, 2 * c, 3, 3)})
         if not norm:
             keys[f"{last}.bias"] = (2 * c,)
@@ -367,7 +372,11 @@ def write(args):
         pre = linear(x, g["project.weight"]).reshape(-1, 2 * c, 7, 7)
         g.update(norm("project_norm", pre))
         g["up1.weight"] = uniform((2 * c, c, 4, 4), c * 16)
-        g.update(norm("up1_norm", conv_transpose2d(relu(batch_norm_eval(pre, g, "project_norm")), g["up1.weight"])))
+        h = conv_transpose2d(relu(batch_norm_eval(pre, g, "project_norm")), g["up1.weight"])
+        g.update(norm("up1_norm", h))
+        if args.depth == 3:
+            g["refine.weight"] = uniform((c, c, 3, 3), c * 9)
+            g.update(norm("refine_norm", conv2d(relu(batch_norm_eval(h, g, "up1_norm")), g["refine.weight"], stride=1, padding=1)))
         g["up2.weight"] = uniform((c, 1, 4, 4), 16)
         g["up2.bias"] = uniform(1, 16)
     g = {k: v if v.dtype == np.int64 else v.astype(np.float32) for k, v in g.items()}
@@ -387,14 +396,14 @@ def write(args):
                "conv2.weight": uniform((2 * c, c, 4, 4), c * 16),
                "output.weight": uniform((1, features), features), "output.bias": uniform(1, features)}
         last = "conv2"
-        if args.depth == 2:
+        if args.depth >= 2:
             dsc["conv2.bias"] = uniform(2 * c, c * 16)
             dsc["conv3.weight"] = uniform((2 * c, 2 * c, 3, 3), 2 * c * 9)
             last = "conv3"
         if args.critic_norm:
             h = leaky_relu(conv2d(images.reshape(-1, 1, SIDE, SIDE), dsc["conv1.weight"], dsc["conv1.bias"]))
             pre = conv2d(h, dsc["conv2.weight"], dsc.get("conv2.bias"))
-            if args.depth == 2:
+            if args.depth >= 2:
                 pre = conv2d(leaky_relu(pre), dsc["conv3.weight"], stride=1, padding=1)
             dsc.update(norm("norm", pre))
         else:
@@ -482,7 +491,7 @@ def main():
             sub.add_argument("--channels", type=int, default=DCGAN_CHANNELS)
             sub.add_argument("--count", type=int, default=16)
             sub.add_argument("--seed", type=int, default=1)
-            sub.add_argument("--depth", type=int, choices=[1, 2], default=1, help="MLP: hidden layers per network; DCGAN: 2 adds D's conv3")
+            sub.add_argument("--depth", type=int, choices=[1, 2, 3], default=1, help="MLP: hidden layers per network (1 or 2); DCGAN: 2 adds D's conv3, 3 G's refine too")
             sub.add_argument("--critic-norm", type=int, choices=[0, 1], default=1,
                              help="DCGAN: D with batch norm (BCE without R1), else conv2 has a bias")
         if name == "compare":

@@ -59,7 +59,7 @@ def model_for(ns, state, metadata, part):
         latent = state["model.0.weight" if architecture == "mlp" else "project.weight"].shape[1] - classes
         if architecture == "mlp":
             return ns["Generator"](latent_dim=latent, classes=classes, depth=depth)
-        return ns["DCGANGenerator"](latent_dim=latent, classes=classes)
+        return ns["DCGANGenerator"](latent_dim=latent, classes=classes, depth=3 if "refine.weight" in state else 1)
     if architecture == "mlp":
         return ns["Discriminator"](classes=classes, depth=depth)
     return ns["DCGANDiscriminator"](classes=classes, norm="norm.weight" in state, depth=2 if "conv3.weight" in state else 1)
@@ -76,6 +76,7 @@ def selftest():
     for name, make, part in [
         ("mlp G", lambda k: ns["Generator"](classes=k), "g"), ("mlp D", lambda k: ns["Discriminator"](classes=k), "d"),
         ("dcgan G", lambda k: ns["DCGANGenerator"](classes=k), "g"),
+        ("dcgan G depth 3", lambda k: ns["DCGANGenerator"](classes=k, depth=3), "g"),
         ("dcgan D", lambda k: ns["DCGANDiscriminator"](classes=k), "d"),
         ("dcgan D no norm", lambda k: ns["DCGANDiscriminator"](classes=k, norm=False), "d"),
         ("dcgan D depth 2", lambda k: ns["DCGANDiscriminator"](classes=k, depth=2), "d"),
@@ -108,7 +109,7 @@ def selftest():
                     ours = logits_of(model, torch.from_numpy(x), torch.from_numpy(y)).numpy()
                     theirs = ref.discriminator_logits(state, x, y if classes else None)
             architecture = ref.architecture_of(state)
-            want = (ref.expected_generator(architecture, 100, classes, 32) if part == "g" else
+            want = (ref.expected_generator(architecture, 100, classes, 32, 3 if "refine.weight" in state else 1) if part == "g" else
                     ref.expected_discriminator(architecture, classes, 32, "norm.weight" in state,
                                                2 if "conv3.weight" in state else 1))
             problems += ref.layout_problems(f"{name} classes={classes}",
@@ -221,7 +222,7 @@ def train(d, architecture, classes, critic_norm, depth=1):
     if architecture == "mlp":
         G, D = ns["Generator"](classes=classes, depth=depth), ns["Discriminator"](classes=classes, depth=depth)
     else:
-        G, D = ns["DCGANGenerator"](classes=classes), ns["DCGANDiscriminator"](classes=classes, norm=critic_norm, depth=depth)
+        G, D = ns["DCGANGenerator"](classes=classes, depth=depth), ns["DCGANDiscriminator"](classes=classes, norm=critic_norm, depth=depth)
     loop = doc_blocks()[4]
     if architecture == "dcgan":  # its D returns logits
         loop = loop.replace("bce = nn.BCELoss()", "bce = nn.BCEWithLogitsLoss()")
