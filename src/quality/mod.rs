@@ -227,10 +227,11 @@ mod tests {
         let device = Device::flex();
         let judge = Judge::load(&std::fs::read(SHIPPED_CLASSIFIER).unwrap(), &device).unwrap();
         use crate::inference::{SHIPPED_GENERATOR, SHIPPED_MLP_GENERATOR};
-        // The DCGAN (D three convolutions deep, the weight average) held a little below its
-        // figures, 8.32 / FD 6.06; the MLP (two hidden layers, the weight average; 8.09 / FD 19.5)
-        // to issue 15's target for it, score 8 and FD 25.
-        for (file, min_score, max_fd) in [(SHIPPED_GENERATOR, 8.2, 7.0), (SHIPPED_MLP_GENERATOR, 8.0, 25.0)] {
+        // The DCGAN (depth 3: D and G three convolutions deep; the weight average) held a little
+        // below its figures, 8.63 / FD 5.11 (the depth-2 file before it gave 8.32 / 6.06); the
+        // MLP (two hidden layers, the weight average; 8.09 / FD 19.5) to issue 15's target for
+        // it, score 8 and FD 25.
+        for (file, min_score, max_fd) in [(SHIPPED_GENERATOR, 8.5, 6.0), (SHIPPED_MLP_GENERATOR, 8.0, 25.0)] {
             let bytes = std::fs::read(file).unwrap();
             let generator = PretrainedGenerator::load(&bytes, &device).unwrap();
             let noise = HostRng::new(11).normal(HELD_OUT * generator.latent_dim());
