@@ -18,8 +18,12 @@ for (let r = 0; r < +rounds; r++) {
       const m = await import(`../www/${dir}/webgan.js`);
       await m.default();
       const { MnistStream } = await import('../www/mnist_stream.js');
-      const data = new MnistStream();
-      await data.load('../www/data/mnist-10k-images-idx3-ubyte.gz');
+      // Loaded once, for every round and side.
+      if (!window.abData) {
+        window.abData = new MnistStream();
+        await window.abData.load('../www/data/mnist-10k-images-idx3-ubyte.gz');
+      }
+      const data = window.abData;
       const { PRESETS } = await import('../www/presets.js');
       const settings = { ...(what === 'mlp' ? { defaults: 'classic' } : PRESETS.find((p) => p.id === what).settings), ...over };
       const t = await m.GanTrainer.create({ ...settings, backend: 'cpu', batchSize: 64, seed: 1 });

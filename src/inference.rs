@@ -64,9 +64,7 @@ impl PretrainedGenerator {
             Architecture::Dcgan => {
                 let [inputs, _] = dims(&file, "generator.project.weight", [model.latent_dim, 0])?;
                 let [channels] = dims(&file, "generator.up1_norm.gamma", [model.channels])?;
-                // G is the same at depths 1 and 2; depth 3's has a convolution at 14 × 14.
-                let depth = if file.shape("generator.refine.weight").is_some() { 3 } else { 1 };
-                let model = model.with_latent_dim(latent(inputs, classes)?).with_channels(channels).with_depth(depth);
+                let model = model.with_latent_dim(latent(inputs, classes)?).with_channels(channels).with_depth(file.dcgan_depth());
                 let generator = dcgan::init_generator(&model, &mut rng, device);
                 file.check(&param_shapes("generator", &generator), &IGNORED)?;
                 Ok(Self::Dcgan(file.apply("generator", generator)))

@@ -431,6 +431,16 @@ impl WeightsFile {
         if self.shape(&format!("{network}.hidden2.weight")).is_some() { 2 } else { 1 }
     }
 
+    /// The DCGAN's depth in this file: 3 when G has `refine`, 2 when D has `conv3`, else 1. A
+    /// generator alone reads as 3 or 1: G is the same at depths 1 and 2.
+    pub fn dcgan_depth(&self) -> usize {
+        match (self.shape("generator.refine.weight"), self.shape("discriminator.conv3.weight")) {
+            (Some(_), _) => 3,
+            (None, Some(_)) => 2,
+            (None, None) => 1,
+        }
+    }
+
     /// Checks that the file holds exactly `expected`, ignoring names that start with one of
     /// `ignored_prefixes` (e.g. the discriminator when only the generator is wanted).
     pub fn check(
@@ -581,15 +591,13 @@ pub fn networks_of<G: Module, D: Module>(
             return Err(WeightsError::Depth { file: depth, trainer: model.depth });
         }
     } else {
-        let deep_generator = file.shape("generator.refine.weight").is_some();
-        let depth = match (deep_generator, file.shape("discriminator.conv3.weight").is_some()) {
-            (true, _) => 3,
-            (false, true) => 2,
-            (false, false) => 1,
+        let depth = file.dcgan_depth();
+        // A file without D tells depth 3 from the others only.
+        let fits = match file.shape("discriminator.conv1.weight") {
+            Some(_) => depth == model.depth,
+            None => (depth == 3) == (model.depth == 3),
         };
-        // A file without D tells depth 3 from the others only: G is the same at 1 and 2.
-        let critic = file.shape("discriminator.conv1.weight").is_some();
-        if if critic { depth != model.depth } else { deep_generator != (model.depth == 3) } {
+        if !fits {
             return Err(WeightsError::DcganDepth { file: depth, trainer: model.depth });
         }
     }

@@ -186,20 +186,19 @@ pub fn init(
 ) -> (DcganGenerator, DcganDiscriminator) {
     let generator = init_generator(model, rng, device);
     let c = model.channels;
-    let conv = |rng: &mut HostRng, channels: [usize; 2], kernel: usize, bias: bool| conv(rng, channels, kernel, bias, device);
     let deep = model.depth >= 2;
     let discriminator = DcganDiscriminator {
-        conv1: conv(rng, [1, c], 4, true),
+        conv1: conv(rng, [1, c], 4, true, device),
         // Batch norm subtracts each channel's mean, so a bias before it would do nothing
         // (and, with a zero gradient, drift on rounding noise).
-        conv2: conv(rng, [c, 2 * c], 4, deep || !critic_norm),
+        conv2: conv(rng, [c, 2 * c], 4, deep || !critic_norm, device),
         norm: critic_norm.then(|| batch_norm(rng, 2 * c, device)),
         output: dense(rng, 2 * c * SIDE * SIDE, 1, true, device),
         // Drawn late, so an unconditional run draws exactly what it always did.
         embed: model.conditional.then(|| normal(rng, [CLASSES, 2 * c * SIDE * SIDE], 0.0, device)),
         // Drawn last (fields are evaluated in the order written), so a depth-1 critic draws
         // exactly what it always did.
-        conv3: deep.then(|| conv(rng, [2 * c, 2 * c], 3, !critic_norm)),
+        conv3: deep.then(|| conv(rng, [2 * c, 2 * c], 3, !critic_norm, device)),
         slope: model.leaky_slope,
     };
     (generator, discriminator)
