@@ -6,6 +6,8 @@ mod common;
 mod checkpoint;
 #[path = "web/conditional.rs"]
 mod conditional;
+#[path = "web/matmul.rs"]
+mod matmul;
 
 use common::*;
 use js_sys::{Float32Array, Uint8Array};

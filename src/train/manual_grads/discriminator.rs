@@ -3,7 +3,7 @@
 
 use burn::prelude::*;
 
-use super::{LinearGrads, affine, linear_grads};
+use super::{LinearGrads, affine, linear_grads, matmul};
 use crate::nets::mlp::MlpDiscriminator;
 
 /// What D's backward pass needs from its forward pass.
@@ -52,7 +52,7 @@ pub fn discriminator_forward(
     }
     let mut logits = affine(&discriminator.output, hidden.clone()); // [batch, 1]
     let projection = match (&discriminator.embed, labels) {
-        (Some(embed), Some(labels)) => Some((labels.clone(), labels.matmul(embed.val()))), // e_y, [batch, hidden]
+        (Some(embed), Some(labels)) => Some((labels.clone(), matmul(labels.clone(), embed.val()))), // e_y, [batch, hidden]
         _ => None,
     };
     if let Some((_, embedded)) = &projection {
@@ -81,7 +81,7 @@ pub fn discriminator_backward(
     let embed = pass
         .projection
         .as_ref()
-        .map(|(labels, _)| labels.clone().transpose().matmul(d_logits.clone() * hidden.clone())); // [classes, hidden]
+        .map(|(labels, _)| matmul(labels.clone().transpose(), d_logits.clone() * hidden.clone())); // [classes, hidden]
     let mut layers: Vec<LinearGrads> = pass.inputs.into_iter().zip(d_pre).map(|(input, d)| linear_grads(input, d)).collect();
     layers.push(linear_grads(hidden, d_logits));
     DiscriminatorGrads { layers, embed }
@@ -96,7 +96,7 @@ pub fn discriminator_input_grad(
     d_logits: Tensor<2>, // [batch, 1]
 ) -> Tensor<2> {
     let first = pre_activation_grads(discriminator, slope, &pass, d_logits).swap_remove(0); // [batch, width]
-    first.matmul(discriminator.hidden.weight.val().transpose()) // [batch, 784]
+    matmul(first, discriminator.hidden.weight.val().transpose()) // [batch, 784]
 }
 
 /// Weight gradients of the R1 penalty γ/2 · mean‖∇ₓD(x)‖² over the first `rows` images of
@@ -124,13 +124,13 @@ pub fn r1_grads(
         None => output_row.repeat_dim(0, rows),
     };
     let a = slopes.back(&weights, d_features); // a_1 … a_L
-    let mut b = a[0].clone().matmul(weights[0].clone().transpose()).mul_scalar(gamma / rows as f32); // B_0 = (γ/n)·g, [n, 784]
+    let mut b = matmul(a[0].clone(), weights[0].clone().transpose()).mul_scalar(gamma / rows as f32); // B_0 = (γ/n)·g, [n, 784]
     let mut d_weights = Vec::with_capacity(weights.len() + 1);
     for (layer, (weight, a)) in weights.into_iter().zip(a).enumerate() {
-        d_weights.push(b.clone().transpose().matmul(a)); // [in, width]
-        b = slopes.scale(b.matmul(weight), layer); // B_l, [n, width]
+        d_weights.push(matmul(b.clone().transpose(), a)); // [in, width]
+        b = slopes.scale(matmul(b, weight), layer); // B_l, [n, width]
     }
-    let d_embed = projection.map(|(labels, _)| labels.transpose().matmul(b.clone())); // [classes, hidden]
+    let d_embed = projection.map(|(labels, _)| matmul(labels.transpose(), b.clone())); // [classes, hidden]
     d_weights.push(b.sum_dim(0).reshape([-1, 1])); // [hidden, 1]
     (d_weights, d_embed)
 }
@@ -194,7 +194,7 @@ impl Slopes {
         let last = weights.len() - 1;
         let mut chain = vec![self.scale(d_features, last)]; // [n, hidden]
         for layer in (0..last).rev() {
-            let next = chain[chain.len() - 1].clone().matmul(weights[layer + 1].clone().transpose()); // [n, width]
+            let next = matmul(chain[chain.len() - 1].clone(), weights[layer + 1].clone().transpose()); // [n, width]
             chain.push(self.scale(next, layer));
         }
         chain.reverse();

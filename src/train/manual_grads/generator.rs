@@ -3,7 +3,7 @@
 use burn::prelude::*;
 use burn::tensor::activation::tanh;
 
-use super::{LinearGrads, affine, linear_grads};
+use super::{LinearGrads, affine, linear_grads, matmul};
 use crate::nets::mlp::MlpGenerator;
 
 /// What G's backward pass needs from its forward pass.
@@ -45,9 +45,7 @@ pub fn generator_backward(
     let mut grads = Vec::with_capacity(layers.len());
     for (at, input) in pass.inputs.into_iter().enumerate().rev() {
         let d_input = (at > 0).then(|| {
-            d_out
-                .clone()
-                .matmul(layers[at].weight.val().transpose()) // [batch, width]
+            matmul(d_out.clone(), layers[at].weight.val().transpose()) // [batch, width]
                 .mask_fill(pass.hidden_pre[at - 1].clone().lower_equal_elem(0.0), 0.0) // relu'
         });
         grads.push(linear_grads(input, d_out));

@@ -8,6 +8,7 @@
 
 mod discriminator;
 mod generator;
+pub mod matmul;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
@@ -18,6 +19,7 @@ pub use discriminator::{
     DiscriminatorGrads, DiscriminatorPass, discriminator_backward, discriminator_forward, discriminator_input_grad, r1_grads,
 };
 pub use generator::{GeneratorPass, generator_backward, generator_forward};
+use matmul::matmul;
 
 /// Gradients of one linear layer's weight `[in, out]` and bias `[out]`.
 pub struct LinearGrads {
@@ -27,7 +29,7 @@ pub struct LinearGrads {
 
 /// x·W + b for a burn `Linear`.
 fn affine(linear: &Linear, x: Tensor<2>) -> Tensor<2> {
-    let out = x.matmul(linear.weight.val()); // [batch, out]
+    let out = matmul(x, linear.weight.val()); // [batch, out]
     match &linear.bias {
         Some(bias) => out + bias.val().unsqueeze(), // [batch, out]
         None => out,
@@ -37,7 +39,7 @@ fn affine(linear: &Linear, x: Tensor<2>) -> Tensor<2> {
 /// dL/dW = xᵀ·dy and dL/db = Σ_batch dy for y = x·W + b.
 fn linear_grads(input: Tensor<2>, d_out: Tensor<2>) -> LinearGrads {
     LinearGrads {
-        weight: input.transpose().matmul(d_out.clone()), // [in, out]
+        weight: matmul(input.transpose(), d_out.clone()), // [in, out]
         bias: d_out.sum_dim(0).flatten(0, 1),              // [out]
     }
 }
