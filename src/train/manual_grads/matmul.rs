@@ -7,37 +7,26 @@
 //! strides): one output element per invocation, a dot product along the shared dimension.
 //! The matrices of a batch of 64 are small enough that the GPU's time goes to launching
 //! kernels rather than to multiply-adds, and fusion still joins the elementwise chains around
-//! each product. On the CPU backend it is burn's own matmul.
+//! each product. It enters burn as a backend extension, which fusion runs as a custom
+//! operation; on the CPU the products stay burn's own matmul, through the same call as before.
 
-use burn::backend::tensor::FloatTensor;
-use burn::backend::{Backend, backend_extension};
 use burn::prelude::*;
-use burn::tensor::Shape;
 
 /// The product `lhs · rhs` of two matrices. // [m, k] · [k, n] → [m, n]
 pub fn matmul(lhs: Tensor<2>, rhs: Tensor<2>) -> Tensor<2> {
-    Tensor::from_dispatch(<burn::backend::Dispatch as PlainMatmul>::plain_matmul(lhs.into_dispatch(), rhs.into_dispatch()))
-}
-
-#[backend_extension(Flex, Cube: cfg(feature = "webgpu"), Fusion: cfg(feature = "webgpu"))]
-pub trait PlainMatmul: Backend {
-    /// `lhs · rhs` for two matrices, burn's matmul unless a backend has its own.
-    #[fusion(dtype = lhs, shape = product_shape(lhs, rhs))]
-    fn plain_matmul(lhs: FloatTensor<Self>, rhs: FloatTensor<Self>) -> FloatTensor<Self> {
-        Self::float_matmul(lhs, rhs)
+    #[cfg(feature = "webgpu")]
+    if matches!(lhs.device().as_dispatch(), burn::backend::DispatchDevice::Cube(_)) {
+        use burn::backend::Dispatch;
+        return Tensor::from_dispatch(<Dispatch as cube::PlainMatmul>::plain_matmul(lhs.into_dispatch(), rhs.into_dispatch()));
     }
+    lhs.matmul(rhs)
 }
-
-/// The shape of `lhs · rhs`. // [m, n]
-#[cfg_attr(not(feature = "webgpu"), allow(dead_code))]
-fn product_shape(lhs: &Shape, rhs: &Shape) -> Shape {
-    Shape::new([lhs[0], rhs[1]])
-}
-
-impl PlainMatmul for burn::backend::Flex {}
 
 #[cfg(feature = "webgpu")]
 mod cube {
+    use burn::backend::tensor::FloatTensor;
+    use burn::backend::{Backend, backend_extension};
+    use burn::tensor::Shape;
     use burn_cubecl::CubeBackend;
     use burn_cubecl::kernel::untile;
     use burn_cubecl::ops::numeric::empty_device_contiguous_dtype;
@@ -45,7 +34,17 @@ mod cube {
     use cubecl::prelude::*;
     use cubecl::{CubeDim, calculate_cube_count_elemwise};
 
-    use super::{PlainMatmul, product_shape};
+    #[backend_extension(Cube, Fusion)]
+    pub trait PlainMatmul: Backend {
+        /// `lhs · rhs` for two matrices.
+        #[fusion(dtype = lhs, shape = product_shape(lhs, rhs))]
+        fn plain_matmul(lhs: FloatTensor<Self>, rhs: FloatTensor<Self>) -> FloatTensor<Self>;
+    }
+
+    /// The shape of `lhs · rhs`. // [m, n]
+    fn product_shape(lhs: &Shape, rhs: &Shape) -> Shape {
+        Shape::new([lhs[0], rhs[1]])
+    }
 
     /// One element of `out = lhs · rhs` per invocation, each operand read through its strides.
     #[cube(launch_unchecked)]
