@@ -1,7 +1,8 @@
-// `./build.sh bench`: measures training speed, WebGPU calls per step, start-up times, wasm
-// size and memory in headless Chromium, then quality against steps, prints a table and writes
-// bench/results/<time>.json. `./build.sh bench <preset id>…` measures only those presets'
-// quality, `./build.sh bench speed` only the speed, `./build.sh bench conditional` only the
+// `./build.sh bench`: measures training speed (and one core's SIMD peak under it), WebGPU calls
+// per step, start-up times, wasm size and memory in headless Chromium, then quality against
+// steps, prints a table and writes bench/results/<time>.json. `./build.sh bench <preset id>…`
+// measures only those presets' quality, `./build.sh bench speed` only the speed,
+// `./build.sh bench conditional` only the
 // conditional presets' quality and the latent explorer, `./build.sh bench explorer` only the
 // explorer, `./build.sh bench checkpoint` only the checkpoints' size and save and resume times,
 // `./build.sh bench soak [mlp|dcgan] [CPU steps] [WebGPU steps]` only the soak (runSoak below):
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { serve, launch, open, ROOT } from '../tests/e2e/harness.mjs';
 import { describe, summarize } from './soak_summary.mjs';
 import { runPeers } from './peers.mjs';
+import { measureSimdPeak } from './simd_peak.mjs';
 
 const server = await serve();
 const browser = await launch();
@@ -57,6 +59,8 @@ try {
   if (peersOnly) results.model = 'peers: the classic MLP GAN step, batch 64, in WebGAN, TensorFlow.js and jax-js';
   if (peersOnly || speedRuns) results.peers = await runPeers({ browser, serverUrl: server.url, isolatedServerUrl: isolatedServer.url });
   if (speedRuns) {
+    // The ceiling under every CPU figure: one core's multiply-adds a second in wasm SIMD.
+    results.simdPeak = await measureSimdPeak(browser);
     const size = (path) => {
       const wasm = readFileSync(join(ROOT, path));
       return { rawBytes: wasm.length, gzipBytes: gzipSync(wasm, { level: 9 }).length };
@@ -204,6 +208,7 @@ if (speedRuns) {
   const rows = [
     ['wasm size, www/pkg (WebGPU + CPU)', `${mb(results.wasm.rawBytes)} raw, ${mb(results.wasm.gzipBytes)} gzipped`, '≤ 2.8 MB gzipped'],
     ['wasm size, www/pkg-cpu (CPU only)', `${mb(results.cpuOnlyWasm.rawBytes)} raw, ${mb(results.cpuOnlyWasm.gzipBytes)} gzipped`, '≤ 2 MB gzipped'],
+    ['one core, 128-bit wasm SIMD: G multiply-adds/s, mul + add / fused', `${f(results.simdPeak.mul_add.best)} / ${f(results.simdPeak.relaxed_madd.best)}`, ''],
     ['CPU steps/s, stats every step', f(results.cpu.everyStep.stepsPerSecond), ''],
     ['CPU steps/s, stats every 50', f(results.cpu.everyFifty.stepsPerSecond), '≥ 120'],
     ['CPU in www/pkg: steps/s, stats every step / every 50', `${f(results.cpuInPkg.everyStep.stepsPerSecond)} / ${f(results.cpuInPkg.everyFifty.stepsPerSecond)}`, 'as www/pkg-cpu'],
