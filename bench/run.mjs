@@ -2,9 +2,9 @@
 // per step, start-up times, wasm size and memory in headless Chromium, then quality against
 // steps, prints a table and writes bench/results/<time>.json. `./build.sh bench <preset id>…`
 // measures only those presets' quality, `./build.sh bench speed` only the speed,
-// `./build.sh bench conditional` only the
-// conditional presets' quality and the latent explorer, `./build.sh bench explorer` only the
-// explorer, `./build.sh bench checkpoint` only the checkpoints' size and save and resume times,
+// `./build.sh bench conditional` only the conditional presets' quality and the latent
+// explorer, `./build.sh bench explorer` only the explorer, `./build.sh bench checkpoint` only
+// the checkpoints' size and save and resume times,
 // `./build.sh bench soak [mlp|dcgan] [CPU steps] [WebGPU steps]` only the soak (runSoak below):
 // by default both models, 20,000 steps on the CPU and 2,000 on WebGPU; `./build.sh bench peers`
 // only the same step in TensorFlow.js and jax-js against WebGAN's (peers.mjs), which the full
