@@ -1,10 +1,14 @@
-//! The hand-written trainer's matmul kernel (`manual_grads::matmul`) against burn's own matmul
-//! on the same WebGPU device, for the products of a training step: plain, either operand
-//! transposed (a strided view), and a single column.
+//! The hand-written trainer's matmul kernels (`manual_grads::matmul`) against burn's own ops on
+//! the same WebGPU device, each what its CPU path computes: the products of a training step
+//! (plain, either operand transposed as a strided view, a single column), a layer's forward
+//! pass with its bias and activation, its weight and bias gradients, and a gradient taken back
+//! through a layer and an activation's slopes.
 
 use burn::prelude::*;
 use wasm_bindgen_test::*;
-use webgan::train::manual_grads::matmul::matmul;
+use burn::tensor::activation::tanh;
+use webgan::train::manual_grads::matmul::{affine_then, affine_then_tanh, matmul, matmul_and_column_sums, matmul_then_slope};
+use webgan::train::manual_grads::rectifier::Rectifier;
 
 /// A `[rows, columns]` matrix of values in [-1, 1] / √scale, from a fixed pattern.
 fn matrix(rows: usize, columns: usize, salt: usize, scale: usize, device: &Device) -> Tensor<2> {
@@ -14,14 +18,23 @@ fn matrix(rows: usize, columns: usize, salt: usize, scale: usize, device: &Devic
     Tensor::from_data(TensorData::new(values, [rows, columns]), device)
 }
 
-async fn read(tensor: Tensor<2>) -> Vec<f32> {
+async fn read<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
     tensor.into_data_async().await.expect("readback").try_to_vec::<f32>().expect("f32")
+}
+
+/// The largest difference between two readbacks of equal length.
+fn worst(ours: &[f32], burns: &[f32]) -> f32 {
+    assert_eq!(ours.len(), burns.len());
+    ours.iter().zip(burns).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max)
+}
+
+async fn webgpu() -> Device {
+    webgan::web::backend::webgpu().await.unwrap_or_else(|e| panic!("no WebGPU adapter: {e}")).device
 }
 
 #[wasm_bindgen_test]
 async fn plain_matmul_matches_burn_on_webgpu() {
-    let gpu = webgan::web::backend::webgpu().await.unwrap_or_else(|e| panic!("no WebGPU adapter: {e}"));
-    let device = gpu.device;
+    let device = webgpu().await;
     // [m, k] · [k, n], each operand stored transposed or not: the step's forward products
     // (x·W), its weight gradients (xᵀ·dy), its input gradients (dy·Wᵀ) and D's last layer.
     let cases = [
@@ -45,9 +58,82 @@ async fn plain_matmul_matches_burn_on_webgpu() {
         let ours = matmul(lhs.clone(), rhs.clone()); // [m, n]
         assert_eq!(ours.dims(), [m, n]);
         let (ours, burns) = (read(ours).await, read(lhs.matmul(rhs)).await);
-        let worst = ours.iter().zip(&burns).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+        let worst = worst(&ours, &burns);
         let case = format!("[{m}, {k}] · [{k}, {n}], transposed {lhs_transposed}/{rhs_transposed}");
         assert!(worst <= 1e-5, "{case}: apart by up to {worst}");
         assert!(burns.iter().any(|v| v.abs() > 0.1), "{case}: a product of near-zeros proves nothing");
+    }
+}
+
+/// A linear layer's gradients xᵀ·dy and Σ_batch dy from one kernel, for the step's layer
+/// shapes (x stored untransposed, so xᵀ is a strided view), one output column included.
+#[wasm_bindgen_test]
+async fn matmul_and_column_sums_match_burn_on_webgpu() {
+    let device = webgpu().await;
+    for (batch, inputs, outputs) in [(64, 100, 256), (64, 256, 784), (128, 256, 1), (3, 7, 5)] {
+        let x = matrix(batch, inputs, 3, inputs, &device); // [batch, in]
+        let dy = matrix(batch, outputs, 4, 1, &device); // [batch, out]
+        let (weight, bias) = matmul_and_column_sums(x.clone().transpose(), dy.clone());
+        assert_eq!((weight.dims(), bias.dims()), ([inputs, outputs], [outputs]));
+        let case = format!("x [{batch}, {inputs}], dy [{batch}, {outputs}]");
+        let burns_weight = read(x.transpose().matmul(dy.clone())).await;
+        let burns_bias = read(dy.sum_dim(0).flatten::<1>(0, 1)).await;
+        let weight_apart = worst(&read(weight).await, &burns_weight);
+        assert!(weight_apart <= 1e-5, "{case}: weight gradients apart by up to {weight_apart}");
+        // A sum of `batch` values of up to 1 each, so measured relative to the batch.
+        let bias_apart = worst(&read(bias).await, &burns_bias);
+        assert!(bias_apart <= 1e-5 * batch as f32, "{case}: bias gradients apart by up to {bias_apart}");
+        assert!(burns_bias.iter().any(|v| v.abs() > 0.1), "{case}: sums of near-zeros prove nothing");
+    }
+}
+
+/// A gradient taken back through a linear layer and the activation before it, for ReLU and
+/// LeakyReLU, with some pre-activations exactly 0 (where the two slopes differ from each other).
+#[wasm_bindgen_test]
+async fn matmul_then_slope_matches_burn_on_webgpu() {
+    let device = webgpu().await;
+    for (m, k, n) in [(64, 784, 256), (64, 256, 512), (5, 3, 7)] {
+        let lhs = matrix(m, k, 5, k, &device); // [m, k]
+        let rhs = matrix(n, k, 6, 1, &device).transpose(); // [k, n], as Wᵀ is
+        let x = matrix(m, n, 7, 1, &device); // [m, n]
+        let x = x.clone().mask_fill(x.abs().lower_elem(0.05), 0.0); // some exact zeros
+        let plain = read(lhs.clone().matmul(rhs.clone())).await;
+        for rectifier in [Rectifier::Relu, Rectifier::Leaky(0.2)] {
+            let ours = read(matmul_then_slope(lhs.clone(), rhs.clone(), rectifier, x.clone())).await;
+            let burns = read(rectifier.scale_by_slope(lhs.clone().matmul(rhs.clone()), x.clone())).await;
+            let apart = worst(&ours, &burns);
+            let case = format!("[{m}, {k}] · [{k}, {n}], {rectifier:?}");
+            assert!(apart <= 1e-5, "{case}: apart by up to {apart}");
+            assert!(burns.iter().any(|v| v.abs() > 0.1), "{case}: a product of near-zeros proves nothing");
+            let changed = burns.iter().zip(&plain).filter(|(scaled, product)| scaled != product).count();
+            assert!(changed > 0 && changed < plain.len(), "{case}: the slopes should change some elements, not all ({changed})");
+        }
+    }
+}
+
+/// A layer's forward pass, x·W + b then ReLU, LeakyReLU or tanh, for the step's hidden and
+/// output layers (D's of 2·batch rows).
+#[wasm_bindgen_test]
+async fn affine_then_activation_matches_burn_on_webgpu() {
+    let device = webgpu().await;
+    // The last number salts the pattern: the small case's first salt gave one sign only.
+    for (batch, inputs, outputs, salt) in [(64, 100, 256, 8), (128, 784, 512, 8), (64, 256, 784, 8), (5, 3, 7, 13)] {
+        let x = matrix(batch, inputs, salt, inputs, &device); // [batch, in]
+        let weight = matrix(inputs, outputs, salt + 1, 1, &device); // [in, out]
+        let bias = matrix(1, outputs, salt + 2, 1, &device).flatten::<1>(0, 1); // [out]
+        let pre = x.clone().matmul(weight.clone()) + bias.clone().unsqueeze(); // [batch, out], burn's
+        let burns_pre = read(pre.clone()).await;
+        assert!(burns_pre.iter().any(|v| *v < -0.1) && burns_pre.iter().any(|v| *v > 0.1), "[{batch}, {inputs}] · W: both signs");
+        for rectifier in [Rectifier::Relu, Rectifier::Leaky(0.2)] {
+            let case = format!("[{batch}, {inputs}] · [{inputs}, {outputs}] + b, {rectifier:?}");
+            let (ours_pre, ours_post) = affine_then(x.clone(), weight.clone(), Some(bias.clone()), rectifier);
+            let apart = worst(&read(ours_pre).await, &burns_pre);
+            assert!(apart <= 1e-5, "{case}: pre-activations apart by up to {apart}");
+            let apart = worst(&read(ours_post).await, &read(rectifier.apply(pre.clone())).await);
+            assert!(apart <= 1e-5, "{case}: activations apart by up to {apart}");
+        }
+        let ours = read(affine_then_tanh(x.clone(), weight.clone(), Some(bias.clone()))).await;
+        let apart = worst(&ours, &read(tanh(pre)).await);
+        assert!(apart <= 1e-5, "[{batch}, {inputs}] · [{inputs}, {outputs}] + b, tanh: apart by up to {apart}");
     }
 }

@@ -3,7 +3,7 @@
 
 use burn::prelude::*;
 
-use super::{LinearGrads, affine, linear_grads, matmul};
+use super::{LinearGrads, Rectifier, affine, affine_then, linear_grads, matmul, matmul_then_slope};
 use crate::nets::mlp::MlpDiscriminator;
 
 /// What D's backward pass needs from its forward pass.
@@ -42,8 +42,8 @@ pub fn discriminator_forward(
     let mut inputs = vec![images];
     let mut hidden_pre = Vec::with_capacity(hidden_layers.len());
     for layer in hidden_layers {
-        let pre = affine(layer, inputs[inputs.len() - 1].clone()); // [batch, width]
-        inputs.push(leaky_relu_scale(pre.clone(), pre.clone(), slope));
+        let (pre, post) = affine_then(layer, inputs[inputs.len() - 1].clone(), Rectifier::Leaky(slope)); // [batch, width] each
+        inputs.push(post);
         hidden_pre.push(pre);
     }
     let mut hidden = inputs.pop().expect("an MLP has a hidden layer"); // [batch, hidden]
@@ -128,7 +128,7 @@ pub fn r1_grads(
     let mut d_weights = Vec::with_capacity(weights.len() + 1);
     for (layer, (weight, a)) in weights.into_iter().zip(a).enumerate() {
         d_weights.push(matmul(b.clone().transpose(), a)); // [in, width]
-        b = slopes.scale(matmul(b, weight), layer); // B_l, [n, width]
+        b = slopes.matmul_then_scale(b, weight, layer); // B_l, [n, width]
     }
     let d_embed = projection.map(|(labels, _)| matmul(labels.transpose(), b.clone())); // [classes, hidden]
     d_weights.push(b.sum_dim(0).reshape([-1, 1])); // [hidden, 1]
@@ -184,7 +184,15 @@ impl Slopes {
             Some(keep) if layer == self.hidden_pre.len() - 1 => t * keep.clone(),
             _ => t,
         };
-        leaky_relu_scale(t, self.hidden_pre[layer].clone(), self.slope)
+        Rectifier::Leaky(self.slope).scale_by_slope(t, self.hidden_pre[layer].clone())
+    }
+
+    /// (`lhs` · `rhs`) ⊙ s_layer, in one kernel on WebGPU where no dropout scale joins in. // [n, width]
+    fn matmul_then_scale(&self, lhs: Tensor<2>, rhs: Tensor<2>, layer: usize) -> Tensor<2> {
+        match &self.keep {
+            Some(_) if layer == self.hidden_pre.len() - 1 => self.scale(matmul(lhs, rhs), layer),
+            _ => matmul_then_slope(lhs, rhs, Rectifier::Leaky(self.slope), self.hidden_pre[layer].clone()),
+        }
     }
 
     /// Back from `d_features` on the last hidden layer's output to each hidden layer's
@@ -194,17 +202,10 @@ impl Slopes {
         let last = weights.len() - 1;
         let mut chain = vec![self.scale(d_features, last)]; // [n, hidden]
         for layer in (0..last).rev() {
-            let next = matmul(chain[chain.len() - 1].clone(), weights[layer + 1].clone().transpose()); // [n, width]
-            chain.push(self.scale(next, layer));
+            let next = self.matmul_then_scale(chain[chain.len() - 1].clone(), weights[layer + 1].clone().transpose(), layer); // [n, width]
+            chain.push(next);
         }
         chain.reverse();
         chain
     }
-}
-
-/// `value` scaled by the LeakyReLU's local slope at `x`: 1 where x ≥ 0, else `slope`. With
-/// value = x it is the activation, with value = dL/dy its backward pass. Comparisons feeding
-/// `mask_where` fuse with their neighbours; a bool-to-float cast would not.
-fn leaky_relu_scale(value: Tensor<2>, x: Tensor<2>, slope: f64) -> Tensor<2> {
-    value.clone().mask_where(x.lower_elem(0.0), value.mul_scalar(slope))
 }

@@ -1,9 +1,9 @@
 //! G's forward pass, and its backward pass from the loss gradient on its images.
 
 use burn::prelude::*;
-use burn::tensor::activation::tanh;
 
-use super::{LinearGrads, affine, linear_grads, matmul};
+use super::matmul::affine_then_tanh;
+use super::{LinearGrads, Rectifier, affine_then, linear_grads, matmul_then_slope};
 use crate::nets::mlp::MlpGenerator;
 
 /// What G's backward pass needs from its forward pass.
@@ -22,11 +22,12 @@ pub fn generator_forward(generator: &MlpGenerator, noise: Tensor<2>) -> Generato
     let mut inputs = vec![noise];
     let mut hidden_pre = Vec::with_capacity(hidden.len());
     for layer in hidden {
-        let pre = affine(layer, inputs[inputs.len() - 1].clone()); // [batch, width]
-        inputs.push(pre.clone().clamp_min(0.0)); // relu
+        let (pre, post) = affine_then(layer, inputs[inputs.len() - 1].clone(), Rectifier::Relu); // [batch, width] each
+        inputs.push(post);
         hidden_pre.push(pre);
     }
-    let images = tanh(affine(output, inputs[inputs.len() - 1].clone())); // [batch, 784]
+    let last = inputs[inputs.len() - 1].clone(); // [batch, width]
+    let images = affine_then_tanh(last, output.weight.val(), output.bias.as_ref().map(|b| b.val())); // [batch, 784]
     GeneratorPass {
         inputs,
         hidden_pre,
@@ -45,8 +46,8 @@ pub fn generator_backward(
     let mut grads = Vec::with_capacity(layers.len());
     for (at, input) in pass.inputs.into_iter().enumerate().rev() {
         let d_input = (at > 0).then(|| {
-            matmul(d_out.clone(), layers[at].weight.val().transpose()) // [batch, width]
-                .mask_fill(pass.hidden_pre[at - 1].clone().lower_equal_elem(0.0), 0.0) // relu'
+            let weight = layers[at].weight.val().transpose(); // [out, width]
+            matmul_then_slope(d_out.clone(), weight, Rectifier::Relu, pass.hidden_pre[at - 1].clone()) // [batch, width]
         });
         grads.push(linear_grads(input, d_out));
         match d_input {

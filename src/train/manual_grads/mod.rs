@@ -9,6 +9,7 @@
 mod discriminator;
 mod generator;
 pub mod matmul;
+pub mod rectifier;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
@@ -19,7 +20,8 @@ pub use discriminator::{
     DiscriminatorGrads, DiscriminatorPass, discriminator_backward, discriminator_forward, discriminator_input_grad, r1_grads,
 };
 pub use generator::{GeneratorPass, generator_backward, generator_forward};
-use matmul::matmul;
+use matmul::{matmul, matmul_and_column_sums, matmul_then_slope};
+use rectifier::Rectifier;
 
 /// Gradients of one linear layer's weight `[in, out]` and bias `[out]`.
 pub struct LinearGrads {
@@ -27,19 +29,18 @@ pub struct LinearGrads {
     pub bias: Tensor<1>,
 }
 
-/// x·W + b for a burn `Linear`.
+/// x·W + b for a burn `Linear`. // [batch, out]
 fn affine(linear: &Linear, x: Tensor<2>) -> Tensor<2> {
-    let out = matmul(x, linear.weight.val()); // [batch, out]
-    match &linear.bias {
-        Some(bias) => out + bias.val().unsqueeze(), // [batch, out]
-        None => out,
-    }
+    matmul::affine(x, linear.weight.val(), linear.bias.as_ref().map(|b| b.val()))
+}
+
+/// A hidden layer of a burn `Linear` and `rectifier`: its pre-activation and its output. // [batch, out] each
+fn affine_then(linear: &Linear, x: Tensor<2>, rectifier: Rectifier) -> (Tensor<2>, Tensor<2>) {
+    matmul::affine_then(x, linear.weight.val(), linear.bias.as_ref().map(|b| b.val()), rectifier)
 }
 
 /// dL/dW = xᵀ·dy and dL/db = Σ_batch dy for y = x·W + b.
 fn linear_grads(input: Tensor<2>, d_out: Tensor<2>) -> LinearGrads {
-    LinearGrads {
-        weight: matmul(input.transpose(), d_out.clone()), // [in, out]
-        bias: d_out.sum_dim(0).flatten(0, 1),              // [out]
-    }
+    let (weight, bias) = matmul_and_column_sums(input.transpose(), d_out); // [in, out], [out]
+    LinearGrads { weight, bias }
 }

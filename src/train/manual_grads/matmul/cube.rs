@@ -1,0 +1,274 @@
+//! The kernels behind `matmul`'s functions on WebGPU, and the backend extension that brings
+//! them into burn: one output element per invocation, each operand read through its strides.
+
+use burn::backend::fusion::custom::TensorSpec;
+use burn::backend::tensor::FloatTensor;
+use burn::backend::{Backend, backend_extension};
+use burn::tensor::Shape;
+use burn_cubecl::CubeBackend;
+use burn_cubecl::kernel::untile;
+use burn_cubecl::ops::numeric::empty_device_contiguous_dtype;
+use burn_cubecl::tensor::CubeTensor;
+use cubecl::prelude::*;
+use cubecl::{CubeDim, calculate_cube_count_elemwise};
+
+#[backend_extension(Cube, Fusion)]
+pub trait Products: Backend {
+    /// `lhs · rhs` for two matrices.
+    #[fusion(dtype = lhs, shape = product_shape(lhs, rhs))]
+    fn plain_matmul(lhs: FloatTensor<Self>, rhs: FloatTensor<Self>) -> FloatTensor<Self>;
+
+    /// pre = x·W + b, and pre times `below_zero` where pre < 0.
+    #[fusion(meta = affine_specs)]
+    fn affine_then_rectifier(
+        x: FloatTensor<Self>,
+        weight: FloatTensor<Self>,
+        bias: FloatTensor<Self>,
+        below_zero: f32,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>);
+
+    /// tanh(x·W + b).
+    #[fusion(dtype = x, shape = product_shape(x, weight))]
+    fn affine_then_tanh(x: FloatTensor<Self>, weight: FloatTensor<Self>, bias: FloatTensor<Self>) -> FloatTensor<Self>;
+
+    /// `lhs · rhs` and the column sums of `rhs`.
+    #[fusion(meta = product_and_sums_specs)]
+    fn matmul_and_column_sums(lhs: FloatTensor<Self>, rhs: FloatTensor<Self>) -> (FloatTensor<Self>, FloatTensor<Self>);
+
+    /// `lhs · rhs` times `below_zero` where `x` < 0 and `at_zero` where `x` = 0.
+    #[fusion(dtype = lhs, shape = product_shape(lhs, rhs))]
+    fn matmul_then_slope(
+        lhs: FloatTensor<Self>,
+        rhs: FloatTensor<Self>,
+        x: FloatTensor<Self>,
+        below_zero: f32,
+        at_zero: f32,
+    ) -> FloatTensor<Self>;
+}
+
+/// The shape of `lhs · rhs`. // [m, n]
+fn product_shape(lhs: &Shape, rhs: &Shape) -> Shape {
+    Shape::new([lhs[0], rhs[1]])
+}
+
+/// What `affine_then_rectifier` returns, for fusion to register before it runs. // [batch, out] twice
+fn affine_specs(x: &TensorSpec, weight: &TensorSpec, _bias: &TensorSpec, _below_zero: &f32) -> (TensorSpec, TensorSpec) {
+    let spec = TensorSpec::new(product_shape(&x.shape, &weight.shape), x.dtype);
+    (spec.clone(), spec)
+}
+
+/// What `matmul_and_column_sums` returns. // [m, n], [n]
+fn product_and_sums_specs(lhs: &TensorSpec, rhs: &TensorSpec) -> (TensorSpec, TensorSpec) {
+    let sums = Shape::new([rhs.shape[1]]);
+    (TensorSpec::new(product_shape(&lhs.shape, &rhs.shape), lhs.dtype), TensorSpec::new(sums, rhs.dtype))
+}
+
+/// Σ_k lhs[row, k]·rhs[k, column], a dot product along the shared dimension.
+#[cube]
+fn dot(lhs: &Tensor<f32>, rhs: &Tensor<f32>, row: usize, column: usize) -> f32 {
+    let (lhs_step, rhs_step) = (lhs.stride(1), rhs.stride(0));
+    let mut at_lhs = row * lhs.stride(0);
+    let mut at_rhs = column * rhs.stride(1);
+    let mut sum = 0.0f32;
+    for _ in 0..lhs.shape(1) {
+        sum += lhs[at_lhs] * rhs[at_rhs];
+        at_lhs += lhs_step;
+        at_rhs += rhs_step;
+    }
+    sum
+}
+
+/// One element of `out = lhs · rhs` per invocation.
+#[cube(launch_unchecked)]
+fn plain_matmul_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, out: &mut Tensor<f32>) {
+    let columns = out.shape(1);
+    if ABSOLUTE_POS >= out.shape(0) * columns {
+        terminate!();
+    }
+    let (row, column) = (ABSOLUTE_POS / columns, ABSOLUTE_POS % columns);
+    let at_out = row * out.stride(0) + column * out.stride(1);
+    out[at_out] = dot(lhs, rhs, row, column);
+}
+
+/// One element of pre = x·W + b per invocation, and of post = pre, times `below_zero` where
+/// pre < 0.
+#[cube(launch_unchecked)]
+fn affine_rectifier_kernel(x: &Tensor<f32>, weight: &Tensor<f32>, bias: &Tensor<f32>, pre: &mut Tensor<f32>, post: &mut Tensor<f32>, below_zero: f32) {
+    let columns = pre.shape(1);
+    if ABSOLUTE_POS >= pre.shape(0) * columns {
+        terminate!();
+    }
+    let (row, column) = (ABSOLUTE_POS / columns, ABSOLUTE_POS % columns);
+    let value = dot(x, weight, row, column) + bias[column * bias.stride(0)];
+    let at_pre = row * pre.stride(0) + column * pre.stride(1);
+    pre[at_pre] = value;
+    let mut activated = value;
+    if value < 0.0 {
+        activated = value * below_zero;
+    }
+    let at_post = row * post.stride(0) + column * post.stride(1);
+    post[at_post] = activated;
+}
+
+/// One element of tanh(x·W + b) per invocation.
+#[cube(launch_unchecked)]
+fn affine_tanh_kernel(x: &Tensor<f32>, weight: &Tensor<f32>, bias: &Tensor<f32>, out: &mut Tensor<f32>) {
+    let columns = out.shape(1);
+    if ABSOLUTE_POS >= out.shape(0) * columns {
+        terminate!();
+    }
+    let (row, column) = (ABSOLUTE_POS / columns, ABSOLUTE_POS % columns);
+    let value = dot(x, weight, row, column) + bias[column * bias.stride(0)];
+    let at_out = row * out.stride(0) + column * out.stride(1);
+    out[at_out] = f32::tanh(value);
+}
+
+/// `plain_matmul_kernel` with one more row of invocations, each summing a column of `rhs`
+/// into `sums`.
+#[cube(launch_unchecked)]
+fn matmul_and_sums_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, out: &mut Tensor<f32>, sums: &mut Tensor<f32>) {
+    let columns = out.shape(1);
+    let (row, column) = (ABSOLUTE_POS / columns, ABSOLUTE_POS % columns);
+    if row < out.shape(0) {
+        let at_out = row * out.stride(0) + column * out.stride(1);
+        out[at_out] = dot(lhs, rhs, row, column);
+    } else if row == out.shape(0) {
+        let step = rhs.stride(0);
+        let mut at = column * rhs.stride(1);
+        let mut sum = 0.0f32;
+        for _ in 0..rhs.shape(0) {
+            sum += rhs[at];
+            at += step;
+        }
+        let at_sum = column * sums.stride(0);
+        sums[at_sum] = sum;
+    }
+}
+
+/// `plain_matmul_kernel` with each element then multiplied by `below_zero` where `x` < 0 and
+/// by `at_zero` where `x` = 0.
+#[cube(launch_unchecked)]
+fn matmul_slope_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, x: &Tensor<f32>, out: &mut Tensor<f32>, below_zero: f32, at_zero: f32) {
+    let columns = out.shape(1);
+    if ABSOLUTE_POS >= out.shape(0) * columns {
+        terminate!();
+    }
+    let (row, column) = (ABSOLUTE_POS / columns, ABSOLUTE_POS % columns);
+    let at_x = x[row * x.stride(0) + column * x.stride(1)];
+    let mut slope = 1.0f32;
+    if at_x < 0.0 {
+        slope = below_zero;
+    } else if at_x == 0.0 {
+        slope = at_zero;
+    }
+    let at_out = row * out.stride(0) + column * out.stride(1);
+    out[at_out] = dot(lhs, rhs, row, column) * slope;
+}
+
+// Safety, for every launch below: each kernel reads its operands only within their shapes and
+// strides (x·W's and lhs·rhs's rows and columns, a bias entry per column, x at the output's
+// positions, which the public functions check), and writes only below its outputs' element
+// counts, which the grid covers one invocation per element.
+impl Products for CubeBackend {
+    fn plain_matmul(lhs: CubeTensor, rhs: CubeTensor) -> CubeTensor {
+        let (lhs, rhs) = (untile(lhs), untile(rhs));
+        let out = empty_product(&lhs, &rhs);
+        let (count, dim) = grid(&out, 0);
+        unsafe {
+            plain_matmul_kernel::launch_unchecked(&out.client, count, dim, lhs.into_tensor_arg(), rhs.into_tensor_arg(), out.clone().into_tensor_arg());
+        }
+        out
+    }
+
+    fn affine_then_rectifier(x: CubeTensor, weight: CubeTensor, bias: CubeTensor, below_zero: f32) -> (CubeTensor, CubeTensor) {
+        let (x, weight, bias) = (untile(x), untile(weight), untile(bias));
+        let (pre, post) = (empty_product(&x, &weight), empty_product(&x, &weight));
+        let (count, dim) = grid(&pre, 0);
+        unsafe {
+            affine_rectifier_kernel::launch_unchecked(
+                &pre.client,
+                count,
+                dim,
+                x.into_tensor_arg(),
+                weight.into_tensor_arg(),
+                bias.into_tensor_arg(),
+                pre.clone().into_tensor_arg(),
+                post.clone().into_tensor_arg(),
+                below_zero,
+            );
+        }
+        (pre, post)
+    }
+
+    fn affine_then_tanh(x: CubeTensor, weight: CubeTensor, bias: CubeTensor) -> CubeTensor {
+        let (x, weight, bias) = (untile(x), untile(weight), untile(bias));
+        let out = empty_product(&x, &weight);
+        let (count, dim) = grid(&out, 0);
+        unsafe {
+            affine_tanh_kernel::launch_unchecked(
+                &out.client,
+                count,
+                dim,
+                x.into_tensor_arg(),
+                weight.into_tensor_arg(),
+                bias.into_tensor_arg(),
+                out.clone().into_tensor_arg(),
+            );
+        }
+        out
+    }
+
+    fn matmul_and_column_sums(lhs: CubeTensor, rhs: CubeTensor) -> (CubeTensor, CubeTensor) {
+        let (lhs, rhs) = (untile(lhs), untile(rhs));
+        let out = empty_product(&lhs, &rhs);
+        let columns = rhs.meta.shape()[1];
+        let sums = empty_device_contiguous_dtype(lhs.client.clone(), lhs.device.clone(), Shape::new([columns]), lhs.dtype);
+        // One more row of invocations for the sums.
+        let (count, dim) = grid(&out, columns);
+        unsafe {
+            matmul_and_sums_kernel::launch_unchecked(
+                &out.client,
+                count,
+                dim,
+                lhs.into_tensor_arg(),
+                rhs.into_tensor_arg(),
+                out.clone().into_tensor_arg(),
+                sums.clone().into_tensor_arg(),
+            );
+        }
+        (out, sums)
+    }
+
+    fn matmul_then_slope(lhs: CubeTensor, rhs: CubeTensor, x: CubeTensor, below_zero: f32, at_zero: f32) -> CubeTensor {
+        let (lhs, rhs, x) = (untile(lhs), untile(rhs), untile(x));
+        let out = empty_product(&lhs, &rhs);
+        let (count, dim) = grid(&out, 0);
+        unsafe {
+            matmul_slope_kernel::launch_unchecked(
+                &out.client,
+                count,
+                dim,
+                lhs.into_tensor_arg(),
+                rhs.into_tensor_arg(),
+                x.into_tensor_arg(),
+                out.clone().into_tensor_arg(),
+                below_zero,
+                at_zero,
+            );
+        }
+        out
+    }
+}
+
+/// A new contiguous tensor for `lhs · rhs`. // [m, n]
+fn empty_product(lhs: &CubeTensor, rhs: &CubeTensor) -> CubeTensor {
+    let shape = product_shape(lhs.meta.shape(), rhs.meta.shape());
+    empty_device_contiguous_dtype(lhs.client.clone(), lhs.device.clone(), shape, lhs.dtype)
+}
+
+/// Cubes for one invocation per element of `out` and `extra` more.
+fn grid(out: &CubeTensor, extra: usize) -> (CubeCount, CubeDim) {
+    let elements = out.meta.shape().num_elements() + extra;
+    let dim = CubeDim::new(&out.client, elements);
+    (calculate_cube_count_elemwise(&out.client, elements, dim), dim)
+}
