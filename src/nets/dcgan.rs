@@ -14,6 +14,7 @@ use burn::tensor::module::conv_transpose2d;
 use burn::tensor::ops::ConvTransposeOptions;
 
 use super::conditioning::{classes, projection};
+use super::leaky::{leaky_relu, scale_by_slope};
 use super::{Critic, ImageGenerator};
 use crate::config::ModelConfig;
 use crate::data::{CLASSES, IMAGE_PIXELS, IMAGE_SIDE};
@@ -137,25 +138,24 @@ impl DcganDiscriminator {
         let rows = d_features.dims()[0];
         let mut d_out = d_features.reshape([rows, channels, SIDE, SIDE]); // [n or 1, 2c, 7, 7]
         if let (Some(conv3), Some(pre3)) = (&self.conv3, pre3) {
-            let d_pre3 = d_out * self.slopes(pre3); // [n, 2c, 7, 7]
+            let d_pre3 = self.scale_by_slopes(d_out, pre3); // [n, 2c, 7, 7]
             let stride1 = ConvTransposeOptions::new([1, 1], [1, 1], [0, 0], [1, 1], 1);
             d_out = conv_transpose2d(d_pre3, conv3.weight.val(), None, stride1); // [n, 2c, 7, 7]
         }
-        let d_pre2 = d_out * self.slopes(pre2); // [n, 2c, 7, 7]
+        let d_pre2 = self.scale_by_slopes(d_out, pre2); // [n, 2c, 7, 7]
         let stride2 = ConvTransposeOptions::new([2, 2], [1, 1], [0, 0], [1, 1], 1);
-        let d_pre1 = conv_transpose2d(d_pre2, self.conv2.weight.val(), None, stride2.clone())
-            * self.slopes(pre1); // [n, c, 14, 14]
+        let d_pre1 = self.scale_by_slopes(conv_transpose2d(d_pre2, self.conv2.weight.val(), None, stride2.clone()), pre1); // [n, c, 14, 14]
         conv_transpose2d(d_pre1, self.conv1.weight.val(), None, stride2).reshape([n, IMAGE_PIXELS]) // [n, 784]
     }
 
     fn leaky(&self, x: Tensor<4>) -> Tensor<4> {
-        x.clone().mask_where(x.clone().lower_elem(0.0), x.mul_scalar(self.slope))
+        leaky_relu(x, self.slope)
     }
 
-    /// LeakyReLU's derivative at `pre`: 1 or the slope, with no gradient of its own.
-    fn slopes(&self, pre: Tensor<4>) -> Tensor<4> {
-        let pre = pre.detach();
-        pre.ones_like().mask_fill(pre.lower_elem(0.0), self.slope)
+    /// `d` times LeakyReLU's derivative at `pre` (1 or the slope), which has no gradient of
+    /// its own.
+    fn scale_by_slopes(&self, d: Tensor<4>, pre: Tensor<4>) -> Tensor<4> {
+        scale_by_slope(d, pre.detach(), self.slope)
     }
 }
 

@@ -7,6 +7,7 @@ use burn::prelude::*;
 use burn::tensor::activation::{relu, tanh};
 
 use super::conditioning::{classes, projection};
+use super::leaky::{leaky_relu, scale_by_slope};
 use super::{Critic, ImageGenerator};
 use crate::config::ModelConfig;
 use crate::data::{CLASSES, IMAGE_PIXELS};
@@ -137,14 +138,14 @@ impl MlpDiscriminator {
     fn pre_activations(&self, images: Tensor<2>) -> Vec<Tensor<2>> {
         let mut pre = vec![self.hidden.forward(images)];
         if let Some(hidden2) = &self.hidden2 {
-            pre.push(hidden2.forward(self.activation.forward(pre[0].clone())));
+            pre.push(hidden2.forward(leaky_relu(pre[0].clone(), self.activation.negative_slope)));
         }
         pre
     }
 
     /// The logits from the last hidden layer's pre-activation (+ the label's projection).
     fn head(&self, pre: &[Tensor<2>], labels: Option<Tensor<2>>) -> Tensor<2> {
-        let x = self.activation.forward(pre[pre.len() - 1].clone()); // [batch, hidden]
+        let x = leaky_relu(pre[pre.len() - 1].clone(), self.activation.negative_slope); // [batch, hidden]
         let logits = self.output.forward(x.clone()); // [batch, 1]
         match projection(x, self.embed.as_ref().map(|e| e.val()), labels) {
             Some(projected) => logits + projected,
@@ -155,10 +156,6 @@ impl MlpDiscriminator {
     /// The input gradient (see [`Critic::input_grad`]) from the hidden layers' pre-activations.
     fn input_grad_from(&self, pre: &[Tensor<2>], labels: Option<Tensor<2>>) -> Tensor<2> {
         let slope = self.activation.negative_slope;
-        let slopes = |pre: &Tensor<2>| {
-            let pre = pre.clone().detach();
-            pre.ones_like().mask_fill(pre.lower_elem(0.0), slope)
-        };
         let layers = self.hidden_layers();
         let mut d_features = self.output.weight.val().reshape([1, -1]); // [1, hidden]
         if let (Some(embed), Some(labels)) = (&self.embed, labels) {
@@ -166,7 +163,7 @@ impl MlpDiscriminator {
         }
         // Back from the output: each layer's slopes, then its weights.
         layers.into_iter().zip(pre).rev().fold(d_features, |d_output, (layer, pre)| {
-            (d_output * slopes(pre)).matmul(layer.weight.val().transpose()) // [n, the layer's inputs]
+            scale_by_slope(d_output, pre.clone().detach(), slope).matmul(layer.weight.val().transpose()) // [n, the layer's inputs]
         }) // [n, 784]
     }
 }

@@ -10,6 +10,7 @@ pub mod conditioning;
 pub mod dcgan;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub mod grad_check;
+pub mod leaky;
 pub mod mlp;
 
 /// A network that maps latent noise (and, when conditional, a label) to images in [-1, 1].

@@ -87,7 +87,12 @@ impl ModuleMapper for Stepper<'_> {
             .moments
             .remove(&path)
             .map(|(_, [first, second])| [first.reshape(dims), second.reshape(dims)]);
-        let (value, [first, second]) = self.update.apply(tensor.inner(), grad.inner(), moments);
+        // A convolution's weight gradient comes back from burn's WebGPU kernels, which work in
+        // NHWC, as a permuted view. With such an input among them, fusion ran every op of the
+        // updates as a kernel of its own: 69 more dispatches a step in the DCGAN preset. Through
+        // the flat shape and back it is contiguous: a copy where it was a view, free elsewhere.
+        let grad = grad.inner().flatten::<1>(0, D - 1).reshape(dims);
+        let (value, [first, second]) = self.update.apply(tensor.inner(), grad, moments);
         let flat = |t: Tensor<D>| t.flatten::<1>(0, D - 1);
         self.moments.insert(path, (dims.to_vec(), [flat(first), flat(second)]));
         let mut value = Tensor::from_inner(value);
