@@ -1,8 +1,8 @@
 //! LeakyReLU's slope as one tensor operation with its own backward pass, for the DCGAN's D.
 //!
 //! Written with burn's ops, x ⊙ slope(x) is a comparison, a multiply and a select, and autodiff
-//! takes it back with five more: a masked fill per branch, the multiply's derivative and the
-//! sum of the two. On the CPU each of those is a pass over the tensor; on WebGPU they sit between
+//! takes it back with six more: a zero fill and a select per branch, the multiply's derivative
+//! and the sum of the two. On the CPU each of those is a pass over the tensor; on WebGPU they sit between
 //! convolutions, where fusion cannot join them, so most run as kernels of their own. As one
 //! operation it is one pass (one fused kernel) forward and one back, since the slope pattern is
 //! constant almost everywhere: d(v ⊙ s(x))/dv = s(x), and nothing flows to x.
