@@ -144,7 +144,8 @@ impl DcganDiscriminator {
         }
         let d_pre2 = self.scale_by_slopes(d_out, pre2); // [n, 2c, 7, 7]
         let stride2 = ConvTransposeOptions::new([2, 2], [1, 1], [0, 0], [1, 1], 1);
-        let d_pre1 = self.scale_by_slopes(conv_transpose2d(d_pre2, self.conv2.weight.val(), None, stride2.clone()), pre1); // [n, c, 14, 14]
+        let d_out1 = conv_transpose2d(d_pre2, self.conv2.weight.val(), None, stride2.clone()); // [n, c, 14, 14]
+        let d_pre1 = self.scale_by_slopes(d_out1, pre1); // [n, c, 14, 14]
         conv_transpose2d(d_pre1, self.conv1.weight.val(), None, stride2).reshape([n, IMAGE_PIXELS]) // [n, 784]
     }
 

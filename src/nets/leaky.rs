@@ -1,11 +1,12 @@
-//! LeakyReLU's slope as one tensor operation with its own backward pass, for the DCGAN's D.
+//! LeakyReLU's slope as one tensor operation with its own backward pass, for the critics (the
+//! DCGAN's D, and the MLP's where autodiff trains it).
 //!
 //! Written with burn's ops, x ⊙ slope(x) is a comparison, a multiply and a select, and autodiff
 //! takes it back with six more: a zero fill and a select per branch, the multiply's derivative
-//! and the sum of the two. On the CPU each of those is a pass over the tensor; on WebGPU they sit between
-//! convolutions, where fusion cannot join them, so most run as kernels of their own. As one
-//! operation it is one pass (one fused kernel) forward and one back, since the slope pattern is
-//! constant almost everywhere: d(v ⊙ s(x))/dv = s(x), and nothing flows to x.
+//! and the sum of the two. On the CPU each of those is a pass over the tensor; on WebGPU they
+//! sit between convolutions, where fusion cannot join them, so most run as kernels of their
+//! own. As one operation it is one pass (one fused kernel) forward and one back, since the
+//! slope pattern is constant almost everywhere: d(v ⊙ s(x))/dv = s(x), and nothing flows to x.
 
 use burn::backend::autodiff::checkpoint::{base::Checkpointer, strategy::CheckpointStrategy};
 use burn::backend::autodiff::grads::Gradients;
