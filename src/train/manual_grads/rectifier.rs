@@ -3,6 +3,8 @@
 
 use burn::prelude::*;
 
+use crate::nets::leaky;
+
 /// ReLU or LeakyReLU.
 #[derive(Clone, Copy, Debug)]
 pub enum Rectifier {
@@ -21,12 +23,13 @@ impl Rectifier {
         }
     }
 
-    /// `value` ⊙ the slope at `x`. Comparisons feeding `mask_where` fuse with their
-    /// neighbours; a bool-to-float cast would not. // [n, width]
+    /// `value` ⊙ the slope at `x`: LeakyReLU's is the critics' own operation
+    /// ([`crate::nets::leaky`]). Comparisons feeding `mask_fill` fuse with their neighbours; a
+    /// bool-to-float cast would not. // [n, width]
     pub fn scale_by_slope(self, value: Tensor<2>, x: Tensor<2>) -> Tensor<2> {
         match self {
             Rectifier::Relu => value.mask_fill(x.lower_equal_elem(0.0), 0.0),
-            Rectifier::Leaky(slope) => value.clone().mask_where(x.lower_elem(0.0), value.mul_scalar(slope)),
+            Rectifier::Leaky(slope) => leaky::scale_by_slope(value, x, slope),
         }
     }
 
