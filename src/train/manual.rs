@@ -14,9 +14,10 @@ use super::average::{WeightAverage, average_of};
 use super::checkpoint::{self, Checkpoint, CheckpointError};
 use super::fused_adam::FusedAdam;
 use super::loss::bce_with_logits;
+use super::manual_grads::matmul::tanh_slope;
 use super::manual_grads::{
-    GeneratorPass, discriminator_backward, discriminator_forward, discriminator_input_grad,
-    generator_backward, generator_forward, r1_grads,
+    GeneratorPass, R1Penalty, discriminator_backward, discriminator_forward, discriminator_input_grad,
+    generator_backward, generator_forward,
 };
 use crate::config::GanConfig;
 use crate::nets::ImageGenerator;
@@ -265,18 +266,11 @@ impl HandWrittenTrainer {
         let logits = pass.logits.clone(); // [2·batch, 1]
         let d_logits = (sigmoid(logits.clone()) - targets).div_scalar(batch as f32); // [2·batch, 1]
         let gamma = self.config.loss.r1_penalty;
-        let r1 = (gamma > 0.0).then(|| r1_grads(&self.discriminator, slope, &pass, batch, gamma));
-        let grads = discriminator_backward(&self.discriminator, slope, pass, d_logits);
-        let (mut layers, mut d_embed) = (grads.layers, grads.embed);
-        if let Some((r1_weights, r1_embed)) = r1 {
-            for (layer, r1_weight) in layers.iter_mut().zip(r1_weights) {
-                layer.weight = layer.weight.clone() + r1_weight;
-            }
-            d_embed = d_embed.zip(r1_embed).map(|(a, b)| a + b);
-        }
+        let r1 = (gamma > 0.0).then_some(R1Penalty { rows: batch, gamma });
+        let grads = discriminator_backward(&self.discriminator, slope, pass, d_logits, r1);
         let d = &mut self.discriminator;
-        self.optimizer_d.step(d.layers_mut(), layers);
-        if let (Some(embed), Some(grad)) = (&mut d.embed, d_embed) {
+        self.optimizer_d.step(d.layers_mut(), grads.layers);
+        if let (Some(embed), Some(grad)) = (&mut d.embed, grads.embed) {
             self.optimizer_d.step_matrices([embed], [grad]);
         }
         logits
@@ -299,12 +293,16 @@ impl HandWrittenTrainer {
         let d_fake_logits = sigmoid(fake_logits.clone())
             .sub_scalar(1.0)
             .div_scalar(batch as f32); // [batch, 1]
-        let d_seen = discriminator_input_grad(&self.discriminator, slope, pass, d_fake_logits); // [batch, 784]
-        let d_images = match &augmentation {
-            Some(augmentation) => augmentation.backward(d_seen), // [batch, 784]
-            None => d_seen,
-        };
-        let grads = generator_backward(&self.generator, fake, d_images);
+        // Back to G's output layer before its tanh: through the augmentation when there is one,
+        // else in the kernel that takes the gradient to D's input.
+        let d_pre_output = match &augmentation {
+            Some(augmentation) => {
+                let d_seen = discriminator_input_grad(&self.discriminator, slope, pass, d_fake_logits, None); // [batch, 784]
+                tanh_slope(augmentation.backward(d_seen), fake.images.clone())
+            }
+            None => discriminator_input_grad(&self.discriminator, slope, pass, d_fake_logits, Some(fake.images.clone())),
+        }; // [batch, 784]
+        let grads = generator_backward(&self.generator, fake, d_pre_output);
         self.optimizer_g.step(self.generator.layers_mut(), grads);
         self.update_average();
         fake_logits

@@ -2,12 +2,16 @@
 //! the same WebGPU device, each what its CPU path computes: the products of a training step
 //! (plain, either operand transposed as a strided view, a single column), a layer's forward
 //! pass with its bias and activation, its weight and bias gradients, and a gradient taken back
-//! through a layer and an activation's slopes.
+//! through a layer and an activation's slopes (a rectifier's, or tanh's), and the gradients of
+//! a layer whose output gradient is a per-example factor times a pattern.
 
 use burn::prelude::*;
 use wasm_bindgen_test::*;
 use burn::tensor::activation::tanh;
-use webgan::train::manual_grads::matmul::{affine_then, affine_then_tanh, matmul, matmul_and_column_sums, matmul_then_slope};
+use webgan::train::manual_grads::matmul::{
+    affine_then, affine_then_tanh, matmul, matmul_and_column_sums, matmul_then_slope, matmul_then_tanh_slope, scaled_matmul,
+    scaled_rows_matmul_and_column_sums, tanh_slope,
+};
 use webgan::train::manual_grads::rectifier::Rectifier;
 
 /// A `[rows, columns]` matrix of values in [-1, 1] / √scale, from a fixed pattern.
@@ -57,11 +61,15 @@ async fn plain_matmul_matches_burn_on_webgpu() {
         }; // [k, n]
         let ours = matmul(lhs.clone(), rhs.clone()); // [m, n]
         assert_eq!(ours.dims(), [m, n]);
-        let (ours, burns) = (read(ours).await, read(lhs.matmul(rhs)).await);
-        let worst = worst(&ours, &burns);
+        let (ours, burns) = (read(ours).await, read(lhs.clone().matmul(rhs.clone())).await);
+        let apart = worst(&ours, &burns);
         let case = format!("[{m}, {k}] · [{k}, {n}], transposed {lhs_transposed}/{rhs_transposed}");
-        assert!(worst <= 1e-5, "{case}: apart by up to {worst}");
+        assert!(apart <= 1e-5, "{case}: apart by up to {apart}");
         assert!(burns.iter().any(|v| v.abs() > 0.1), "{case}: a product of near-zeros proves nothing");
+        // The same kernel with a factor, as R1's first product takes γ/n.
+        let scaled = read(scaled_matmul(lhs.clone(), rhs.clone(), -0.375)).await;
+        let apart = worst(&scaled, &read(lhs.matmul(rhs).mul_scalar(-0.375)).await);
+        assert!(apart <= 1e-5, "{case}, times −0.375: apart by up to {apart}");
     }
 }
 
@@ -135,5 +143,46 @@ async fn affine_then_activation_matches_burn_on_webgpu() {
         let ours = read(affine_then_tanh(x.clone(), weight.clone(), Some(bias.clone()))).await;
         let apart = worst(&ours, &read(tanh(pre)).await);
         assert!(apart <= 1e-5, "[{batch}, {inputs}] · [{inputs}, {outputs}] + b, tanh: apart by up to {apart}");
+    }
+}
+
+/// A layer's gradients when dy is a per-example factor times a pattern, diag(d)·u, from one
+/// kernel: xᵀ·diag(d)·u and Σ_batch d·u, for D's layer shapes and a small odd one.
+#[wasm_bindgen_test]
+async fn scaled_rows_matmul_and_column_sums_match_burn_on_webgpu() {
+    let device = webgpu().await;
+    for (batch, inputs, outputs) in [(128, 784, 512), (128, 512, 512), (3, 7, 5)] {
+        let x = matrix(batch, inputs, 9, inputs, &device); // [batch, in]
+        let u = matrix(batch, outputs, 10, 1, &device); // [batch, out]
+        let d = matrix(batch, 1, 11, 1, &device); // [batch, 1]
+        let (weight, bias) = scaled_rows_matmul_and_column_sums(x.clone().transpose(), u.clone(), d.clone());
+        assert_eq!((weight.dims(), bias.dims()), ([inputs, outputs], [outputs]));
+        let case = format!("x [{batch}, {inputs}], u [{batch}, {outputs}]");
+        let dy = u * d; // [batch, out], burn's
+        let burns_weight = read(x.transpose().matmul(dy.clone())).await;
+        let burns_bias = read(dy.sum_dim(0).flatten::<1>(0, 1)).await;
+        let weight_apart = worst(&read(weight).await, &burns_weight);
+        assert!(weight_apart <= 1e-5, "{case}: weight gradients apart by up to {weight_apart}");
+        let bias_apart = worst(&read(bias).await, &burns_bias);
+        assert!(bias_apart <= 1e-5 * batch as f32, "{case}: bias gradients apart by up to {bias_apart}");
+        assert!(burns_bias.iter().any(|v| v.abs() > 0.1), "{case}: sums of near-zeros prove nothing");
+    }
+}
+
+/// A gradient taken back through a layer and then through the tanh before it (G's output
+/// layer), against burn's product times 1 − y².
+#[wasm_bindgen_test]
+async fn matmul_then_tanh_slope_matches_burn_on_webgpu() {
+    let device = webgpu().await;
+    for (m, k, n) in [(64, 512, 784), (5, 3, 7)] {
+        let lhs = matrix(m, k, 12, k, &device); // [m, k]
+        let rhs = matrix(n, k, 13, 1, &device).transpose(); // [k, n], as Wᵀ is
+        let y = tanh(matrix(m, n, 14, 1, &device).mul_scalar(3.0)); // [m, n], some near ±1
+        let ours = read(matmul_then_tanh_slope(lhs.clone(), rhs.clone(), y.clone())).await;
+        let burns = read(tanh_slope(lhs.matmul(rhs), y)).await;
+        let apart = worst(&ours, &burns);
+        let case = format!("[{m}, {k}] · [{k}, {n}], tanh");
+        assert!(apart <= 1e-5, "{case}: apart by up to {apart}");
+        assert!(burns.iter().any(|v| v.abs() > 0.1), "{case}: a product of near-zeros proves nothing");
     }
 }

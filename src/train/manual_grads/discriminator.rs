@@ -3,10 +3,12 @@
 
 use burn::prelude::*;
 
-use super::{LinearGrads, Rectifier, affine, affine_then, linear_grads, matmul, matmul_then_slope};
+use super::matmul::{matmul_then_tanh_slope, scaled_matmul};
+use super::{LinearGrads, Rectifier, affine, affine_then, linear_grads, matmul, matmul_then_slope, scaled_linear_grads};
 use crate::nets::mlp::MlpDiscriminator;
 
 /// What D's backward pass needs from its forward pass.
+#[derive(Clone)]
 pub struct DiscriminatorPass {
     /// Each layer's input: the images, then each hidden layer's output (the last one after
     /// dropout), which the output layer reads. // [batch, in]
@@ -68,69 +70,97 @@ pub fn discriminator_forward(
     }
 }
 
-/// Gradients of D's layers, given the loss gradient on its logits. The projection e_y·h adds
-/// Σ_rows of class y of dlogit·h to e_y's gradient.
+/// The R1 penalty γ/2 · mean‖∇ₓD(x)‖² over the first `rows` images of a pass (the real ones).
+#[derive(Clone, Copy, Debug)]
+pub struct R1Penalty {
+    pub rows: usize,
+    pub gamma: f32,
+}
+
+/// Gradients of D's layers, given the loss gradient on its logits, with the R1 penalty's added
+/// when `r1` is set. The projection e_y·h adds Σ_rows of class y of dlogit·h to e_y's gradient.
+///
+/// The loss reaches every hidden layer as a per-example factor times a pattern that does not
+/// depend on it: dL/d(pre-activation of layer l) = diag(dlogit)·u_l, with u_L = v ⊙ s_L and
+/// u_l = (u_{l+1}·W_{l+1}ᵀ) ⊙ s_l (v is the output row, plus e_y per row; s_l as in
+/// [`Slopes`]). R1's a_l (in [`r1_grads`]) are the same u_l over the real rows, so one chain
+/// serves both, and each layer's gradients take the factor in the product's own kernel.
 pub fn discriminator_backward(
     discriminator: &MlpDiscriminator,
     slope: f64,
     mut pass: DiscriminatorPass,
     d_logits: Tensor<2>, // [batch, 1]
+    r1: Option<R1Penalty>,
 ) -> DiscriminatorGrads {
-    let d_pre = pre_activation_grads(discriminator, slope, &pass, d_logits.clone());
+    let weights = hidden_weights(discriminator);
+    let unit = Slopes::of(&pass, slope, None).back(&weights, output_pattern(discriminator, &pass)); // u_1 … u_L, [batch, width] each
+    let r1 = r1.map(|penalty| r1_grads(slope, &pass, &weights, &unit, penalty));
     let hidden = pass.inputs.pop().expect("an MLP has a hidden layer"); // [batch, hidden]
     let embed = pass
         .projection
         .as_ref()
         .map(|(labels, _)| matmul(labels.clone().transpose(), d_logits.clone() * hidden.clone())); // [classes, hidden]
-    let mut layers: Vec<LinearGrads> = pass.inputs.into_iter().zip(d_pre).map(|(input, d)| linear_grads(input, d)).collect();
+    let mut layers: Vec<LinearGrads> = pass
+        .inputs
+        .into_iter()
+        .zip(unit)
+        .map(|(input, u)| scaled_linear_grads(input, u, d_logits.clone()))
+        .collect();
     layers.push(linear_grads(hidden, d_logits));
-    DiscriminatorGrads { layers, embed }
+    let mut grads = DiscriminatorGrads { layers, embed };
+    if let Some((r1_weights, r1_embed)) = r1 {
+        for (layer, r1_weight) in grads.layers.iter_mut().zip(r1_weights) {
+            layer.weight = layer.weight.clone() + r1_weight;
+        }
+        grads.embed = grads.embed.zip(r1_embed).map(|(a, b)| a + b);
+    }
+    grads
 }
 
 /// The loss gradient on D's input images, for the generator step, which needs no gradients
-/// for D's own weights.
+/// for D's own weights. When the images are `through_tanh`, a tanh's outputs, the gradient goes
+/// on back through it to the tanh's input, in the same kernel on WebGPU.
 pub fn discriminator_input_grad(
     discriminator: &MlpDiscriminator,
     slope: f64,
     pass: DiscriminatorPass,
     d_logits: Tensor<2>, // [batch, 1]
+    through_tanh: Option<Tensor<2>>, // [batch, 784]
 ) -> Tensor<2> {
     let first = pre_activation_grads(discriminator, slope, &pass, d_logits).swap_remove(0); // [batch, width]
-    matmul(first, discriminator.hidden.weight.val().transpose()) // [batch, 784]
+    let weight = discriminator.hidden.weight.val().transpose(); // [width, 784]
+    match through_tanh {
+        Some(images) => matmul_then_tanh_slope(first, weight, images), // [batch, 784]
+        None => matmul(first, weight),
+    }
 }
 
-/// Weight gradients of the R1 penalty γ/2 · mean‖∇ₓD(x)‖² over the first `rows` images of
-/// `pass` (the real ones): one per layer from the image side, the output layer's last, and,
-/// for a conditional D, the label embedding's.
+/// Weight gradients of the R1 penalty over the first `penalty.rows` images of `pass`, from the
+/// unit chain `unit` (u_1 … u_L over all of the pass's rows, see [`discriminator_backward`]):
+/// one per layer from the image side, the output layer's last, and, for a conditional D, the
+/// label embedding's.
 ///
-/// Write s_l for the local slopes of hidden layer l (LeakyReLU's, times dropout's scale on the
-/// last), W_l for its weights and w for the output row (plus e_y). The slope pattern is constant
-/// almost everywhere, so ∇ₓD = g = a_1·W_1ᵀ with a_L = w ⊙ s_L and a_l = (a_{l+1}·W_{l+1}ᵀ) ⊙ s_l.
-/// Back from B_0 = dP/dg = (γ/n)·g: dP/dW_l = B_{l−1}ᵀ·a_l and B_l = (B_{l−1}·W_l) ⊙ s_l, and
-/// the output row (e_y per row) gets B_L. Nothing reaches the biases or the pre-activations.
-pub fn r1_grads(
-    discriminator: &MlpDiscriminator,
+/// The slope pattern is constant almost everywhere, so ∇ₓD = g = a_1·W_1ᵀ with a_l = u_l over
+/// the real rows. Back from B_0 = dP/dg = (γ/n)·g: dP/dW_l = B_{l−1}ᵀ·a_l and
+/// B_l = (B_{l−1}·W_l) ⊙ s_l, and the output row (e_y per row) gets B_L. Nothing reaches the
+/// biases or the pre-activations.
+fn r1_grads(
     slope: f64,
     pass: &DiscriminatorPass,
-    rows: usize,
-    gamma: f32,
+    weights: &[Tensor<2>],
+    unit: &[Tensor<2>],
+    penalty: R1Penalty,
 ) -> (Vec<Tensor<2>>, Option<Tensor<2>>) {
-    let weights = hidden_weights(discriminator);
+    let rows = penalty.rows;
     let slopes = Slopes::of(pass, slope, Some(rows));
-    let output_row = discriminator.output.weight.val().reshape([1, -1]); // [1, hidden]
-    let projection = pass.projection.as_ref().map(|(labels, embedded)| (labels.clone().slice(0..rows), embedded.clone().slice(0..rows)));
-    let d_features = match &projection {
-        Some((_, embedded)) => output_row + embedded.clone(), // [n, hidden]
-        None => output_row.repeat_dim(0, rows),
-    };
-    let a = slopes.back(&weights, d_features); // a_1 … a_L
-    let mut b = matmul(a[0].clone(), weights[0].clone().transpose()).mul_scalar(gamma / rows as f32); // B_0 = (γ/n)·g, [n, 784]
+    let a: Vec<Tensor<2>> = unit.iter().map(|u| u.clone().slice(0..rows)).collect(); // a_1 … a_L, [n, width] each
+    let mut b = scaled_matmul(a[0].clone(), weights[0].clone().transpose(), penalty.gamma / rows as f32); // B_0 = (γ/n)·g, [n, 784]
     let mut d_weights = Vec::with_capacity(weights.len() + 1);
-    for (layer, (weight, a)) in weights.into_iter().zip(a).enumerate() {
+    for (layer, (weight, a)) in weights.iter().zip(a).enumerate() {
         d_weights.push(matmul(b.clone().transpose(), a)); // [in, width]
-        b = slopes.matmul_then_scale(b, weight, layer); // B_l, [n, width]
+        b = slopes.matmul_then_scale(b, weight.clone(), layer); // B_l, [n, width]
     }
-    let d_embed = projection.map(|(labels, _)| matmul(labels.transpose(), b.clone())); // [classes, hidden]
+    let d_embed = pass.projection.as_ref().map(|(labels, _)| matmul(labels.clone().slice(0..rows).transpose(), b.clone())); // [classes, hidden]
     d_weights.push(b.sum_dim(0).reshape([-1, 1])); // [hidden, 1]
     (d_weights, d_embed)
 }
@@ -143,12 +173,18 @@ fn pre_activation_grads(
     pass: &DiscriminatorPass,
     d_logits: Tensor<2>, // [batch, 1]
 ) -> Vec<Tensor<2>> {
-    let output_row = discriminator.output.weight.val().reshape([1, -1]); // [1, hidden]
-    let d_features = match &pass.projection {
-        Some((_, embedded)) => d_logits * (output_row + embedded.clone()), // [batch, hidden]
-        None => d_logits * output_row,
-    };
+    let d_features = d_logits * output_pattern(discriminator, pass); // [batch, hidden]
     Slopes::of(pass, slope, None).back(&hidden_weights(discriminator), d_features)
+}
+
+/// v, what the output layer multiplies the last hidden layer's output by: its weight row, plus
+/// each row's label embedding e_y for a conditional D. // [1 or batch, hidden]
+fn output_pattern(discriminator: &MlpDiscriminator, pass: &DiscriminatorPass) -> Tensor<2> {
+    let output_row = discriminator.output.weight.val().reshape([1, -1]); // [1, hidden]
+    match &pass.projection {
+        Some((_, embedded)) => output_row + embedded.clone(), // [batch, hidden]
+        None => output_row,
+    }
 }
 
 /// D's hidden layers' weights, from the image side. // [in, width] each
@@ -178,13 +214,19 @@ impl Slopes {
         }
     }
 
-    /// `t` ⊙ s_layer. // [n, width]
+    /// `t` ⊙ s_layer, `t` one row or one per row. // [n, width]
     fn scale(&self, t: Tensor<2>, layer: usize) -> Tensor<2> {
         let t = match &self.keep {
             Some(keep) if layer == self.hidden_pre.len() - 1 => t * keep.clone(),
             _ => t,
         };
-        Rectifier::Leaky(self.slope).scale_by_slope(t, self.hidden_pre[layer].clone())
+        let x = self.hidden_pre[layer].clone(); // [n, width]
+        match t.dims()[0] < x.dims()[0] {
+            // A row times the slopes as a tensor: one fused kernel on WebGPU, where the slopes
+            // of a broadcast row took two.
+            true => x.ones_like().mask_fill(x.lower_elem(0.0), self.slope) * t,
+            false => Rectifier::Leaky(self.slope).scale_by_slope(t, x),
+        }
     }
 
     /// (`lhs` · `rhs`) ⊙ s_layer, in one kernel on WebGPU where no dropout scale joins in. // [n, width]
@@ -195,7 +237,7 @@ impl Slopes {
         }
     }
 
-    /// Back from `d_features` on the last hidden layer's output to each hidden layer's
+    /// Back from `d_features` (one row, or one per row) on the last hidden layer's output to each hidden layer's
     /// pre-activation, through `weights` (each layer's, from the image side):
     /// a_L = d ⊙ s_L and a_l = (a_{l+1}·W_{l+1}ᵀ) ⊙ s_l, returned from the image side.
     fn back(&self, weights: &[Tensor<2>], d_features: Tensor<2>) -> Vec<Tensor<2>> {

@@ -1,8 +1,10 @@
-//! G's forward pass, and its backward pass from the loss gradient on its images.
+//! G's forward pass, and its backward pass from the loss gradient before its tanh.
 
 use burn::prelude::*;
 
 use super::matmul::affine_then_tanh;
+#[cfg(doc)]
+use super::matmul::tanh_slope;
 use super::{LinearGrads, Rectifier, affine_then, linear_grads, matmul_then_slope};
 use crate::nets::mlp::MlpGenerator;
 
@@ -35,14 +37,16 @@ pub fn generator_forward(generator: &MlpGenerator, noise: Tensor<2>) -> Generato
     }
 }
 
-/// Gradients of G's layers from the noise side, given the loss gradient on its images.
+/// Gradients of G's layers from the noise side, given the loss gradient on its output layer's
+/// pre-activation, the tanh's input: [`tanh_slope`]`(dL/d images, images)`, or what
+/// `discriminator_input_grad` returns through the tanh.
 pub fn generator_backward(
     generator: &MlpGenerator,
     pass: GeneratorPass,
-    d_images: Tensor<2>, // [batch, 784]
+    d_pre_output: Tensor<2>, // [batch, 784]
 ) -> Vec<LinearGrads> {
     let layers = generator.layers();
-    let mut d_out = d_images * (pass.images.clone() * pass.images).neg().add_scalar(1.0); // tanh' = 1 − y², [batch, 784]
+    let mut d_out = d_pre_output; // [batch, 784]
     let mut grads = Vec::with_capacity(layers.len());
     for (at, input) in pass.inputs.into_iter().enumerate().rev() {
         let d_input = (at > 0).then(|| {

@@ -24,9 +24,18 @@ use {burn::backend::Dispatch, cube::Products};
 pub fn matmul(lhs: Tensor<2>, rhs: Tensor<2>) -> Tensor<2> {
     #[cfg(feature = "webgpu")]
     if on_cube(&lhs) {
-        return from(Dispatch::plain_matmul(lhs.into_dispatch(), rhs.into_dispatch()));
+        return from(Dispatch::plain_matmul(lhs.into_dispatch(), rhs.into_dispatch(), 1.0));
     }
     lhs.matmul(rhs)
+}
+
+/// `alpha` · `lhs · rhs`; on WebGPU the scale costs no kernel of its own. // [m, k] · [k, n] → [m, n]
+pub fn scaled_matmul(lhs: Tensor<2>, rhs: Tensor<2>, alpha: f32) -> Tensor<2> {
+    #[cfg(feature = "webgpu")]
+    if on_cube(&lhs) {
+        return from(Dispatch::plain_matmul(lhs.into_dispatch(), rhs.into_dispatch(), alpha));
+    }
+    lhs.matmul(rhs).mul_scalar(alpha)
 }
 
 /// x·W + b, a linear layer's output. // [batch, in] · [in, out] → [batch, out]
@@ -72,6 +81,37 @@ pub fn matmul_and_column_sums(lhs: Tensor<2>, rhs: Tensor<2>) -> (Tensor<2>, Ten
     }
     let sums = rhs.clone().sum_dim(0).flatten(0, 1); // [n]
     (lhs.matmul(rhs), sums)
+}
+
+/// [`matmul_and_column_sums`] of `lhs` and `rhs` with each row of `rhs` first multiplied by
+/// `row_scale`'s entry for it: a layer's gradients when the gradient on its output is a
+/// per-example factor times a shared pattern (dy = diag(d)·u). On WebGPU one kernel, with no
+/// pass to scale the rows. // [m, k] · diag([k, 1]) · [k, n] → [m, n], [n]
+pub fn scaled_rows_matmul_and_column_sums(lhs: Tensor<2>, rhs: Tensor<2>, row_scale: Tensor<2>) -> (Tensor<2>, Tensor<1>) {
+    assert_eq!(row_scale.dims(), [rhs.dims()[0], 1], "one scale per row of rhs");
+    #[cfg(feature = "webgpu")]
+    if on_cube(&lhs) {
+        let (lhs, rhs, row_scale) = (lhs.into_dispatch(), rhs.into_dispatch(), row_scale.into_dispatch());
+        let (product, sums) = Dispatch::scaled_rows_matmul_and_column_sums(lhs, rhs, row_scale);
+        return (from(product), from(sums));
+    }
+    matmul_and_column_sums(lhs, rhs * row_scale)
+}
+
+/// (`lhs · rhs`) ⊙ (1 − y²): a gradient taken back through a layer and then through the tanh
+/// whose output is `y`. On WebGPU one kernel. // [m, k] · [k, n] → [m, n]
+pub fn matmul_then_tanh_slope(lhs: Tensor<2>, rhs: Tensor<2>, y: Tensor<2>) -> Tensor<2> {
+    assert_eq!(y.dims(), [lhs.dims()[0], rhs.dims()[1]], "tanh's output has the product's shape");
+    #[cfg(feature = "webgpu")]
+    if on_cube(&lhs) {
+        return from(Dispatch::matmul_then_tanh_slope(lhs.into_dispatch(), rhs.into_dispatch(), y.into_dispatch()));
+    }
+    tanh_slope(lhs.matmul(rhs), y)
+}
+
+/// `value` ⊙ (1 − y²), tanh's slope at its output `y`. // [n, width]
+pub fn tanh_slope(value: Tensor<2>, y: Tensor<2>) -> Tensor<2> {
+    value * (y.clone() * y).neg().add_scalar(1.0)
 }
 
 /// `rectifier.scale_by_slope(lhs · rhs, x)`: a product times an activation's local slopes at

@@ -17,10 +17,10 @@ use burn::nn::Linear;
 use burn::prelude::*;
 
 pub use discriminator::{
-    DiscriminatorGrads, DiscriminatorPass, discriminator_backward, discriminator_forward, discriminator_input_grad, r1_grads,
+    DiscriminatorGrads, DiscriminatorPass, R1Penalty, discriminator_backward, discriminator_forward, discriminator_input_grad,
 };
 pub use generator::{GeneratorPass, generator_backward, generator_forward};
-use matmul::{matmul, matmul_and_column_sums, matmul_then_slope};
+use matmul::{matmul, matmul_and_column_sums, matmul_then_slope, scaled_rows_matmul_and_column_sums};
 use rectifier::Rectifier;
 
 /// Gradients of one linear layer's weight `[in, out]` and bias `[out]`.
@@ -42,5 +42,12 @@ fn affine_then(linear: &Linear, x: Tensor<2>, rectifier: Rectifier) -> (Tensor<2
 /// dL/dW = xᵀ·dy and dL/db = Σ_batch dy for y = x·W + b.
 fn linear_grads(input: Tensor<2>, d_out: Tensor<2>) -> LinearGrads {
     let (weight, bias) = matmul_and_column_sums(input.transpose(), d_out); // [in, out], [out]
+    LinearGrads { weight, bias }
+}
+
+/// [`linear_grads`] for dL/dy = diag(`row_scale`)·`pattern`, a per-example factor times a
+/// pattern, without a pass to form the product. // row_scale [batch, 1]
+fn scaled_linear_grads(input: Tensor<2>, pattern: Tensor<2>, row_scale: Tensor<2>) -> LinearGrads {
+    let (weight, bias) = scaled_rows_matmul_and_column_sums(input.transpose(), pattern, row_scale); // [in, out], [out]
     LinearGrads { weight, bias }
 }

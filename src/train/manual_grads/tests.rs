@@ -66,7 +66,7 @@ fn matches_autodiff_for(depth: usize, conditional: bool) {
     let pass = discriminator_forward(&d, slope, plain(real.clone()), Some(plain(keep.clone())), plain_labels.clone());
     let n = batch as f32;
     let d_logits = (burn::tensor::activation::sigmoid(pass.logits.clone()) - 0.9) / n;
-    let ours = discriminator_backward(&d, slope, pass, d_logits);
+    let ours = discriminator_backward(&d, slope, pass, d_logits, None);
     let hidden_out = discriminator
         .hidden_layers()
         .into_iter()
@@ -93,8 +93,11 @@ fn matches_autodiff_for(depth: usize, conditional: bool) {
     close(pass.images.clone(), plain(generator.forward(noise.clone())), &format!("{what}: G(z)"));
     let d_pass = discriminator_forward(&d, slope, pass.images.clone(), None, plain_labels);
     let d_logits = (burn::tensor::activation::sigmoid(d_pass.logits.clone()) - 1.0) / n;
-    let d_images = discriminator_input_grad(&d, slope, d_pass, d_logits);
-    let ours = generator_backward(&g, pass, d_images);
+    // Through the tanh in the input gradient's own call, and after it (as with augmentation).
+    let d_pre_output = discriminator_input_grad(&d, slope, d_pass.clone(), d_logits.clone(), Some(pass.images.clone()));
+    let d_images = discriminator_input_grad(&d, slope, d_pass, d_logits, None);
+    close(d_pre_output.clone(), matmul::tanh_slope(d_images, pass.images.clone()), &format!("{what}: through tanh"));
+    let ours = generator_backward(&g, pass, d_pre_output);
     let frozen = discriminator.clone().no_grad();
     let loss = bce_with_logits(frozen.forward(generator.forward(noise), labels), 1.0);
     let grads = loss.backward();
@@ -124,7 +127,11 @@ fn r1_matches_autodiff() {
 
         let d = discriminator.valid();
         let pass = discriminator_forward(&d, slope, images.clone().inner(), Some(keep.clone().inner()), labels.clone().map(|l| l.inner()));
-        let (d_weights, d_embed) = r1_grads(&d, slope, &pass, real, gamma);
+        // With no loss gradient on the logits, what remains is R1's.
+        let no_loss = pass.logits.zeros_like(); // [real + fake, 1]
+        let grads = discriminator_backward(&d, slope, pass, no_loss, Some(R1Penalty { rows: real, gamma }));
+        let d_weights: Vec<Tensor<2>> = grads.layers.into_iter().map(|layer| layer.weight).collect();
+        let d_embed = grads.embed;
 
         let x = images.slice(0..real); // [real, 784]
         let penalty = discriminator.input_grad_through(x, keep.slice(0..real), labels.map(|l| l.slice(0..real)));

@@ -14,9 +14,9 @@ use cubecl::{CubeDim, calculate_cube_count_elemwise};
 
 #[backend_extension(Cube, Fusion)]
 pub trait Products: Backend {
-    /// `lhs · rhs` for two matrices.
+    /// `alpha` · `lhs · rhs` for two matrices.
     #[fusion(dtype = lhs, shape = product_shape(lhs, rhs))]
-    fn plain_matmul(lhs: FloatTensor<Self>, rhs: FloatTensor<Self>) -> FloatTensor<Self>;
+    fn plain_matmul(lhs: FloatTensor<Self>, rhs: FloatTensor<Self>, alpha: f32) -> FloatTensor<Self>;
 
     /// pre = x·W + b, and pre times `below_zero` where pre < 0.
     #[fusion(meta = affine_specs)]
@@ -35,6 +35,14 @@ pub trait Products: Backend {
     #[fusion(meta = product_and_sums_specs)]
     fn matmul_and_column_sums(lhs: FloatTensor<Self>, rhs: FloatTensor<Self>) -> (FloatTensor<Self>, FloatTensor<Self>);
 
+    /// `lhs · diag(row_scale) · rhs` and the column sums of `diag(row_scale) · rhs`.
+    #[fusion(meta = scaled_product_and_sums_specs)]
+    fn scaled_rows_matmul_and_column_sums(
+        lhs: FloatTensor<Self>,
+        rhs: FloatTensor<Self>,
+        row_scale: FloatTensor<Self>,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>);
+
     /// `lhs · rhs` times `below_zero` where `x` < 0 and `at_zero` where `x` = 0.
     #[fusion(dtype = lhs, shape = product_shape(lhs, rhs))]
     fn matmul_then_slope(
@@ -44,6 +52,10 @@ pub trait Products: Backend {
         below_zero: f32,
         at_zero: f32,
     ) -> FloatTensor<Self>;
+
+    /// `lhs · rhs` times tanh's slope 1 − y² at its output `y`.
+    #[fusion(dtype = lhs, shape = product_shape(lhs, rhs))]
+    fn matmul_then_tanh_slope(lhs: FloatTensor<Self>, rhs: FloatTensor<Self>, y: FloatTensor<Self>) -> FloatTensor<Self>;
 }
 
 /// The shape of `lhs · rhs`. // [m, n]
@@ -63,6 +75,11 @@ fn product_and_sums_specs(lhs: &TensorSpec, rhs: &TensorSpec) -> (TensorSpec, Te
     (TensorSpec::new(product_shape(&lhs.shape, &rhs.shape), lhs.dtype), TensorSpec::new(sums, rhs.dtype))
 }
 
+/// What `scaled_rows_matmul_and_column_sums` returns. // [m, n], [n]
+fn scaled_product_and_sums_specs(lhs: &TensorSpec, rhs: &TensorSpec, _row_scale: &TensorSpec) -> (TensorSpec, TensorSpec) {
+    product_and_sums_specs(lhs, rhs)
+}
+
 /// Σ_k lhs[row, k]·rhs[k, column], a dot product along the shared dimension.
 #[cube]
 fn dot(lhs: &Tensor<f32>, rhs: &Tensor<f32>, row: usize, column: usize) -> f32 {
@@ -78,16 +95,33 @@ fn dot(lhs: &Tensor<f32>, rhs: &Tensor<f32>, row: usize, column: usize) -> f32 {
     sum
 }
 
-/// One element of `out = lhs · rhs` per invocation.
+/// Σ_k lhs[row, k]·scale[k]·rhs[k, column]: `dot` with each row of `rhs` scaled.
+#[cube]
+fn scaled_dot(lhs: &Tensor<f32>, rhs: &Tensor<f32>, scale: &Tensor<f32>, row: usize, column: usize) -> f32 {
+    let (lhs_step, rhs_step, scale_step) = (lhs.stride(1), rhs.stride(0), scale.stride(0));
+    let mut at_lhs = row * lhs.stride(0);
+    let mut at_rhs = column * rhs.stride(1);
+    let mut at_scale = 0;
+    let mut sum = 0.0f32;
+    for _ in 0..lhs.shape(1) {
+        sum += lhs[at_lhs] * scale[at_scale] * rhs[at_rhs];
+        at_lhs += lhs_step;
+        at_rhs += rhs_step;
+        at_scale += scale_step;
+    }
+    sum
+}
+
+/// One element of `out = alpha · lhs · rhs` per invocation.
 #[cube(launch_unchecked)]
-fn plain_matmul_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, out: &mut Tensor<f32>) {
+fn plain_matmul_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, out: &mut Tensor<f32>, alpha: f32) {
     let columns = out.shape(1);
     if ABSOLUTE_POS >= out.shape(0) * columns {
         terminate!();
     }
     let (row, column) = (ABSOLUTE_POS / columns, ABSOLUTE_POS % columns);
     let at_out = row * out.stride(0) + column * out.stride(1);
-    out[at_out] = dot(lhs, rhs, row, column);
+    out[at_out] = dot(lhs, rhs, row, column) * alpha;
 }
 
 /// One element of pre = x·W + b per invocation, and of post = pre, times `below_zero` where
@@ -145,6 +179,42 @@ fn matmul_and_sums_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, out: &mut Tensor
     }
 }
 
+/// `matmul_and_sums_kernel` with each row of `rhs` scaled by `scale`'s entry for it.
+#[cube(launch_unchecked)]
+fn scaled_matmul_and_sums_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, scale: &Tensor<f32>, out: &mut Tensor<f32>, sums: &mut Tensor<f32>) {
+    let columns = out.shape(1);
+    let (row, column) = (ABSOLUTE_POS / columns, ABSOLUTE_POS % columns);
+    if row < out.shape(0) {
+        let at_out = row * out.stride(0) + column * out.stride(1);
+        out[at_out] = scaled_dot(lhs, rhs, scale, row, column);
+    } else if row == out.shape(0) {
+        let (step, scale_step) = (rhs.stride(0), scale.stride(0));
+        let mut at = column * rhs.stride(1);
+        let mut at_scale = 0;
+        let mut sum = 0.0f32;
+        for _ in 0..rhs.shape(0) {
+            sum += scale[at_scale] * rhs[at];
+            at += step;
+            at_scale += scale_step;
+        }
+        let at_sum = column * sums.stride(0);
+        sums[at_sum] = sum;
+    }
+}
+
+/// `plain_matmul_kernel` with each element then multiplied by tanh's slope 1 − y² at `y`.
+#[cube(launch_unchecked)]
+fn matmul_tanh_slope_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, y: &Tensor<f32>, out: &mut Tensor<f32>) {
+    let columns = out.shape(1);
+    if ABSOLUTE_POS >= out.shape(0) * columns {
+        terminate!();
+    }
+    let (row, column) = (ABSOLUTE_POS / columns, ABSOLUTE_POS % columns);
+    let at_y = y[row * y.stride(0) + column * y.stride(1)];
+    let at_out = row * out.stride(0) + column * out.stride(1);
+    out[at_out] = dot(lhs, rhs, row, column) * (1.0 - at_y * at_y);
+}
+
 /// `plain_matmul_kernel` with each element then multiplied by `below_zero` where `x` < 0 and
 /// by `at_zero` where `x` = 0.
 #[cube(launch_unchecked)]
@@ -166,16 +236,16 @@ fn matmul_slope_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, x: &Tensor<f32>, ou
 }
 
 // Safety, for every launch below: each kernel reads its operands only within their shapes and
-// strides (x·W's and lhs·rhs's rows and columns, a bias entry per column, x at the output's
-// positions, which the public functions check), and writes only below its outputs' element
-// counts, which the grid covers one invocation per element.
+// strides (x·W's and lhs·rhs's rows and columns, a bias entry per column, a row scale per row of
+// rhs, x and y at the output's positions, which the public functions check), and writes only
+// below its outputs' element counts, which the grid covers one invocation per element.
 impl Products for CubeBackend {
-    fn plain_matmul(lhs: CubeTensor, rhs: CubeTensor) -> CubeTensor {
+    fn plain_matmul(lhs: CubeTensor, rhs: CubeTensor, alpha: f32) -> CubeTensor {
         let (lhs, rhs) = (untile(lhs), untile(rhs));
         let out = empty_product(&lhs, &rhs);
         let (count, dim) = grid(&out, 0);
         unsafe {
-            plain_matmul_kernel::launch_unchecked(&out.client, count, dim, lhs.into_tensor_arg(), rhs.into_tensor_arg(), out.clone().into_tensor_arg());
+            plain_matmul_kernel::launch_unchecked(&out.client, count, dim, lhs.into_tensor_arg(), rhs.into_tensor_arg(), out.clone().into_tensor_arg(), alpha);
         }
         out
     }
@@ -237,6 +307,45 @@ impl Products for CubeBackend {
             );
         }
         (out, sums)
+    }
+
+    fn scaled_rows_matmul_and_column_sums(lhs: CubeTensor, rhs: CubeTensor, row_scale: CubeTensor) -> (CubeTensor, CubeTensor) {
+        let (lhs, rhs, row_scale) = (untile(lhs), untile(rhs), untile(row_scale));
+        let out = empty_product(&lhs, &rhs);
+        let columns = rhs.meta.shape()[1];
+        let sums = empty_device_contiguous_dtype(lhs.client.clone(), lhs.device.clone(), Shape::new([columns]), lhs.dtype);
+        let (count, dim) = grid(&out, columns);
+        unsafe {
+            scaled_matmul_and_sums_kernel::launch_unchecked(
+                &out.client,
+                count,
+                dim,
+                lhs.into_tensor_arg(),
+                rhs.into_tensor_arg(),
+                row_scale.into_tensor_arg(),
+                out.clone().into_tensor_arg(),
+                sums.clone().into_tensor_arg(),
+            );
+        }
+        (out, sums)
+    }
+
+    fn matmul_then_tanh_slope(lhs: CubeTensor, rhs: CubeTensor, y: CubeTensor) -> CubeTensor {
+        let (lhs, rhs, y) = (untile(lhs), untile(rhs), untile(y));
+        let out = empty_product(&lhs, &rhs);
+        let (count, dim) = grid(&out, 0);
+        unsafe {
+            matmul_tanh_slope_kernel::launch_unchecked(
+                &out.client,
+                count,
+                dim,
+                lhs.into_tensor_arg(),
+                rhs.into_tensor_arg(),
+                y.into_tensor_arg(),
+                out.clone().into_tensor_arg(),
+            );
+        }
+        out
     }
 
     fn matmul_then_slope(lhs: CubeTensor, rhs: CubeTensor, x: CubeTensor, below_zero: f32, at_zero: f32) -> CubeTensor {
