@@ -2,6 +2,8 @@
 #![cfg(target_arch = "wasm32")]
 
 mod common;
+#[path = "web/adam.rs"]
+mod adam;
 #[path = "web/checkpoint.rs"]
 mod checkpoint;
 #[path = "web/conditional.rs"]

@@ -1,12 +1,17 @@
 //! Adam written as one elementwise chain per parameter, so fusion turns each update into a
-//! single kernel (burn's optimizer issues about 13 separate ops per parameter).
+//! single kernel (burn's optimizer issues about 13 separate ops per parameter); on WebGPU, where
+//! a layer's gradients come joined in one matrix, one kernel per layer (`cube`).
 
 use burn::module::Param;
 use burn::nn::Linear;
 use burn::prelude::*;
 
 use super::manual_grads::LinearGrads;
+#[cfg(feature = "webgpu")]
+use super::manual_grads::matmul::on_cube;
 use crate::config::OptimConfig;
+#[cfg(feature = "webgpu")]
+use {burn::backend::Dispatch, cube::LayerAdam};
 
 /// Adam for a network of linear layers, the same update as `burn::optim::Adam` without weight
 /// decay; the moments persist across steps.
@@ -19,9 +24,39 @@ pub struct FusedAdam {
     matrix_moments: Vec<Option<[Tensor<2>; 2]>>,
 }
 
-struct LayerMoments {
-    weight: [Tensor<2>; 2],
-    bias: [Tensor<1>; 2],
+/// A layer's first and second moments, laid out as its gradients come.
+#[derive(Clone)]
+enum LayerMoments {
+    /// The weight's and the bias's apart. // [in, out] twice, [out] twice
+    Split { weight: [Tensor<2>; 2], bias: [Tensor<1>; 2] },
+    /// The first moments over the second, each as [`LinearGrads::Joined`] lays out a layer's
+    /// gradients, the bias's in the last row. // [2·(in + 1), out]
+    Joined(Tensor<2>),
+}
+
+impl LayerMoments {
+    /// The weight's and the bias's moments apart.
+    fn split(self) -> ([Tensor<2>; 2], [Tensor<1>; 2]) {
+        match self {
+            LayerMoments::Split { weight, bias } => (weight, bias),
+            LayerMoments::Joined(moments) => {
+                let rows = moments.dims()[0] / 2; // in + 1
+                let half = |at: usize| moments.clone().slice(at * rows..(at + 1) * rows); // [in + 1, out]
+                let [first, second] = [half(0), half(1)];
+                let weight = [first.clone().slice(0..rows - 1), second.clone().slice(0..rows - 1)];
+                let bias = [first, second].map(|m| m.slice(rows - 1..rows).flatten(0, 1));
+                (weight, bias)
+            }
+        }
+    }
+
+    /// Both moments in one matrix, as [`LayerMoments::Joined`] holds them. // [2·(in + 1), out]
+    fn joined(self) -> Tensor<2> {
+        match self {
+            LayerMoments::Joined(moments) => moments,
+            LayerMoments::Split { weight: [mw, vw], bias: [mb, vb] } => Tensor::cat(vec![mw, mb.unsqueeze(), vw, vb.unsqueeze()], 0),
+        }
+    }
 }
 
 impl FusedAdam {
@@ -46,8 +81,9 @@ impl FusedAdam {
         let mut state = AdamState { time: self.time, moments: Vec::new() };
         for (name, moments) in layers.iter().zip(&self.moments) {
             if let Some(m) = moments {
-                state.push(&format!("{name}.weight"), m.weight.clone());
-                state.push(&format!("{name}.bias"), m.bias.clone());
+                let (weight, bias) = m.clone().split();
+                state.push(&format!("{name}.weight"), weight);
+                state.push(&format!("{name}.bias"), bias);
             }
         }
         for (name, moments) in matrices.iter().zip(&self.matrix_moments) {
@@ -67,7 +103,7 @@ impl FusedAdam {
             .map(|name| {
                 let weight = state.take::<2>(&format!("{name}.weight"))?;
                 let bias = state.take::<1>(&format!("{name}.bias"))?;
-                Some(LayerMoments { weight, bias })
+                Some(LayerMoments::Split { weight, bias })
             })
             .collect();
         self.matrix_moments = matrices.iter().map(|name| state.take::<2>(name)).collect();
@@ -93,20 +129,23 @@ impl FusedAdam {
         self.moments.resize_with(layers.len().max(self.moments.len()), || None);
         for ((layer, grad), moments) in layers.into_iter().zip(grads).zip(&mut self.moments) {
             let previous = moments.take();
-            let (weight, weight_moments) = update.apply(
-                layer.weight.val(),
-                grad.weight,
-                previous.as_ref().map(|m| m.weight.clone()),
-            );
-            layer.weight = Param::initialized(layer.weight.id, weight);
             let bias = layer.bias.as_mut().expect("WebGAN's linear layers have biases");
-            let (value, bias_moments) =
-                update.apply(bias.val(), grad.bias, previous.map(|m| m.bias));
-            *bias = Param::initialized(bias.id, value);
-            *moments = Some(LayerMoments {
-                weight: weight_moments,
-                bias: bias_moments,
-            });
+            let (weight, bias_value, new_moments) = match grad {
+                LinearGrads::Split { weight, bias: bias_grad } => {
+                    let (weight_moments, bias_moments) = previous.map(LayerMoments::split).unzip();
+                    let (weight, weight_moments) = update.apply(layer.weight.val(), weight, weight_moments);
+                    let (bias_value, bias_moments) = update.apply(bias.val(), bias_grad, bias_moments);
+                    (weight, bias_value, LayerMoments::Split { weight: weight_moments, bias: bias_moments })
+                }
+                LinearGrads::Joined(grads) => {
+                    let moments = previous.map_or_else(|| Tensor::zeros([2 * grads.dims()[0], grads.dims()[1]], &grads.device()), LayerMoments::joined);
+                    let (weight, bias_value, moments) = update.apply_joined(layer.weight.val(), bias.val(), grads, moments);
+                    (weight, bias_value, LayerMoments::Joined(moments))
+                }
+            };
+            layer.weight = Param::initialized(layer.weight.id, weight);
+            *bias = Param::initialized(bias.id, bias_value);
+            *moments = Some(new_moments);
         }
     }
 }
@@ -180,7 +219,32 @@ impl Update {
             / second.clone().sqrt().add_scalar(self.epsilon);
         (param - step, [first, second])
     }
+
+    /// A layer's new weight, bias and moments from [`LinearGrads::Joined`] gradients and
+    /// [`LayerMoments::Joined`] moments: one kernel on WebGPU, `apply` over the joined matrix
+    /// elsewhere. // [in, out], [out], [2·(in + 1), out]
+    fn apply_joined(&self, weight: Tensor<2>, bias: Tensor<1>, grads: Tensor<2>, moments: Tensor<2>) -> (Tensor<2>, Tensor<1>, Tensor<2>) {
+        let [rows, columns] = grads.dims();
+        assert!(
+            weight.dims() == [rows - 1, columns] && bias.dims() == [columns] && moments.dims() == [2 * rows, columns],
+            "joined gradients and moments fit the layer"
+        );
+        #[cfg(feature = "webgpu")]
+        if on_cube(&grads) {
+            let (weight, bias, grads, moments) = (weight.into_dispatch(), bias.into_dispatch(), grads.into_dispatch(), moments.into_dispatch());
+            let (weight, bias, moments) = Dispatch::adam_layer(weight, bias, grads, moments, self.beta1, self.beta2, self.step_size, self.epsilon);
+            return (Tensor::from_dispatch(weight), Tensor::from_dispatch(bias), Tensor::from_dispatch(moments));
+        }
+        let params = Tensor::cat(vec![weight, bias.unsqueeze()], 0); // [in + 1, out]
+        let [first, second] = [moments.clone().slice(0..rows), moments.slice(rows..2 * rows)];
+        let (params, [first, second]) = self.apply(params, grads, Some([first, second]));
+        let bias = params.clone().slice(rows - 1..rows).flatten(0, 1);
+        (params.slice(0..rows - 1), bias, Tensor::cat(vec![first, second], 0))
+    }
 }
+
+#[cfg(feature = "webgpu")]
+mod cube;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
@@ -207,7 +271,7 @@ mod tests {
             let g = step as f32 + 1.0;
             let grad_w = Tensor::<2>::from_floats([[g, -0.5 * g], [0.01, 3.0]], &device);
             let grad_b = Tensor::<1>::from_floats([-g, 0.0], &device);
-            adam.step(vec![&mut ours], vec![LinearGrads { weight: grad_w.clone(), bias: grad_b.clone() }]);
+            adam.step(vec![&mut ours], vec![LinearGrads::Split { weight: grad_w.clone(), bias: grad_b.clone() }]);
 
             let mut grads = GradientsParams::new();
             grads.register(theirs.weight.id, grad_w);
@@ -222,6 +286,48 @@ mod tests {
         let (a, b) = (read(ours.bias.unwrap().val()), read(theirs.bias.unwrap().val()));
         for (a, b) in a.iter().zip(b) {
             assert!((a - b).abs() < 1e-6, "{a} vs burn {b}");
+        }
+    }
+
+    /// Gradients joined in one matrix, as WebGPU's kernels write them, step a layer as split
+    /// ones do, also through moments that went through a checkpoint's layout between steps.
+    #[test]
+    fn joined_gradients_step_as_split_ones() {
+        let device = Device::flex();
+        let settings = OptimConfig::new().with_learning_rate(0.01).with_beta1(0.5);
+        let layer = || Linear {
+            weight: Param::from_tensor(Tensor::<2>::from_floats([[0.5, -1.0], [2.0, 0.25], [0.1, 0.3]], &device)),
+            bias: Some(Param::from_tensor(Tensor::<1>::from_floats([0.1, -0.2], &device))),
+        };
+        let (mut split, mut joined) = (layer(), layer());
+        let (mut adam_split, mut adam_joined) = (FusedAdam::new(settings), FusedAdam::new(settings));
+        for step in 0..4 {
+            let g = step as f32 + 1.0;
+            let weight = Tensor::<2>::from_floats([[g, -0.5 * g], [0.01, 3.0], [-g, 0.2]], &device);
+            let bias = Tensor::<1>::from_floats([-g, 0.5], &device);
+            adam_split.step(vec![&mut split], vec![LinearGrads::Split { weight: weight.clone(), bias: bias.clone() }]);
+            adam_joined.step(vec![&mut joined], vec![LinearGrads::Joined(Tensor::cat(vec![weight, bias.unsqueeze()], 0))]);
+            if step == 1 {
+                let state = adam_joined.state(&["layer"], &[]);
+                adam_joined = FusedAdam::new(settings);
+                adam_joined.restore(state, &["layer"], &[]);
+            }
+        }
+        let read = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().unwrap();
+        let close = |a: Vec<f32>, b: Vec<f32>, what: &str| {
+            assert_eq!(a.len(), b.len(), "{what}");
+            for (a, b) in a.iter().zip(&b) {
+                assert!((a - b).abs() < 1e-6, "{what}: joined {a} vs split {b}");
+            }
+        };
+        close(read(joined.weight.val()), read(split.weight.val()), "weight");
+        close(read(joined.bias.unwrap().val().unsqueeze()), read(split.bias.unwrap().val().unsqueeze()), "bias");
+        let (ours, theirs) = (adam_joined.state(&["layer"], &[]), adam_split.state(&["layer"], &[]));
+        assert_eq!((ours.time, ours.moments.len()), (theirs.time, 2), "the step count, and two moments per parameter");
+        for ((name, shape, [m, v]), (their_name, their_shape, [their_m, their_v])) in ours.moments.into_iter().zip(theirs.moments) {
+            assert_eq!((&name, &shape), (&their_name, &their_shape));
+            close(read(m.unsqueeze()), read(their_m.unsqueeze()), &format!("{name}: first moment"));
+            close(read(v.unsqueeze()), read(their_v.unsqueeze()), &format!("{name}: second moment"));
         }
     }
 }

@@ -9,8 +9,8 @@ use burn::prelude::*;
 use wasm_bindgen_test::*;
 use burn::tensor::activation::tanh;
 use webgan::train::manual_grads::matmul::{
-    affine_then, affine_then_tanh, matmul, matmul_and_column_sums, matmul_then_slope, matmul_then_tanh_slope, scaled_matmul,
-    scaled_rows_matmul_and_column_sums, tanh_slope,
+    LinearGrads, affine_then, affine_then_tanh, matmul, matmul_and_column_sums, matmul_then_slope, matmul_then_tanh_slope,
+    scaled_matmul, scaled_rows_matmul_and_column_sums, tanh_slope,
 };
 use webgan::train::manual_grads::rectifier::Rectifier;
 
@@ -81,7 +81,9 @@ async fn matmul_and_column_sums_match_burn_on_webgpu() {
     for (batch, inputs, outputs) in [(64, 100, 256), (64, 256, 784), (128, 256, 1), (3, 7, 5)] {
         let x = matrix(batch, inputs, 3, inputs, &device); // [batch, in]
         let dy = matrix(batch, outputs, 4, 1, &device); // [batch, out]
-        let (weight, bias) = matmul_and_column_sums(x.clone().transpose(), dy.clone());
+        let grads = matmul_and_column_sums(x.clone().transpose(), dy.clone());
+        assert!(matches!(grads, LinearGrads::Joined(_)), "WebGPU writes both in one matrix");
+        let (weight, bias) = (grads.weight(), grads.bias());
         assert_eq!((weight.dims(), bias.dims()), ([inputs, outputs], [outputs]));
         let case = format!("x [{batch}, {inputs}], dy [{batch}, {outputs}]");
         let burns_weight = read(x.transpose().matmul(dy.clone())).await;
@@ -155,7 +157,9 @@ async fn scaled_rows_matmul_and_column_sums_match_burn_on_webgpu() {
         let x = matrix(batch, inputs, 9, inputs, &device); // [batch, in]
         let u = matrix(batch, outputs, 10, 1, &device); // [batch, out]
         let d = matrix(batch, 1, 11, 1, &device); // [batch, 1]
-        let (weight, bias) = scaled_rows_matmul_and_column_sums(x.clone().transpose(), u.clone(), d.clone());
+        let grads = scaled_rows_matmul_and_column_sums(x.clone().transpose(), u.clone(), d.clone());
+        assert!(matches!(grads, LinearGrads::Joined(_)), "WebGPU writes both in one matrix");
+        let (weight, bias) = (grads.weight(), grads.bias());
         assert_eq!((weight.dims(), bias.dims()), ([inputs, outputs], [outputs]));
         let case = format!("x [{batch}, {inputs}], u [{batch}, {outputs}]");
         let dy = u * d; // [batch, out], burn's
@@ -185,4 +189,36 @@ async fn matmul_then_tanh_slope_matches_burn_on_webgpu() {
         assert!(apart <= 1e-5, "{case}: apart by up to {apart}");
         assert!(burns.iter().any(|v| v.abs() > 0.1), "{case}: a product of near-zeros proves nothing");
     }
+}
+
+/// R1's products summed into the loss's joined gradients in one kernel each (`matmul_into`):
+/// a weight's product, and an output layer's column sums, against burn's sums of the same.
+#[wasm_bindgen_test]
+async fn products_into_joined_gradients_match_burn_on_webgpu() {
+    let device = webgpu().await;
+    for (n, inputs, outputs) in [(64, 784, 512), (64, 512, 1), (3, 7, 5)] {
+        let x = matrix(n, inputs, 15, inputs, &device); // [n, in]
+        let a = matrix(n, outputs, 16, 1, &device); // [n, out]
+        let dy = matrix(n, outputs, 17, 1, &device); // [n, out]
+        let case = format!("[{n}, {inputs}]ᵀ · [{n}, {outputs}]");
+        let loss = matmul_and_column_sums(x.clone().transpose(), dy.clone());
+        let (weight, bias) = (read(loss.weight()).await, read(loss.bias()).await);
+        let summed = loss.plus_weight_product(x.clone().transpose(), a.clone());
+        let burns = read(x.clone().transpose().matmul(dy.clone()) + x.clone().transpose().matmul(a)).await;
+        let apart = worst(&read(summed.weight()).await, &burns);
+        assert!(apart <= 1e-5 * n as f32, "{case}: weights apart by up to {apart}");
+        assert_eq!(read(summed.bias()).await, bias, "{case}: the bias's gradient is untouched");
+        assert!(worst(&burns, &weight) > 0.1, "{case}: a product that adds nothing proves nothing");
+    }
+    // An output layer's column: [hidden, 1] plus Σ_rows of B [n, hidden].
+    let x = matrix(64, 512, 18, 512, &device); // [n, hidden]
+    let dy = matrix(64, 1, 19, 1, &device); // [n, 1]
+    let b = matrix(64, 512, 20, 1, &device); // [n, hidden]
+    let loss = matmul_and_column_sums(x.clone().transpose(), dy.clone());
+    let bias = read(loss.bias()).await;
+    let summed = loss.plus_column_sums(b.clone());
+    let burns = read(x.transpose().matmul(dy) + b.sum_dim(0).reshape([-1, 1])).await;
+    let apart = worst(&read(summed.weight()).await, &burns);
+    assert!(apart <= 1e-5 * 64.0, "column sums: apart by up to {apart}");
+    assert_eq!(read(summed.bias()).await, bias, "column sums: the bias's gradient is untouched");
 }

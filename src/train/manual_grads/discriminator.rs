@@ -3,7 +3,7 @@
 
 use burn::prelude::*;
 
-use super::matmul::{matmul_then_tanh_slope, scaled_matmul};
+use super::matmul::{back_through_layer, forward_through_layer, matmul_then_tanh_slope, scaled_matmul};
 use super::{LinearGrads, Rectifier, affine, affine_then, linear_grads, matmul, matmul_then_slope, scaled_linear_grads};
 use crate::nets::mlp::MlpDiscriminator;
 
@@ -83,7 +83,7 @@ pub struct R1Penalty {
 /// The loss reaches every hidden layer as a per-example factor times a pattern that does not
 /// depend on it: dL/d(pre-activation of layer l) = diag(dlogit)·u_l, with u_L = v ⊙ s_L and
 /// u_l = (u_{l+1}·W_{l+1}ᵀ) ⊙ s_l (v is the output row, plus e_y per row; s_l as in
-/// [`Slopes`]). R1's a_l (in [`r1_grads`]) are the same u_l over the real rows, so one chain
+/// [`Slopes`]). R1's a_l (in [`plus_r1`]) are the same u_l over the real rows, so one chain
 /// serves both, and each layer's gradients take the factor in the product's own kernel.
 pub fn discriminator_backward(
     discriminator: &MlpDiscriminator,
@@ -93,28 +93,39 @@ pub fn discriminator_backward(
     r1: Option<R1Penalty>,
 ) -> DiscriminatorGrads {
     let weights = hidden_weights(discriminator);
-    let unit = Slopes::of(&pass, slope, None).back(&weights, output_pattern(discriminator, &pass)); // u_1 … u_L, [batch, width] each
-    let r1 = r1.map(|penalty| r1_grads(slope, &pass, &weights, &unit, penalty));
+    let slopes = Slopes::of(&pass, slope, None);
+    let last = weights.len() - 1;
+    let mut unit = vec![slopes.scale(output_pattern(discriminator, &pass), last)]; // u_L, [batch, hidden]
+    // Back from the last hidden layer: each step takes u on to the layer below and gives the
+    // layer above its gradients, in one kernel on WebGPU.
+    let mut layers = Vec::with_capacity(weights.len() + 1);
+    for layer in (0..last).rev() {
+        let (u, above) = back_through_layer(
+            unit[unit.len() - 1].clone(),
+            weights[layer + 1].clone(),
+            Rectifier::Leaky(slope),
+            slopes.hidden_pre[layer].clone(),
+            pass.inputs[layer + 1].clone(), // the layer's input, the output below
+            Some(d_logits.clone()),
+        ); // u_layer [batch, width], and layer + 1's gradients
+        unit.push(u);
+        layers.push(above);
+    }
+    unit.reverse(); // u_1 … u_L
+    layers.push(scaled_linear_grads(pass.inputs[0].clone(), unit[0].clone(), d_logits.clone()));
+    layers.reverse();
+    let r1 = r1.map(|penalty| (penalty, Slopes::of(&pass, slope, Some(penalty.rows)), pass.projection.as_ref().map(|(labels, _)| labels.clone())));
     let hidden = pass.inputs.pop().expect("an MLP has a hidden layer"); // [batch, hidden]
     let embed = pass
         .projection
         .as_ref()
         .map(|(labels, _)| matmul(labels.clone().transpose(), d_logits.clone() * hidden.clone())); // [classes, hidden]
-    let mut layers: Vec<LinearGrads> = pass
-        .inputs
-        .into_iter()
-        .zip(unit)
-        .map(|(input, u)| scaled_linear_grads(input, u, d_logits.clone()))
-        .collect();
     layers.push(linear_grads(hidden, d_logits));
-    let mut grads = DiscriminatorGrads { layers, embed };
-    if let Some((r1_weights, r1_embed)) = r1 {
-        for (layer, r1_weight) in grads.layers.iter_mut().zip(r1_weights) {
-            layer.weight = layer.weight.clone() + r1_weight;
-        }
-        grads.embed = grads.embed.zip(r1_embed).map(|(a, b)| a + b);
+    let grads = DiscriminatorGrads { layers, embed };
+    match r1 {
+        Some((penalty, slopes, labels)) => plus_r1(grads, penalty, &slopes, labels, &weights, &unit),
+        None => grads,
     }
-    grads
 }
 
 /// The loss gradient on D's input images, for the generator step, which needs no gradients
@@ -135,34 +146,37 @@ pub fn discriminator_input_grad(
     }
 }
 
-/// Weight gradients of the R1 penalty over the first `penalty.rows` images of `pass`, from the
-/// unit chain `unit` (u_1 … u_L over all of the pass's rows, see [`discriminator_backward`]):
-/// one per layer from the image side, the output layer's last, and, for a conditional D, the
-/// label embedding's.
+/// `grads` plus the R1 penalty's weight gradients over its first `penalty.rows` rows, from the
+/// unit chain `unit` (u_1 … u_L over all of the pass's rows, see [`discriminator_backward`]),
+/// `slopes` over those rows and a conditional D's one-hot `labels`: each product summed into
+/// the loss's gradients in its own kernel on WebGPU.
 ///
 /// The slope pattern is constant almost everywhere, so ∇ₓD = g = a_1·W_1ᵀ with a_l = u_l over
 /// the real rows. Back from B_0 = dP/dg = (γ/n)·g: dP/dW_l = B_{l−1}ᵀ·a_l and
 /// B_l = (B_{l−1}·W_l) ⊙ s_l, and the output row (e_y per row) gets B_L. Nothing reaches the
 /// biases or the pre-activations.
-fn r1_grads(
-    slope: f64,
-    pass: &DiscriminatorPass,
+fn plus_r1(
+    grads: DiscriminatorGrads,
+    penalty: R1Penalty,
+    slopes: &Slopes,
+    labels: Option<Tensor<2>>,
     weights: &[Tensor<2>],
     unit: &[Tensor<2>],
-    penalty: R1Penalty,
-) -> (Vec<Tensor<2>>, Option<Tensor<2>>) {
+) -> DiscriminatorGrads {
     let rows = penalty.rows;
-    let slopes = Slopes::of(pass, slope, Some(rows));
     let a: Vec<Tensor<2>> = unit.iter().map(|u| u.clone().slice(0..rows)).collect(); // a_1 … a_L, [n, width] each
     let mut b = scaled_matmul(a[0].clone(), weights[0].clone().transpose(), penalty.gamma / rows as f32); // B_0 = (γ/n)·g, [n, 784]
-    let mut d_weights = Vec::with_capacity(weights.len() + 1);
+    let mut loss = grads.layers.into_iter();
+    let mut layers = Vec::with_capacity(weights.len() + 1);
     for (layer, (weight, a)) in weights.iter().zip(a).enumerate() {
-        d_weights.push(matmul(b.clone().transpose(), a)); // [in, width]
-        b = slopes.matmul_then_scale(b, weight.clone(), layer); // B_l, [n, width]
+        let grads = loss.next().expect("a gradient per layer");
+        let (next, grads) = slopes.forward(b, weight.clone(), layer, a, grads); // B_l [n, width]; + B_{l−1}ᵀ·a_l
+        layers.push(grads);
+        b = next;
     }
-    let d_embed = pass.projection.as_ref().map(|(labels, _)| matmul(labels.clone().slice(0..rows).transpose(), b.clone())); // [classes, hidden]
-    d_weights.push(b.sum_dim(0).reshape([-1, 1])); // [hidden, 1]
-    (d_weights, d_embed)
+    let embed = grads.embed.zip(labels).map(|(embed, labels)| embed + matmul(labels.slice(0..rows).transpose(), b.clone())); // [classes, hidden]
+    layers.push(loss.next().expect("the output layer's gradient").plus_column_sums(b)); // + Σ_rows B_L, [hidden, 1]
+    DiscriminatorGrads { layers, embed }
 }
 
 /// dL/d(pre-activation) of each hidden layer, from the image side. The output layer has one
@@ -234,6 +248,18 @@ impl Slopes {
         match &self.keep {
             Some(_) if layer == self.hidden_pre.len() - 1 => self.scale(matmul(lhs, rhs), layer),
             _ => matmul_then_slope(lhs, rhs, Rectifier::Leaky(self.slope), self.hidden_pre[layer].clone()),
+        }
+    }
+
+    /// (`b` · `weight`) ⊙ s_layer, R1's next B, and `grads` plus `b`ᵀ·`a` on the weight's: one
+    /// kernel on WebGPU where no dropout scale joins in.
+    fn forward(&self, b: Tensor<2>, weight: Tensor<2>, layer: usize, a: Tensor<2>, grads: LinearGrads) -> (Tensor<2>, LinearGrads) {
+        match &self.keep {
+            Some(_) if layer == self.hidden_pre.len() - 1 => {
+                let grads = grads.plus_weight_product(b.clone().transpose(), a);
+                (self.matmul_then_scale(b, weight, layer), grads)
+            }
+            _ => forward_through_layer(b, weight, Rectifier::Leaky(self.slope), self.hidden_pre[layer].clone(), a, grads),
         }
     }
 

@@ -5,7 +5,8 @@ use burn::prelude::*;
 use super::matmul::affine_then_tanh;
 #[cfg(doc)]
 use super::matmul::tanh_slope;
-use super::{LinearGrads, Rectifier, affine_then, linear_grads, matmul_then_slope};
+use super::matmul::back_through_layer;
+use super::{LinearGrads, Rectifier, affine_then, linear_grads};
 use crate::nets::mlp::MlpGenerator;
 
 /// What G's backward pass needs from its forward pass.
@@ -49,15 +50,15 @@ pub fn generator_backward(
     let mut d_out = d_pre_output; // [batch, 784]
     let mut grads = Vec::with_capacity(layers.len());
     for (at, input) in pass.inputs.into_iter().enumerate().rev() {
-        let d_input = (at > 0).then(|| {
-            let weight = layers[at].weight.val().transpose(); // [out, width]
-            matmul_then_slope(d_out.clone(), weight, Rectifier::Relu, pass.hidden_pre[at - 1].clone()) // [batch, width]
-        });
-        grads.push(linear_grads(input, d_out));
-        match d_input {
-            Some(d_input) => d_out = d_input,
-            None => break,
+        if at == 0 {
+            grads.push(linear_grads(input, d_out));
+            break;
         }
+        // This layer's gradients, and the gradient on its input taken through the ReLU before.
+        let weight = layers[at].weight.val(); // [width, out]
+        let (d_input, layer) = back_through_layer(d_out, weight, Rectifier::Relu, pass.hidden_pre[at - 1].clone(), input, None);
+        grads.push(layer);
+        d_out = d_input; // [batch, width]
     }
     grads.reverse();
     grads

@@ -20,14 +20,9 @@ pub use discriminator::{
     DiscriminatorGrads, DiscriminatorPass, R1Penalty, discriminator_backward, discriminator_forward, discriminator_input_grad,
 };
 pub use generator::{GeneratorPass, generator_backward, generator_forward};
+pub use matmul::LinearGrads;
 use matmul::{matmul, matmul_and_column_sums, matmul_then_slope, scaled_rows_matmul_and_column_sums};
 use rectifier::Rectifier;
-
-/// Gradients of one linear layer's weight `[in, out]` and bias `[out]`.
-pub struct LinearGrads {
-    pub weight: Tensor<2>,
-    pub bias: Tensor<1>,
-}
 
 /// x·W + b for a burn `Linear`. // [batch, out]
 fn affine(linear: &Linear, x: Tensor<2>) -> Tensor<2> {
@@ -41,13 +36,11 @@ fn affine_then(linear: &Linear, x: Tensor<2>, rectifier: Rectifier) -> (Tensor<2
 
 /// dL/dW = xᵀ·dy and dL/db = Σ_batch dy for y = x·W + b.
 fn linear_grads(input: Tensor<2>, d_out: Tensor<2>) -> LinearGrads {
-    let (weight, bias) = matmul_and_column_sums(input.transpose(), d_out); // [in, out], [out]
-    LinearGrads { weight, bias }
+    matmul_and_column_sums(input.transpose(), d_out) // [in, out], [out]
 }
 
 /// [`linear_grads`] for dL/dy = diag(`row_scale`)·`pattern`, a per-example factor times a
 /// pattern, without a pass to form the product. // row_scale [batch, 1]
 fn scaled_linear_grads(input: Tensor<2>, pattern: Tensor<2>, row_scale: Tensor<2>) -> LinearGrads {
-    let (weight, bias) = scaled_rows_matmul_and_column_sums(input.transpose(), pattern, row_scale); // [in, out], [out]
-    LinearGrads { weight, bias }
+    scaled_rows_matmul_and_column_sums(input.transpose(), pattern, row_scale) // [in, out], [out]
 }

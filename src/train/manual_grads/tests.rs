@@ -21,9 +21,9 @@ fn close(a: Tensor<2>, b: Tensor<2>, what: &str) {
 }
 
 fn close_linear(manual: &LinearGrads, linear: &Linear, grads: &burn::tensor::Gradients, what: &str) {
-    close(manual.weight.clone(), linear.weight.grad(grads).unwrap(), &format!("{what}.weight"));
+    close(manual.weight(), linear.weight.grad(grads).unwrap(), &format!("{what}.weight"));
     let bias = linear.bias.as_ref().unwrap().grad(grads).unwrap();
-    close(manual.bias.clone().unsqueeze(), bias.unsqueeze(), &format!("{what}.bias"));
+    close(manual.bias().unsqueeze(), bias.unsqueeze(), &format!("{what}.bias"));
 }
 
 /// Every hand-written gradient equals burn's autodiff on the same losses, for the plain
@@ -130,7 +130,7 @@ fn r1_matches_autodiff() {
         // With no loss gradient on the logits, what remains is R1's.
         let no_loss = pass.logits.zeros_like(); // [real + fake, 1]
         let grads = discriminator_backward(&d, slope, pass, no_loss, Some(R1Penalty { rows: real, gamma }));
-        let d_weights: Vec<Tensor<2>> = grads.layers.into_iter().map(|layer| layer.weight).collect();
+        let d_weights: Vec<Tensor<2>> = grads.layers.iter().map(LinearGrads::weight).collect();
         let d_embed = grads.embed;
 
         let x = images.slice(0..real); // [real, 784]

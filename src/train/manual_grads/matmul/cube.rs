@@ -31,17 +31,18 @@ pub trait Products: Backend {
     #[fusion(dtype = x, shape = product_shape(x, weight))]
     fn affine_then_tanh(x: FloatTensor<Self>, weight: FloatTensor<Self>, bias: FloatTensor<Self>) -> FloatTensor<Self>;
 
-    /// `lhs · rhs` and the column sums of `rhs`.
-    #[fusion(meta = product_and_sums_specs)]
-    fn matmul_and_column_sums(lhs: FloatTensor<Self>, rhs: FloatTensor<Self>) -> (FloatTensor<Self>, FloatTensor<Self>);
+    /// `lhs · rhs` with the column sums of `rhs` as one more row.
+    #[fusion(dtype = lhs, shape = product_and_sums_shape(lhs, rhs))]
+    fn matmul_and_column_sums(lhs: FloatTensor<Self>, rhs: FloatTensor<Self>) -> FloatTensor<Self>;
 
-    /// `lhs · diag(row_scale) · rhs` and the column sums of `diag(row_scale) · rhs`.
-    #[fusion(meta = scaled_product_and_sums_specs)]
-    fn scaled_rows_matmul_and_column_sums(
-        lhs: FloatTensor<Self>,
-        rhs: FloatTensor<Self>,
-        row_scale: FloatTensor<Self>,
-    ) -> (FloatTensor<Self>, FloatTensor<Self>);
+    /// `lhs · diag(row_scale) · rhs` with the column sums of `diag(row_scale) · rhs` as one more
+    /// row.
+    #[fusion(dtype = lhs, shape = product_and_sums_shape(lhs, rhs))]
+    fn scaled_rows_matmul_and_column_sums(lhs: FloatTensor<Self>, rhs: FloatTensor<Self>, row_scale: FloatTensor<Self>) -> FloatTensor<Self>;
+
+    /// `addend` with `lhs · rhs` added to its first rows.
+    #[fusion(dtype = addend, shape = addend)]
+    fn matmul_into(lhs: FloatTensor<Self>, rhs: FloatTensor<Self>, addend: FloatTensor<Self>) -> FloatTensor<Self>;
 
     /// `lhs · rhs` times `below_zero` where `x` < 0 and `at_zero` where `x` = 0.
     #[fusion(dtype = lhs, shape = product_shape(lhs, rhs))]
@@ -52,6 +53,35 @@ pub trait Products: Backend {
         below_zero: f32,
         at_zero: f32,
     ) -> FloatTensor<Self>;
+
+    /// A layer's backward pass: `u · rhs` times `below_zero` where `x` < 0 and `at_zero`
+    /// where `x` = 0, and `lhs · diag(row_scale) · u` with the column sums of
+    /// `diag(row_scale) · u` as one more row.
+    #[fusion(meta = back_specs)]
+    #[allow(clippy::too_many_arguments)]
+    fn back_through_layer(
+        u: FloatTensor<Self>,
+        rhs: FloatTensor<Self>,
+        x: FloatTensor<Self>,
+        lhs: FloatTensor<Self>,
+        row_scale: FloatTensor<Self>,
+        below_zero: f32,
+        at_zero: f32,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>);
+
+    /// A step of a chain forward through a layer: `lhs · rhs` times `below_zero` where `x` < 0
+    /// and `at_zero` where `x` = 0, and `grads` with `lhsᵀ · a` added to its first rows.
+    #[fusion(meta = forward_specs)]
+    #[allow(clippy::too_many_arguments)]
+    fn forward_through_layer(
+        lhs: FloatTensor<Self>,
+        rhs: FloatTensor<Self>,
+        x: FloatTensor<Self>,
+        a: FloatTensor<Self>,
+        grads: FloatTensor<Self>,
+        below_zero: f32,
+        at_zero: f32,
+    ) -> (FloatTensor<Self>, FloatTensor<Self>);
 
     /// `lhs · rhs` times tanh's slope 1 − y² at its output `y`.
     #[fusion(dtype = lhs, shape = product_shape(lhs, rhs))]
@@ -69,15 +99,38 @@ fn affine_specs(x: &TensorSpec, weight: &TensorSpec, _bias: &TensorSpec, _below_
     (spec.clone(), spec)
 }
 
-/// What `matmul_and_column_sums` returns. // [m, n], [n]
-fn product_and_sums_specs(lhs: &TensorSpec, rhs: &TensorSpec) -> (TensorSpec, TensorSpec) {
-    let sums = Shape::new([rhs.shape[1]]);
-    (TensorSpec::new(product_shape(&lhs.shape, &rhs.shape), lhs.dtype), TensorSpec::new(sums, rhs.dtype))
+/// What `back_through_layer` returns. // [batch, in], [in + 1, out]
+#[allow(clippy::too_many_arguments)]
+fn back_specs(
+    u: &TensorSpec,
+    rhs: &TensorSpec,
+    _x: &TensorSpec,
+    lhs: &TensorSpec,
+    _row_scale: &TensorSpec,
+    _below_zero: &f32,
+    _at_zero: &f32,
+) -> (TensorSpec, TensorSpec) {
+    let back = TensorSpec::new(product_shape(&u.shape, &rhs.shape), u.dtype);
+    (back, TensorSpec::new(product_and_sums_shape(&lhs.shape, &u.shape), u.dtype))
 }
 
-/// What `scaled_rows_matmul_and_column_sums` returns. // [m, n], [n]
-fn scaled_product_and_sums_specs(lhs: &TensorSpec, rhs: &TensorSpec, _row_scale: &TensorSpec) -> (TensorSpec, TensorSpec) {
-    product_and_sums_specs(lhs, rhs)
+/// What `forward_through_layer` returns. // [n, out], grads' shape
+#[allow(clippy::too_many_arguments)]
+fn forward_specs(
+    lhs: &TensorSpec,
+    rhs: &TensorSpec,
+    _x: &TensorSpec,
+    _a: &TensorSpec,
+    grads: &TensorSpec,
+    _below_zero: &f32,
+    _at_zero: &f32,
+) -> (TensorSpec, TensorSpec) {
+    (TensorSpec::new(product_shape(&lhs.shape, &rhs.shape), lhs.dtype), grads.clone())
+}
+
+/// The shape of `lhs · rhs` with one more row. // [m + 1, n]
+fn product_and_sums_shape(lhs: &Shape, rhs: &Shape) -> Shape {
+    Shape::new([lhs[0] + 1, rhs[1]])
 }
 
 /// Σ_k lhs[row, k]·rhs[k, column], a dot product along the shared dimension.
@@ -157,16 +210,17 @@ fn affine_tanh_kernel(x: &Tensor<f32>, weight: &Tensor<f32>, bias: &Tensor<f32>,
     out[at_out] = f32::tanh(value);
 }
 
-/// `plain_matmul_kernel` with one more row of invocations, each summing a column of `rhs`
-/// into `sums`.
+/// One element of `out` per invocation: `lhs · rhs` in its first rows, and in its last the
+/// column sums of `rhs`.
 #[cube(launch_unchecked)]
-fn matmul_and_sums_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, out: &mut Tensor<f32>, sums: &mut Tensor<f32>) {
+fn matmul_and_sums_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, out: &mut Tensor<f32>) {
     let columns = out.shape(1);
     let (row, column) = (ABSOLUTE_POS / columns, ABSOLUTE_POS % columns);
-    if row < out.shape(0) {
+    let products = out.shape(0) - 1;
+    if row < products {
         let at_out = row * out.stride(0) + column * out.stride(1);
         out[at_out] = dot(lhs, rhs, row, column);
-    } else if row == out.shape(0) {
+    } else if row == products {
         let step = rhs.stride(0);
         let mut at = column * rhs.stride(1);
         let mut sum = 0.0f32;
@@ -174,20 +228,21 @@ fn matmul_and_sums_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, out: &mut Tensor
             sum += rhs[at];
             at += step;
         }
-        let at_sum = column * sums.stride(0);
-        sums[at_sum] = sum;
+        let at_out = row * out.stride(0) + column * out.stride(1);
+        out[at_out] = sum;
     }
 }
 
 /// `matmul_and_sums_kernel` with each row of `rhs` scaled by `scale`'s entry for it.
 #[cube(launch_unchecked)]
-fn scaled_matmul_and_sums_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, scale: &Tensor<f32>, out: &mut Tensor<f32>, sums: &mut Tensor<f32>) {
+fn scaled_matmul_and_sums_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, scale: &Tensor<f32>, out: &mut Tensor<f32>) {
     let columns = out.shape(1);
     let (row, column) = (ABSOLUTE_POS / columns, ABSOLUTE_POS % columns);
-    if row < out.shape(0) {
+    let products = out.shape(0) - 1;
+    if row < products {
         let at_out = row * out.stride(0) + column * out.stride(1);
         out[at_out] = scaled_dot(lhs, rhs, scale, row, column);
-    } else if row == out.shape(0) {
+    } else if row == products {
         let (step, scale_step) = (rhs.stride(0), scale.stride(0));
         let mut at = column * rhs.stride(1);
         let mut at_scale = 0;
@@ -197,8 +252,127 @@ fn scaled_matmul_and_sums_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, scale: &T
             at += step;
             at_scale += scale_step;
         }
-        let at_sum = column * sums.stride(0);
-        sums[at_sum] = sum;
+        let at_out = row * out.stride(0) + column * out.stride(1);
+        out[at_out] = sum;
+    }
+}
+
+/// One element of `out` per invocation: `addend` plus, in the rows `lhs · rhs` covers, the
+/// product's element.
+#[cube(launch_unchecked)]
+fn matmul_into_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, addend: &Tensor<f32>, out: &mut Tensor<f32>) {
+    let columns = out.shape(1);
+    if ABSOLUTE_POS >= out.shape(0) * columns {
+        terminate!();
+    }
+    let (row, column) = (ABSOLUTE_POS / columns, ABSOLUTE_POS % columns);
+    let mut value = addend[row * addend.stride(0) + column * addend.stride(1)];
+    if row < lhs.shape(0) {
+        value += dot(lhs, rhs, row, column);
+    }
+    let at_out = row * out.stride(0) + column * out.stride(1);
+    out[at_out] = value;
+}
+
+/// A layer's backward pass, one element of either output per invocation: first
+/// `back = (u · rhs) ⊙ slope(x)`, then `grads = lhs · diag(scale) · u` over the column sums of
+/// `diag(scale) · u`.
+#[cube(launch_unchecked)]
+#[allow(clippy::too_many_arguments)]
+fn back_through_layer_kernel(
+    u: &Tensor<f32>,
+    rhs: &Tensor<f32>,
+    x: &Tensor<f32>,
+    lhs: &Tensor<f32>,
+    scale: &Tensor<f32>,
+    back: &mut Tensor<f32>,
+    grads: &mut Tensor<f32>,
+    below_zero: f32,
+    at_zero: f32,
+) {
+    let back_columns = back.shape(1);
+    let backs = back.shape(0) * back_columns;
+    if ABSOLUTE_POS < backs {
+        let (row, column) = (ABSOLUTE_POS / back_columns, ABSOLUTE_POS % back_columns);
+        let at_x = x[row * x.stride(0) + column * x.stride(1)];
+        let mut slope = 1.0f32;
+        if at_x < 0.0 {
+            slope = below_zero;
+        } else if at_x == 0.0 {
+            slope = at_zero;
+        }
+        let at_back = row * back.stride(0) + column * back.stride(1);
+        back[at_back] = dot(u, rhs, row, column) * slope;
+    } else {
+        let columns = grads.shape(1);
+        let (row, column) = ((ABSOLUTE_POS - backs) / columns, (ABSOLUTE_POS - backs) % columns);
+        let products = grads.shape(0) - 1;
+        if row < products {
+            let at = row * grads.stride(0) + column * grads.stride(1);
+            grads[at] = scaled_dot(lhs, u, scale, row, column);
+        } else if row == products {
+            let (step, scale_step) = (u.stride(0), scale.stride(0));
+            let mut at_u = column * u.stride(1);
+            let mut at_scale = 0;
+            let mut sum = 0.0f32;
+            for _ in 0..u.shape(0) {
+                sum += scale[at_scale] * u[at_u];
+                at_u += step;
+                at_scale += scale_step;
+            }
+            let at = row * grads.stride(0) + column * grads.stride(1);
+            grads[at] = sum;
+        }
+    }
+}
+
+/// A step of a chain forward through a layer, one element of either output per invocation:
+/// first `next = (lhs · rhs) ⊙ slope(x)`, then `out = grads` plus `lhsᵀ · a` in its first rows.
+#[cube(launch_unchecked)]
+#[allow(clippy::too_many_arguments)]
+fn forward_through_layer_kernel(
+    lhs: &Tensor<f32>,
+    rhs: &Tensor<f32>,
+    x: &Tensor<f32>,
+    a: &Tensor<f32>,
+    grads: &Tensor<f32>,
+    next: &mut Tensor<f32>,
+    out: &mut Tensor<f32>,
+    below_zero: f32,
+    at_zero: f32,
+) {
+    let next_columns = next.shape(1);
+    let nexts = next.shape(0) * next_columns;
+    if ABSOLUTE_POS < nexts {
+        let (row, column) = (ABSOLUTE_POS / next_columns, ABSOLUTE_POS % next_columns);
+        let at_x = x[row * x.stride(0) + column * x.stride(1)];
+        let mut slope = 1.0f32;
+        if at_x < 0.0 {
+            slope = below_zero;
+        } else if at_x == 0.0 {
+            slope = at_zero;
+        }
+        let at_next = row * next.stride(0) + column * next.stride(1);
+        next[at_next] = dot(lhs, rhs, row, column) * slope;
+    } else {
+        let columns = out.shape(1);
+        let (row, column) = ((ABSOLUTE_POS - nexts) / columns, (ABSOLUTE_POS - nexts) % columns);
+        if row < out.shape(0) {
+            let mut value = grads[row * grads.stride(0) + column * grads.stride(1)];
+            if row < lhs.shape(1) {
+                // Σ_k lhs[k, row]·a[k, column], the transposed product's element.
+                let (lhs_step, a_step) = (lhs.stride(0), a.stride(0));
+                let mut at_lhs = row * lhs.stride(1);
+                let mut at_a = column * a.stride(1);
+                for _ in 0..lhs.shape(0) {
+                    value += lhs[at_lhs] * a[at_a];
+                    at_lhs += lhs_step;
+                    at_a += a_step;
+                }
+            }
+            let at_out = row * out.stride(0) + column * out.stride(1);
+            out[at_out] = value;
+        }
     }
 }
 
@@ -237,8 +411,9 @@ fn matmul_slope_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, x: &Tensor<f32>, ou
 
 // Safety, for every launch below: each kernel reads its operands only within their shapes and
 // strides (x·W's and lhs·rhs's rows and columns, a bias entry per column, a row scale per row of
-// rhs, x and y at the output's positions, which the public functions check), and writes only
-// below its outputs' element counts, which the grid covers one invocation per element.
+// rhs, x, y and an addend at the output's positions, which the public functions check), and
+// writes only below its outputs' element counts, which the grid covers one invocation per
+// element.
 impl Products for CubeBackend {
     fn plain_matmul(lhs: CubeTensor, rhs: CubeTensor, alpha: f32) -> CubeTensor {
         let (lhs, rhs) = (untile(lhs), untile(rhs));
@@ -288,33 +463,20 @@ impl Products for CubeBackend {
         out
     }
 
-    fn matmul_and_column_sums(lhs: CubeTensor, rhs: CubeTensor) -> (CubeTensor, CubeTensor) {
+    fn matmul_and_column_sums(lhs: CubeTensor, rhs: CubeTensor) -> CubeTensor {
         let (lhs, rhs) = (untile(lhs), untile(rhs));
-        let out = empty_product(&lhs, &rhs);
-        let columns = rhs.meta.shape()[1];
-        let sums = empty_device_contiguous_dtype(lhs.client.clone(), lhs.device.clone(), Shape::new([columns]), lhs.dtype);
-        // One more row of invocations for the sums.
-        let (count, dim) = grid(&out, columns);
+        let out = empty(&lhs, product_and_sums_shape(lhs.meta.shape(), rhs.meta.shape()));
+        let (count, dim) = grid(&out, 0);
         unsafe {
-            matmul_and_sums_kernel::launch_unchecked(
-                &out.client,
-                count,
-                dim,
-                lhs.into_tensor_arg(),
-                rhs.into_tensor_arg(),
-                out.clone().into_tensor_arg(),
-                sums.clone().into_tensor_arg(),
-            );
+            matmul_and_sums_kernel::launch_unchecked(&out.client, count, dim, lhs.into_tensor_arg(), rhs.into_tensor_arg(), out.clone().into_tensor_arg());
         }
-        (out, sums)
+        out
     }
 
-    fn scaled_rows_matmul_and_column_sums(lhs: CubeTensor, rhs: CubeTensor, row_scale: CubeTensor) -> (CubeTensor, CubeTensor) {
+    fn scaled_rows_matmul_and_column_sums(lhs: CubeTensor, rhs: CubeTensor, row_scale: CubeTensor) -> CubeTensor {
         let (lhs, rhs, row_scale) = (untile(lhs), untile(rhs), untile(row_scale));
-        let out = empty_product(&lhs, &rhs);
-        let columns = rhs.meta.shape()[1];
-        let sums = empty_device_contiguous_dtype(lhs.client.clone(), lhs.device.clone(), Shape::new([columns]), lhs.dtype);
-        let (count, dim) = grid(&out, columns);
+        let out = empty(&lhs, product_and_sums_shape(lhs.meta.shape(), rhs.meta.shape()));
+        let (count, dim) = grid(&out, 0);
         unsafe {
             scaled_matmul_and_sums_kernel::launch_unchecked(
                 &out.client,
@@ -324,10 +486,93 @@ impl Products for CubeBackend {
                 rhs.into_tensor_arg(),
                 row_scale.into_tensor_arg(),
                 out.clone().into_tensor_arg(),
-                sums.clone().into_tensor_arg(),
             );
         }
-        (out, sums)
+        out
+    }
+
+    fn matmul_into(lhs: CubeTensor, rhs: CubeTensor, addend: CubeTensor) -> CubeTensor {
+        let (lhs, rhs, addend) = (untile(lhs), untile(rhs), untile(addend));
+        let out = empty(&lhs, addend.meta.shape().clone());
+        let (count, dim) = grid(&out, 0);
+        unsafe {
+            matmul_into_kernel::launch_unchecked(
+                &out.client,
+                count,
+                dim,
+                lhs.into_tensor_arg(),
+                rhs.into_tensor_arg(),
+                addend.into_tensor_arg(),
+                out.clone().into_tensor_arg(),
+            );
+        }
+        out
+    }
+
+    fn back_through_layer(
+        u: CubeTensor,
+        rhs: CubeTensor,
+        x: CubeTensor,
+        lhs: CubeTensor,
+        row_scale: CubeTensor,
+        below_zero: f32,
+        at_zero: f32,
+    ) -> (CubeTensor, CubeTensor) {
+        let (u, rhs, x, lhs, row_scale) = (untile(u), untile(rhs), untile(x), untile(lhs), untile(row_scale));
+        let back = empty_product(&u, &rhs);
+        let grads = empty(&u, product_and_sums_shape(lhs.meta.shape(), u.meta.shape()));
+        // The gradients' invocations follow the back pass's.
+        let (count, dim) = grid(&back, grads.meta.shape().num_elements());
+        unsafe {
+            back_through_layer_kernel::launch_unchecked(
+                &back.client,
+                count,
+                dim,
+                u.into_tensor_arg(),
+                rhs.into_tensor_arg(),
+                x.into_tensor_arg(),
+                lhs.into_tensor_arg(),
+                row_scale.into_tensor_arg(),
+                back.clone().into_tensor_arg(),
+                grads.clone().into_tensor_arg(),
+                below_zero,
+                at_zero,
+            );
+        }
+        (back, grads)
+    }
+
+    fn forward_through_layer(
+        lhs: CubeTensor,
+        rhs: CubeTensor,
+        x: CubeTensor,
+        a: CubeTensor,
+        grads: CubeTensor,
+        below_zero: f32,
+        at_zero: f32,
+    ) -> (CubeTensor, CubeTensor) {
+        let (lhs, rhs, x, a, grads) = (untile(lhs), untile(rhs), untile(x), untile(a), untile(grads));
+        let next = empty_product(&lhs, &rhs);
+        let out = empty(&grads, grads.meta.shape().clone());
+        // The gradients' invocations follow the next step's.
+        let (count, dim) = grid(&next, out.meta.shape().num_elements());
+        unsafe {
+            forward_through_layer_kernel::launch_unchecked(
+                &next.client,
+                count,
+                dim,
+                lhs.into_tensor_arg(),
+                rhs.into_tensor_arg(),
+                x.into_tensor_arg(),
+                a.into_tensor_arg(),
+                grads.into_tensor_arg(),
+                next.clone().into_tensor_arg(),
+                out.clone().into_tensor_arg(),
+                below_zero,
+                at_zero,
+            );
+        }
+        (next, out)
     }
 
     fn matmul_then_tanh_slope(lhs: CubeTensor, rhs: CubeTensor, y: CubeTensor) -> CubeTensor {
@@ -371,8 +616,12 @@ impl Products for CubeBackend {
 
 /// A new contiguous tensor for `lhs · rhs`. // [m, n]
 fn empty_product(lhs: &CubeTensor, rhs: &CubeTensor) -> CubeTensor {
-    let shape = product_shape(lhs.meta.shape(), rhs.meta.shape());
-    empty_device_contiguous_dtype(lhs.client.clone(), lhs.device.clone(), shape, lhs.dtype)
+    empty(lhs, product_shape(lhs.meta.shape(), rhs.meta.shape()))
+}
+
+/// A new contiguous tensor of `shape` on `like`'s device, of its type.
+fn empty(like: &CubeTensor, shape: Shape) -> CubeTensor {
+    empty_device_contiguous_dtype(like.client.clone(), like.device.clone(), shape, like.dtype)
 }
 
 /// Cubes for one invocation per element of `out` and `extra` more.
