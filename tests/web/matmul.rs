@@ -9,8 +9,8 @@ use burn::prelude::*;
 use wasm_bindgen_test::*;
 use burn::tensor::activation::tanh;
 use webgan::train::manual_grads::matmul::{
-    LinearGrads, affine_then, affine_then_tanh, matmul, matmul_and_column_sums, matmul_then_slope, matmul_then_tanh_slope,
-    scaled_matmul, scaled_rows_matmul_and_column_sums, tanh_slope,
+    LinearGrads, affine_then, affine_then_tanh, back_through_layer, forward_through_layer, matmul, matmul_and_column_sums,
+    matmul_then_slope, matmul_then_tanh_slope, scaled_matmul, scaled_rows_matmul_and_column_sums, tanh_slope,
 };
 use webgan::train::manual_grads::rectifier::Rectifier;
 
@@ -221,4 +221,66 @@ async fn products_into_joined_gradients_match_burn_on_webgpu() {
     let apart = worst(&read(summed.weight()).await, &burns);
     assert!(apart <= 1e-5 * 64.0, "column sums: apart by up to {apart}");
     assert_eq!(read(summed.bias()).await, bias, "column sums: the bias's gradient is untouched");
+}
+
+/// Some exact zeros in `x`, where ReLU's and LeakyReLU's slopes differ from each other.
+fn with_zeros(x: Tensor<2>) -> Tensor<2> {
+    x.clone().mask_fill(x.abs().lower_elem(0.05), 0.0)
+}
+
+/// A layer's backward pass from one kernel (`back_through_layer`): the gradient taken on
+/// through the rectifier below and the layer's joined gradients, with and without a scale per
+/// example, against burn's ops for each.
+#[wasm_bindgen_test]
+async fn back_through_layer_matches_burn_on_webgpu() {
+    let device = webgpu().await;
+    for (batch, inputs, outputs) in [(64, 512, 784), (128, 512, 512), (5, 3, 7)] {
+        let u = matrix(batch, outputs, 21, 1, &device); // [batch, out]
+        let weight = matrix(inputs, outputs, 22, outputs, &device); // [in, out]
+        let x = with_zeros(matrix(batch, inputs, 23, 1, &device)); // [batch, in]
+        let input = matrix(batch, inputs, 24, 1, &device); // [batch, in]
+        let d = matrix(batch, 1, 25, 1, &device); // [batch, 1]
+        for (rectifier, scale) in [(Rectifier::Relu, None), (Rectifier::Leaky(0.2), Some(d.clone()))] {
+            let case = format!("u [{batch}, {outputs}], W [{inputs}, {outputs}], {rectifier:?}, scaled {}", scale.is_some());
+            let (back, grads) = back_through_layer(u.clone(), weight.clone(), rectifier, x.clone(), input.clone(), scale.clone());
+            assert!(matches!(grads, LinearGrads::Joined(_)), "{case}: joined gradients");
+            let burns_back = read(rectifier.scale_by_slope(u.clone().matmul(weight.clone().transpose()), x.clone())).await;
+            let apart = worst(&read(back).await, &burns_back);
+            assert!(apart <= 1e-5, "{case}: the gradient taken on apart by up to {apart}");
+            assert!(burns_back.iter().any(|v| v.abs() > 0.1), "{case}: near-zeros prove nothing");
+            let dy = match scale.clone() {
+                Some(d) => u.clone() * d,
+                None => u.clone(),
+            };
+            let weight_apart = worst(&read(grads.weight()).await, &read(input.clone().transpose().matmul(dy.clone())).await);
+            assert!(weight_apart <= 1e-5 * batch as f32, "{case}: weight gradients apart by up to {weight_apart}");
+            let bias_apart = worst(&read(grads.bias()).await, &read(dy.sum_dim(0).flatten::<1>(0, 1)).await);
+            assert!(bias_apart <= 1e-5 * batch as f32, "{case}: bias gradients apart by up to {bias_apart}");
+        }
+    }
+}
+
+/// A step of R1's chain forward through a layer from one kernel (`forward_through_layer`): the
+/// next link and the product summed into joined gradients, against burn's ops.
+#[wasm_bindgen_test]
+async fn forward_through_layer_matches_burn_on_webgpu() {
+    let device = webgpu().await;
+    for (n, inputs, outputs) in [(64, 784, 512), (64, 512, 512), (3, 7, 5)] {
+        let b = matrix(n, inputs, 26, inputs, &device); // [n, in]
+        let weight = matrix(inputs, outputs, 27, 1, &device); // [in, out]
+        let x = with_zeros(matrix(n, outputs, 28, 1, &device)); // [n, out]
+        let a = matrix(n, outputs, 29, 1, &device); // [n, out]
+        let loss = matmul_and_column_sums(matrix(n, inputs, 30, 1, &device).transpose(), matrix(n, outputs, 31, 1, &device));
+        let (loss_weight, loss_bias) = (loss.weight(), read(loss.bias()).await);
+        let case = format!("B [{n}, {inputs}], W [{inputs}, {outputs}]");
+        let (next, grads) = forward_through_layer(b.clone(), weight.clone(), Rectifier::Leaky(0.2), x.clone(), a.clone(), loss);
+        assert!(matches!(grads, LinearGrads::Joined(_)), "{case}: joined gradients");
+        let burns_next = read(Rectifier::Leaky(0.2).scale_by_slope(b.clone().matmul(weight), x)).await;
+        let apart = worst(&read(next).await, &burns_next);
+        assert!(apart <= 1e-5, "{case}: the next link apart by up to {apart}");
+        assert!(burns_next.iter().any(|v| v.abs() > 0.1), "{case}: near-zeros prove nothing");
+        let apart = worst(&read(grads.weight()).await, &read(loss_weight + b.transpose().matmul(a)).await);
+        assert!(apart <= 1e-5 * n as f32, "{case}: summed weight gradients apart by up to {apart}");
+        assert_eq!(read(grads.bias()).await, loss_bias, "{case}: the bias's gradient is untouched");
+    }
 }
