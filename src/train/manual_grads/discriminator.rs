@@ -3,6 +3,8 @@
 
 use burn::prelude::*;
 
+#[cfg(feature = "webgpu")]
+use super::matmul::on_cube;
 use super::matmul::{back_through_layer, forward_through_layer, matmul_then_tanh_slope, scaled_matmul};
 use super::{LinearGrads, Rectifier, affine, affine_then, linear_grads, matmul, matmul_then_slope, scaled_linear_grads};
 use crate::nets::mlp::MlpDiscriminator;
@@ -235,12 +237,13 @@ impl Slopes {
             _ => t,
         };
         let x = self.hidden_pre[layer].clone(); // [n, width]
-        match t.dims()[0] < x.dims()[0] {
-            // A row times the slopes as a tensor: one fused kernel on WebGPU, where the slopes
-            // of a broadcast row took two.
-            true => x.ones_like().mask_fill(x.lower_elem(0.0), self.slope) * t,
-            false => Rectifier::Leaky(self.slope).scale_by_slope(t, x),
+        #[cfg(feature = "webgpu")]
+        if t.dims()[0] < x.dims()[0] && on_cube(&x) {
+            // A row times the slopes as a tensor: one fused kernel on WebGPU, where the select of
+            // a broadcast row took two. On the CPU the select is the one pass.
+            return x.ones_like().mask_fill(x.lower_elem(0.0), self.slope) * t;
         }
+        Rectifier::Leaky(self.slope).scale_by_slope(t, x)
     }
 
     /// (`lhs` · `rhs`) ⊙ s_layer, in one kernel on WebGPU where no dropout scale joins in. // [n, width]
