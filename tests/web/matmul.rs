@@ -82,19 +82,25 @@ async fn matmul_and_column_sums_match_burn_on_webgpu() {
         let x = matrix(batch, inputs, 3, inputs, &device); // [batch, in]
         let dy = matrix(batch, outputs, 4, 1, &device); // [batch, out]
         let grads = matmul_and_column_sums(x.clone().transpose(), dy.clone());
-        assert!(matches!(grads, LinearGrads::Joined(_)), "WebGPU writes both in one matrix");
-        let (weight, bias) = (grads.weight(), grads.bias());
-        assert_eq!((weight.dims(), bias.dims()), ([inputs, outputs], [outputs]));
-        let case = format!("x [{batch}, {inputs}], dy [{batch}, {outputs}]");
-        let burns_weight = read(x.transpose().matmul(dy.clone())).await;
-        let burns_bias = read(dy.sum_dim(0).flatten::<1>(0, 1)).await;
-        let weight_apart = worst(&read(weight).await, &burns_weight);
-        assert!(weight_apart <= 1e-5, "{case}: weight gradients apart by up to {weight_apart}");
-        // A sum of `batch` values of up to 1 each, so measured relative to the batch.
-        let bias_apart = worst(&read(bias).await, &burns_bias);
-        assert!(bias_apart <= 1e-5 * batch as f32, "{case}: bias gradients apart by up to {bias_apart}");
-        assert!(burns_bias.iter().any(|v| v.abs() > 0.1), "{case}: sums of near-zeros prove nothing");
+        check_layer_grads(grads, x, dy, &format!("x [{batch}, {inputs}], dy [{batch}, {outputs}]")).await;
     }
+}
+
+/// `grads`, a layer's joined gradients from input `x` and output gradient `dy`, against burn's
+/// xᵀ·dy and Σ_batch dy.
+async fn check_layer_grads(grads: LinearGrads, x: Tensor<2>, dy: Tensor<2>, case: &str) {
+    let ([batch, inputs], outputs) = (x.dims(), dy.dims()[1]);
+    assert!(matches!(grads, LinearGrads::Joined(_)), "{case}: WebGPU writes both in one matrix");
+    let (weight, bias) = (grads.weight(), grads.bias());
+    assert_eq!((weight.dims(), bias.dims()), ([inputs, outputs], [outputs]), "{case}");
+    let burns_weight = read(x.transpose().matmul(dy.clone())).await;
+    let burns_bias = read(dy.sum_dim(0).flatten::<1>(0, 1)).await;
+    // Sums of `batch` products of values up to 1, so measured relative to the batch.
+    let weight_apart = worst(&read(weight).await, &burns_weight);
+    assert!(weight_apart <= 1e-5 * batch as f32, "{case}: weight gradients apart by up to {weight_apart}");
+    let bias_apart = worst(&read(bias).await, &burns_bias);
+    assert!(bias_apart <= 1e-5 * batch as f32, "{case}: bias gradients apart by up to {bias_apart}");
+    assert!(burns_bias.iter().any(|v| v.abs() > 0.1), "{case}: sums of near-zeros prove nothing");
 }
 
 /// A gradient taken back through a linear layer and the activation before it, for ReLU and
@@ -158,18 +164,7 @@ async fn scaled_rows_matmul_and_column_sums_match_burn_on_webgpu() {
         let u = matrix(batch, outputs, 10, 1, &device); // [batch, out]
         let d = matrix(batch, 1, 11, 1, &device); // [batch, 1]
         let grads = scaled_rows_matmul_and_column_sums(x.clone().transpose(), u.clone(), d.clone());
-        assert!(matches!(grads, LinearGrads::Joined(_)), "WebGPU writes both in one matrix");
-        let (weight, bias) = (grads.weight(), grads.bias());
-        assert_eq!((weight.dims(), bias.dims()), ([inputs, outputs], [outputs]));
-        let case = format!("x [{batch}, {inputs}], u [{batch}, {outputs}]");
-        let dy = u * d; // [batch, out], burn's
-        let burns_weight = read(x.transpose().matmul(dy.clone())).await;
-        let burns_bias = read(dy.sum_dim(0).flatten::<1>(0, 1)).await;
-        let weight_apart = worst(&read(weight).await, &burns_weight);
-        assert!(weight_apart <= 1e-5, "{case}: weight gradients apart by up to {weight_apart}");
-        let bias_apart = worst(&read(bias).await, &burns_bias);
-        assert!(bias_apart <= 1e-5 * batch as f32, "{case}: bias gradients apart by up to {bias_apart}");
-        assert!(burns_bias.iter().any(|v| v.abs() > 0.1), "{case}: sums of near-zeros prove nothing");
+        check_layer_grads(grads, x, u * d, &format!("x [{batch}, {inputs}], u [{batch}, {outputs}]")).await;
     }
 }
 
@@ -243,7 +238,6 @@ async fn back_through_layer_matches_burn_on_webgpu() {
         for (rectifier, scale) in [(Rectifier::Relu, None), (Rectifier::Leaky(0.2), Some(d.clone()))] {
             let case = format!("u [{batch}, {outputs}], W [{inputs}, {outputs}], {rectifier:?}, scaled {}", scale.is_some());
             let (back, grads) = back_through_layer(u.clone(), weight.clone(), rectifier, x.clone(), input.clone(), scale.clone());
-            assert!(matches!(grads, LinearGrads::Joined(_)), "{case}: joined gradients");
             let burns_back = read(rectifier.scale_by_slope(u.clone().matmul(weight.clone().transpose()), x.clone())).await;
             let apart = worst(&read(back).await, &burns_back);
             assert!(apart <= 1e-5, "{case}: the gradient taken on apart by up to {apart}");
@@ -252,10 +246,7 @@ async fn back_through_layer_matches_burn_on_webgpu() {
                 Some(d) => u.clone() * d,
                 None => u.clone(),
             };
-            let weight_apart = worst(&read(grads.weight()).await, &read(input.clone().transpose().matmul(dy.clone())).await);
-            assert!(weight_apart <= 1e-5 * batch as f32, "{case}: weight gradients apart by up to {weight_apart}");
-            let bias_apart = worst(&read(grads.bias()).await, &read(dy.sum_dim(0).flatten::<1>(0, 1)).await);
-            assert!(bias_apart <= 1e-5 * batch as f32, "{case}: bias gradients apart by up to {bias_apart}");
+            check_layer_grads(grads, input.clone(), dy, &case).await;
         }
     }
 }

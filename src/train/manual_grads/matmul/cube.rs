@@ -165,6 +165,46 @@ fn scaled_dot(lhs: &Tensor<f32>, rhs: &Tensor<f32>, scale: &Tensor<f32>, row: us
     sum
 }
 
+/// Σ_k scale[k]·rhs[k, column], a column's sum with each row scaled.
+#[cube]
+fn scaled_column_sum(rhs: &Tensor<f32>, scale: &Tensor<f32>, column: usize) -> f32 {
+    let (step, scale_step) = (rhs.stride(0), scale.stride(0));
+    let mut at = column * rhs.stride(1);
+    let mut at_scale = 0;
+    let mut sum = 0.0f32;
+    for _ in 0..rhs.shape(0) {
+        sum += scale[at_scale] * rhs[at];
+        at += step;
+        at_scale += scale_step;
+    }
+    sum
+}
+
+/// Element `position` of `out = (lhs · rhs) ⊙ slope(x)`, the slope `below_zero` where x < 0,
+/// `at_zero` where x = 0 and 1 elsewhere.
+#[cube]
+fn write_product_times_slope(
+    lhs: &Tensor<f32>,
+    rhs: &Tensor<f32>,
+    x: &Tensor<f32>,
+    out: &mut Tensor<f32>,
+    position: usize,
+    below_zero: f32,
+    at_zero: f32,
+) {
+    let columns = out.shape(1);
+    let (row, column) = (position / columns, position % columns);
+    let at_x = x[row * x.stride(0) + column * x.stride(1)];
+    let mut slope = 1.0f32;
+    if at_x < 0.0 {
+        slope = below_zero;
+    } else if at_x == 0.0 {
+        slope = at_zero;
+    }
+    let at_out = row * out.stride(0) + column * out.stride(1);
+    out[at_out] = dot(lhs, rhs, row, column) * slope;
+}
+
 /// One element of `out = alpha · lhs · rhs` per invocation.
 #[cube(launch_unchecked)]
 fn plain_matmul_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, out: &mut Tensor<f32>, alpha: f32) {
@@ -243,17 +283,8 @@ fn scaled_matmul_and_sums_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, scale: &T
         let at_out = row * out.stride(0) + column * out.stride(1);
         out[at_out] = scaled_dot(lhs, rhs, scale, row, column);
     } else if row == products {
-        let (step, scale_step) = (rhs.stride(0), scale.stride(0));
-        let mut at = column * rhs.stride(1);
-        let mut at_scale = 0;
-        let mut sum = 0.0f32;
-        for _ in 0..rhs.shape(0) {
-            sum += scale[at_scale] * rhs[at];
-            at += step;
-            at_scale += scale_step;
-        }
         let at_out = row * out.stride(0) + column * out.stride(1);
-        out[at_out] = sum;
+        out[at_out] = scaled_column_sum(rhs, scale, column);
     }
 }
 
@@ -290,19 +321,9 @@ fn back_through_layer_kernel(
     below_zero: f32,
     at_zero: f32,
 ) {
-    let back_columns = back.shape(1);
-    let backs = back.shape(0) * back_columns;
+    let backs = back.shape(0) * back.shape(1);
     if ABSOLUTE_POS < backs {
-        let (row, column) = (ABSOLUTE_POS / back_columns, ABSOLUTE_POS % back_columns);
-        let at_x = x[row * x.stride(0) + column * x.stride(1)];
-        let mut slope = 1.0f32;
-        if at_x < 0.0 {
-            slope = below_zero;
-        } else if at_x == 0.0 {
-            slope = at_zero;
-        }
-        let at_back = row * back.stride(0) + column * back.stride(1);
-        back[at_back] = dot(u, rhs, row, column) * slope;
+        write_product_times_slope(u, rhs, x, back, ABSOLUTE_POS, below_zero, at_zero);
     } else {
         let columns = grads.shape(1);
         let (row, column) = ((ABSOLUTE_POS - backs) / columns, (ABSOLUTE_POS - backs) % columns);
@@ -311,17 +332,8 @@ fn back_through_layer_kernel(
             let at = row * grads.stride(0) + column * grads.stride(1);
             grads[at] = scaled_dot(lhs, u, scale, row, column);
         } else if row == products {
-            let (step, scale_step) = (u.stride(0), scale.stride(0));
-            let mut at_u = column * u.stride(1);
-            let mut at_scale = 0;
-            let mut sum = 0.0f32;
-            for _ in 0..u.shape(0) {
-                sum += scale[at_scale] * u[at_u];
-                at_u += step;
-                at_scale += scale_step;
-            }
             let at = row * grads.stride(0) + column * grads.stride(1);
-            grads[at] = sum;
+            grads[at] = scaled_column_sum(u, scale, column);
         }
     }
 }
@@ -341,19 +353,9 @@ fn forward_through_layer_kernel(
     below_zero: f32,
     at_zero: f32,
 ) {
-    let next_columns = next.shape(1);
-    let nexts = next.shape(0) * next_columns;
+    let nexts = next.shape(0) * next.shape(1);
     if ABSOLUTE_POS < nexts {
-        let (row, column) = (ABSOLUTE_POS / next_columns, ABSOLUTE_POS % next_columns);
-        let at_x = x[row * x.stride(0) + column * x.stride(1)];
-        let mut slope = 1.0f32;
-        if at_x < 0.0 {
-            slope = below_zero;
-        } else if at_x == 0.0 {
-            slope = at_zero;
-        }
-        let at_next = row * next.stride(0) + column * next.stride(1);
-        next[at_next] = dot(lhs, rhs, row, column) * slope;
+        write_product_times_slope(lhs, rhs, x, next, ABSOLUTE_POS, below_zero, at_zero);
     } else {
         let columns = out.shape(1);
         let (row, column) = ((ABSOLUTE_POS - nexts) / columns, (ABSOLUTE_POS - nexts) % columns);
@@ -393,20 +395,10 @@ fn matmul_tanh_slope_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, y: &Tensor<f32
 /// by `at_zero` where `x` = 0.
 #[cube(launch_unchecked)]
 fn matmul_slope_kernel(lhs: &Tensor<f32>, rhs: &Tensor<f32>, x: &Tensor<f32>, out: &mut Tensor<f32>, below_zero: f32, at_zero: f32) {
-    let columns = out.shape(1);
-    if ABSOLUTE_POS >= out.shape(0) * columns {
+    if ABSOLUTE_POS >= out.shape(0) * out.shape(1) {
         terminate!();
     }
-    let (row, column) = (ABSOLUTE_POS / columns, ABSOLUTE_POS % columns);
-    let at_x = x[row * x.stride(0) + column * x.stride(1)];
-    let mut slope = 1.0f32;
-    if at_x < 0.0 {
-        slope = below_zero;
-    } else if at_x == 0.0 {
-        slope = at_zero;
-    }
-    let at_out = row * out.stride(0) + column * out.stride(1);
-    out[at_out] = dot(lhs, rhs, row, column) * slope;
+    write_product_times_slope(lhs, rhs, x, out, ABSOLUTE_POS, below_zero, at_zero);
 }
 
 // Safety, for every launch below: each kernel reads its operands only within their shapes and
