@@ -1,6 +1,7 @@
 //! Helpers shared by the browser test files.
 #![allow(dead_code)] // each test file uses its own subset
 
+use burn::prelude::*;
 use js_sys::{Float32Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -111,4 +112,28 @@ pub async fn yield_to_browser() {
         set_timeout.call2(&JsValue::NULL, &resolve, &0.into()).unwrap();
     });
     JsFuture::from(promise).await.unwrap();
+}
+
+/// A `[rows, columns]` matrix of values in [-1, 1] / √scale, from a fixed pattern.
+pub fn matrix(rows: usize, columns: usize, salt: usize, scale: usize, device: &Device) -> Tensor<2> {
+    let values: Vec<f32> = (0..rows * columns)
+        .map(|i| (((i * 7919 + salt * 104_729) % 2001) as f32 / 1000.0 - 1.0) / (scale as f32).sqrt())
+        .collect();
+    Tensor::from_data(TensorData::new(values, [rows, columns]), device)
+}
+
+/// A tensor's values, read back.
+pub async fn read<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
+    tensor.into_data_async().await.expect("readback").try_to_vec::<f32>().expect("f32")
+}
+
+/// The largest difference between two readbacks of equal length.
+pub fn worst(ours: &[f32], theirs: &[f32]) -> f32 {
+    assert_eq!(ours.len(), theirs.len());
+    ours.iter().zip(theirs).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max)
+}
+
+/// The WebGPU device; no adapter fails the test.
+pub async fn webgpu_device() -> Device {
+    webgan::web::backend::webgpu().await.unwrap_or_else(|e| panic!("no WebGPU adapter: {e}")).device
 }

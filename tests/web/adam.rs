@@ -4,25 +4,15 @@
 
 use burn::module::Param;
 use burn::nn::Linear;
-use burn::prelude::*;
 use wasm_bindgen_test::*;
 use webgan::config::OptimConfig;
 use webgan::train::fused_adam::FusedAdam;
 use webgan::train::manual_grads::LinearGrads;
 
-async fn read<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
-    tensor.into_data_async().await.expect("readback").try_to_vec::<f32>().expect("f32")
-}
-
-/// Values in [-1, 1] from a fixed pattern. // [rows, columns]
-fn matrix(rows: usize, columns: usize, salt: usize, device: &Device) -> Tensor<2> {
-    let values: Vec<f32> = (0..rows * columns).map(|i| ((i * 7919 + salt * 104_729) % 2001) as f32 / 1000.0 - 1.0).collect();
-    Tensor::from_data(TensorData::new(values, [rows, columns]), device)
-}
+use crate::common::{matrix, read, webgpu_device, worst};
 
 fn close(ours: &[f32], theirs: &[f32], what: &str) {
-    assert_eq!(ours.len(), theirs.len(), "{what}");
-    let apart = ours.iter().zip(theirs).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+    let apart = worst(ours, theirs);
     assert!(apart <= 1e-6, "{what}: the kernel and the fused ops apart by up to {apart}");
 }
 
@@ -30,17 +20,17 @@ fn close(ours: &[f32], theirs: &[f32], what: &str) {
 /// through a checkpoint's layout after the second (its moments then come back split).
 #[wasm_bindgen_test]
 async fn adam_kernel_matches_fused_ops_on_webgpu() {
-    let device = webgan::web::backend::webgpu().await.unwrap_or_else(|e| panic!("no WebGPU adapter: {e}")).device;
+    let device = webgpu_device().await;
     let settings = OptimConfig::new().with_learning_rate(0.01).with_beta1(0.5);
     for (inputs, outputs) in [(784, 512), (512, 1)] {
         let layer = || Linear {
-            weight: Param::from_tensor(matrix(inputs, outputs, 1, &device)),
-            bias: Some(Param::from_tensor(matrix(1, outputs, 2, &device).flatten::<1>(0, 1))),
+            weight: Param::from_tensor(matrix(inputs, outputs, 1, 1, &device)),
+            bias: Some(Param::from_tensor(matrix(1, outputs, 2, 1, &device).flatten::<1>(0, 1))),
         };
         let (mut ours, mut theirs) = (layer(), layer());
         let (mut kernel, mut fused) = (FusedAdam::new(settings), FusedAdam::new(settings));
         for step in 0..4 {
-            let grads = matrix(inputs + 1, outputs, 3 + step, &device).mul_scalar(step as f32 + 1.0); // [in + 1, out]
+            let grads = matrix(inputs + 1, outputs, 3 + step, 1, &device).mul_scalar(step as f32 + 1.0); // [in + 1, out]
             let split = LinearGrads::Split { weight: grads.clone().slice(0..inputs), bias: grads.clone().slice(inputs..inputs + 1).flatten(0, 1) };
             kernel.step(vec![&mut ours], vec![LinearGrads::Joined(grads)]);
             fused.step(vec![&mut theirs], vec![split]);

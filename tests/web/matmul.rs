@@ -14,31 +14,11 @@ use webgan::train::manual_grads::matmul::{
 };
 use webgan::train::manual_grads::rectifier::Rectifier;
 
-/// A `[rows, columns]` matrix of values in [-1, 1] / √scale, from a fixed pattern.
-fn matrix(rows: usize, columns: usize, salt: usize, scale: usize, device: &Device) -> Tensor<2> {
-    let values: Vec<f32> = (0..rows * columns)
-        .map(|i| (((i * 7919 + salt * 104_729) % 2001) as f32 / 1000.0 - 1.0) / (scale as f32).sqrt())
-        .collect();
-    Tensor::from_data(TensorData::new(values, [rows, columns]), device)
-}
-
-async fn read<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
-    tensor.into_data_async().await.expect("readback").try_to_vec::<f32>().expect("f32")
-}
-
-/// The largest difference between two readbacks of equal length.
-fn worst(ours: &[f32], burns: &[f32]) -> f32 {
-    assert_eq!(ours.len(), burns.len());
-    ours.iter().zip(burns).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max)
-}
-
-async fn webgpu() -> Device {
-    webgan::web::backend::webgpu().await.unwrap_or_else(|e| panic!("no WebGPU adapter: {e}")).device
-}
+use crate::common::{matrix, read, webgpu_device, worst};
 
 #[wasm_bindgen_test]
 async fn plain_matmul_matches_burn_on_webgpu() {
-    let device = webgpu().await;
+    let device = webgpu_device().await;
     // [m, k] · [k, n], each operand stored transposed or not: the step's forward products
     // (x·W), its weight gradients (xᵀ·dy), its input gradients (dy·Wᵀ) and D's last layer.
     let cases = [
@@ -77,7 +57,7 @@ async fn plain_matmul_matches_burn_on_webgpu() {
 /// shapes (x stored untransposed, so xᵀ is a strided view), one output column included.
 #[wasm_bindgen_test]
 async fn matmul_and_column_sums_match_burn_on_webgpu() {
-    let device = webgpu().await;
+    let device = webgpu_device().await;
     for (batch, inputs, outputs) in [(64, 100, 256), (64, 256, 784), (128, 256, 1), (3, 7, 5)] {
         let x = matrix(batch, inputs, 3, inputs, &device); // [batch, in]
         let dy = matrix(batch, outputs, 4, 1, &device); // [batch, out]
@@ -107,7 +87,7 @@ async fn check_layer_grads(grads: LinearGrads, x: Tensor<2>, dy: Tensor<2>, case
 /// LeakyReLU, with some pre-activations exactly 0 (where the two slopes differ from each other).
 #[wasm_bindgen_test]
 async fn matmul_then_slope_matches_burn_on_webgpu() {
-    let device = webgpu().await;
+    let device = webgpu_device().await;
     for (m, k, n) in [(64, 784, 256), (64, 256, 512), (5, 3, 7)] {
         let lhs = matrix(m, k, 5, k, &device); // [m, k]
         let rhs = matrix(n, k, 6, 1, &device).transpose(); // [k, n], as Wᵀ is
@@ -131,7 +111,7 @@ async fn matmul_then_slope_matches_burn_on_webgpu() {
 /// output layers (D's of 2·batch rows).
 #[wasm_bindgen_test]
 async fn affine_then_activation_matches_burn_on_webgpu() {
-    let device = webgpu().await;
+    let device = webgpu_device().await;
     // The last number salts the pattern: the small case's first salt gave one sign only.
     for (batch, inputs, outputs, salt) in [(64, 100, 256, 8), (128, 784, 512, 8), (64, 256, 784, 8), (5, 3, 7, 13)] {
         let x = matrix(batch, inputs, salt, inputs, &device); // [batch, in]
@@ -158,7 +138,7 @@ async fn affine_then_activation_matches_burn_on_webgpu() {
 /// kernel: xᵀ·diag(d)·u and Σ_batch d·u, for D's layer shapes and a small odd one.
 #[wasm_bindgen_test]
 async fn scaled_rows_matmul_and_column_sums_match_burn_on_webgpu() {
-    let device = webgpu().await;
+    let device = webgpu_device().await;
     for (batch, inputs, outputs) in [(128, 784, 512), (128, 512, 512), (3, 7, 5)] {
         let x = matrix(batch, inputs, 9, inputs, &device); // [batch, in]
         let u = matrix(batch, outputs, 10, 1, &device); // [batch, out]
@@ -172,7 +152,7 @@ async fn scaled_rows_matmul_and_column_sums_match_burn_on_webgpu() {
 /// layer), against burn's product times 1 − y².
 #[wasm_bindgen_test]
 async fn matmul_then_tanh_slope_matches_burn_on_webgpu() {
-    let device = webgpu().await;
+    let device = webgpu_device().await;
     for (m, k, n) in [(64, 512, 784), (5, 3, 7)] {
         let lhs = matrix(m, k, 12, k, &device); // [m, k]
         let rhs = matrix(n, k, 13, 1, &device).transpose(); // [k, n], as Wᵀ is
@@ -190,7 +170,7 @@ async fn matmul_then_tanh_slope_matches_burn_on_webgpu() {
 /// a weight's product, and an output layer's column sums, against burn's sums of the same.
 #[wasm_bindgen_test]
 async fn products_into_joined_gradients_match_burn_on_webgpu() {
-    let device = webgpu().await;
+    let device = webgpu_device().await;
     for (n, inputs, outputs) in [(64, 784, 512), (64, 512, 1), (3, 7, 5)] {
         let x = matrix(n, inputs, 15, inputs, &device); // [n, in]
         let a = matrix(n, outputs, 16, 1, &device); // [n, out]
@@ -228,7 +208,7 @@ fn with_zeros(x: Tensor<2>) -> Tensor<2> {
 /// example, against burn's ops for each.
 #[wasm_bindgen_test]
 async fn back_through_layer_matches_burn_on_webgpu() {
-    let device = webgpu().await;
+    let device = webgpu_device().await;
     for (batch, inputs, outputs) in [(64, 512, 784), (128, 512, 512), (5, 3, 7)] {
         let u = matrix(batch, outputs, 21, 1, &device); // [batch, out]
         let weight = matrix(inputs, outputs, 22, outputs, &device); // [in, out]
@@ -255,7 +235,7 @@ async fn back_through_layer_matches_burn_on_webgpu() {
 /// next link and the product summed into joined gradients, against burn's ops.
 #[wasm_bindgen_test]
 async fn forward_through_layer_matches_burn_on_webgpu() {
-    let device = webgpu().await;
+    let device = webgpu_device().await;
     for (n, inputs, outputs) in [(64, 784, 512), (64, 512, 512), (3, 7, 5)] {
         let b = matrix(n, inputs, 26, inputs, &device); // [n, in]
         let weight = matrix(inputs, outputs, 27, 1, &device); // [in, out]
